@@ -1,0 +1,3 @@
+from zjkcollect.cli import main
+
+main()

@@ -1,0 +1,126 @@
+"""Everything that writes an output file goes through here.
+
+* :func:`put` is the one helper that writes an output cell, for both writers we use
+  (XlsxWriter for new workbooks, openpyxl for marked-up copies of returned ones).
+  Text is always stored as a string cell: a county's ``=HYPERLINK(...)`` stays inert
+  text, and text that Excel would treat as a formula gets the quote-prefix flag.
+* :func:`atomic_write` writes to a temp file beside the target and ``os.replace``-s it
+  into place, so an interrupted run never leaves half a workbook; when the target is
+  open in Excel (a PermissionError on Windows) the output goes to a time-stamped name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+# Text starting with these would be read by Excel as a formula, a DDE call or a sign.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+EXCEL_MAX_CELL_CHARS = 32767
+
+
+def is_formula_like(text: str) -> bool:
+    return text.startswith(FORMULA_TRIGGERS)
+
+
+def put(sheet: Any, row: int, column: int, value: object, style: Any = None) -> None:
+    """Write ``value`` at 1-based (row, column) as data, never as a formula.
+
+    ``sheet`` is an XlsxWriter worksheet or an openpyxl worksheet. ``style`` is an
+    XlsxWriter Format or, for openpyxl, a dict of cell attributes (``font``, ``fill`` ...).
+    """
+    if isinstance(value, str) and len(value) > EXCEL_MAX_CELL_CHARS:
+        value = value[:EXCEL_MAX_CELL_CHARS]
+    if hasattr(sheet, "write_string"):
+        _put_xlsxwriter(sheet, row - 1, column - 1, value, style)
+    else:
+        _put_openpyxl(sheet, row, column, value, style)
+
+
+def _put_xlsxwriter(sheet: Any, row: int, column: int, value: object, style: Any) -> None:
+    if value is None or value == "":
+        sheet.write_blank(row, column, None, style)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, column, value, style)
+    elif isinstance(value, int | float):
+        sheet.write_number(row, column, value, style)
+    elif isinstance(value, dt.datetime | dt.date):
+        sheet.write_datetime(row, column, value, style)
+    else:
+        text = str(value)
+        if is_formula_like(text):
+            style = _quote_prefixed(sheet, style)
+        sheet.write_string(row, column, text, style)
+
+
+def _quote_prefixed(sheet: Any, style: Any) -> Any:
+    """An XlsxWriter format equal to ``style`` plus quote-prefix, cached per workbook."""
+    workbook = sheet.zjk_workbook
+    cache: dict[int, Any] = workbook.__dict__.setdefault("_zjk_quote_formats", {})
+    key = id(style)
+    if key not in cache:
+        properties = dict(getattr(style, "zjk_properties", {}) or {})
+        properties["quote_prefix"] = True
+        cache[key] = workbook.add_format(properties)
+    return cache[key]
+
+
+def _put_openpyxl(sheet: Any, row: int, column: int, value: object, style: Any) -> None:
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, str):
+        # Assigning through .value would turn "=..." into a formula; set the string directly.
+        cell._value = value
+        cell.data_type = "s"
+        if is_formula_like(value):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    for attribute, setting in (style or {}).items():
+        setattr(cell, attribute, setting)
+
+
+def add_format(workbook: Any, properties: dict[str, Any]) -> Any:
+    """XlsxWriter ``add_format`` that remembers its properties, so quote-prefixed twins can be made."""
+    fmt = workbook.add_format(properties)
+    fmt.zjk_properties = dict(properties)
+    return fmt
+
+
+def add_worksheet(workbook: Any, name: str) -> Any:
+    sheet = workbook.add_worksheet(name)
+    sheet.zjk_workbook = workbook
+    return sheet
+
+
+class OutputLocked(Exception):
+    """Internal: the target is open in another program."""
+
+
+@contextmanager
+def atomic_write(target: Path, on_redirect: Callable[[Path, Path], None] | None = None) -> Iterator[Path]:
+    """Yield a temp path beside ``target``; on success move it into place.
+
+    If the target is locked (open in Excel), the result is kept under a time-stamped
+    name and ``on_redirect(target, actual)`` is called so the clerk can be told.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=".~zjk-", suffix=target.suffix, dir=target.parent)
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        yield temp
+        try:
+            os.replace(temp, target)
+        except PermissionError:
+            stamped = target.with_name(f"{target.stem}_{dt.datetime.now():%Y%m%d-%H%M%S}{target.suffix}")
+            os.replace(temp, stamped)
+            if on_redirect is not None:
+                on_redirect(target, stamped)
+    finally:
+        if temp.exists():
+            temp.unlink()

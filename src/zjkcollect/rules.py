@@ -1,0 +1,99 @@
+"""The rule catalog: every check's stable code, severity and Chinese message template.
+
+Codes are the API: tests, JSON consumers and the marked-up workbooks rely on them and
+they never change meaning. Templates may use ``{field}``, ``{value}`` and the keyword
+arguments the check passes; they tell the reporter how to fix the problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    severity: Literal["error", "warning"]
+    message: str
+
+
+E: Literal["error"] = "error"
+W: Literal["warning"] = "warning"
+
+RULES: dict[str, Rule] = {
+    # --- cell level ---------------------------------------------------------------------------
+    "required-missing": Rule(E, "“{field}”为必填项，请填写。"),
+    "choice-invalid": Rule(E, "“{field}”填写的“{value}”不在可选范围内，请从下拉列表中选择：{choices}。{hint}"),
+    "text-too-long": Rule(E, "“{field}”超过 Excel 单元格上限 32767 个字符，内容可能已被截断，请精简后重填。"),
+    "invisible-characters": Rule(W, "“{field}”含有看不见的控制字符或零宽字符，已自动去除，请核对。"),
+    "formula-not-calculated": Rule(E, "“{field}”是公式但没有计算结果，请用 Excel/WPS 打开并保存后重新报送。"),
+    "uscc-length": Rule(E, "统一社会信用代码应为18位，“{value}”是{length}位，请按营业执照或登记证书重填。"),
+    "uscc-charset": Rule(
+        E, "统一社会信用代码含有不允许的字符“{chars}”（代码只用数字和除 I、O、S、V、Z 以外的大写字母），请核对后重填。"
+    ),
+    "uscc-checksum": Rule(
+        E, "统一社会信用代码第18位校验码不符（按前17位应为“{expected}”），代码有误，请按营业执照或登记证书重新核对。"
+    ),
+    "uscc-org-checksum": Rule(
+        E,
+        "统一社会信用代码第9–17位（组织机构代码）校验位不符（应为“{expected}”），代码有误，请按营业执照或登记证书重新核对。",
+    ),
+    "uscc-as-number": Rule(E, "统一社会信用代码被 Excel 转成了数字（{value}），数字已丢失。Excel 已将其转成数字，请设为文本后重填。"),
+    "uscc-not-legal-person": Rule(E, "统一社会信用代码以“{prefix}”开头，是{label}，不具有独立法人资格，不能参赛。"),
+    "uscc-type-mismatch": Rule(
+        W, "单位类型填的是“{unit_type}”，但统一社会信用代码以“{prefix}”开头，通常属于{expected}，请核对单位类型或代码。"
+    ),
+    "uscc-outside-city": Rule(W, "统一社会信用代码的登记地（{division}）不在张家口市，请确认该单位在张家口赛区参赛。"),
+    "branch-unit": Rule(W, "“{value}”看起来是分支机构（{suffix}），分支机构不具有独立法人资格，请改报其具有独立法人资格的总部或单位。"),
+    "not-legal-person": Rule(E, "参赛单位须具有独立法人资格，“{field}”必须为“是”。"),
+    "not-applied": Rule(E, "参赛项目须已开展实际应用，“{field}”必须为“是”。"),
+    "track-unknown": Rule(E, "参赛赛道“{value}”不在赛道目录中。{hint}请从下拉列表选择15个赛道之一。"),
+    "multiple-tracks": Rule(E, "每个参赛项目限报一个赛题方向，“{value}”填了多个赛道，请只保留一个。"),
+    "topic-not-in-track": Rule(E, "赛题“{value}”不属于“{track}”赛道。{hint}请从该赛道的赛题中选择。"),
+    "topic-unlisted": Rule(W, "赛题“{value}”不在“{track}”赛道的已知赛题中，请对照附件1核对赛题名称。{hint}"),
+    "topic-closed": Rule(E, "“{track}”赛道的赛题“{value}”不再开放报名（名额沿用往届获奖项目），请改选其他赛题。"),
+    "multiple-topics": Rule(E, "每个参赛项目限报一个赛题方向，“{value}”填了多个赛题，请只保留一个。"),
+    "jiebang-not-allowed": Rule(E, "只有{tracks}赛道设有“揭榜挂帅”企业需求子赛题，“{track}”赛道请填“否”。"),
+    "gov-track-not-allowed": Rule(
+        E, "{unit_type}只能参加{tracks}赛道，不能参加“{value}”赛道，请改选赛道或核对单位类型。"
+    ),
+    "division-invalid": Rule(E, "参赛赛区必须为“{division}”，请改为“{division}”。"),
+    "date-invalid": Rule(E, "“{field}”填写的“{value}”不是日期，请按 2025-06-26 的格式填写。"),
+    "date-outside-registration": Rule(E, "报名日期{value}不在报名期（{start} 至 {end}）内，请核对。"),
+    "phone-invalid": Rule(E, "“{field}”“{value}”不是有效的电话号码，请填11位手机号或带区号的固定电话（如 0313-7680129）。"),
+    "mobile-invalid": Rule(E, "“{field}”“{value}”不是有效的11位手机号码，请核对后重填。"),
+    "landline-invalid": Rule(E, "“{field}”“{value}”不是有效的固定电话，请填带区号的号码（如 0313-7680129）。"),
+    "email-invalid": Rule(E, "电子邮箱“{value}”格式不正确，请填写如 name@example.com 的邮箱地址。"),
+    "email-missing": Rule(E, "具体负责人必须填写电子邮箱。"),
+    "unit-not-registered": Rule(E, "单位名称“{value}”不在报送单位名册中。{hint}"),
+    # --- file level ---------------------------------------------------------------------------
+    "reporter-missing": Rule(E, "表头未填写“填报单位”，请从下拉列表选择本单位后重新报送。"),
+    "reporter-unknown": Rule(E, "填报单位“{value}”不在报送单位名册中。{hint}请从下拉列表选择。"),
+    "date-missing": Rule(E, "表头未填写“{field}”，请填写后重新报送。"),
+    "report-date-not-week": Rule(E, "统计截止日期{value}不是每周四的更新日，应为以下日期之一：{weeks}。"),
+    "survey-late": Rule(W, "附件2 应于 {due} 前报送，填报日期为 {value}，已逾期。"),
+    "template-old-version": Rule(W, "本表使用的是旧版模板（{value}），当前为 {current}，请下载新模板填报。"),
+    "template-unknown": Rule(W, "本表不是由本次下发的模板填写的，已按表头识别，请尽量使用下发模板。"),
+    "column-missing": Rule(E, "表格缺少“{field}”列，请使用下发模板，不要删除列。"),
+    "table-empty": Rule(E, "表格中没有读到任何数据行，请确认已填写并保存后重新报送。"),
+    "duplicate-row": Rule(W, "同一项目在本表中重复填报（与第{other_row}行相同），请删除重复行。"),
+    "project-multiple-topics": Rule(
+        E, "同一项目（{project}）在本表第{other_row}行另报了“{other}”，每个参赛项目限报一个赛题方向，请只保留一行。"
+    ),
+    "contacts-leader-count": Rule(E, "“{unit}”应填写且只填写1名主管领导，现有{count}名。"),
+    "contacts-staff-missing": Rule(E, "“{unit}”至少要填写1名具体负责人。"),
+    # --- inbox level --------------------------------------------------------------------------
+    "project-conflict": Rule(
+        E, "同一项目（{project}）在 {other_file} 第{other_row}行报的是“{other}”，与此处不一致，每个参赛项目限报一个赛题方向，请与对方核实。"
+    ),
+    "project-duplicate-reporters": Rule(W, "同一项目也由“{other_reporter}”报送（{other_file} 第{other_row}行），汇总时只计一次。"),
+    "superseded": Rule(W, "“{reporter}”同一期还报送了 {other_file}（日期{other_date}），以较新的一份为准，本文件不再使用。"),
+    # --- reading ------------------------------------------------------------------------------
+    "kind-unknown": Rule(E, "无法识别这是哪一张表（附件2、附件3 还是附件4），请使用下发模板，不要改动标题和表头。"),
+    "file-unreadable": Rule(E, "文件无法打开（{reason}），请重新保存为 .xlsx 后重新报送。"),
+    "file-encrypted": Rule(E, "文件已加密，请取消打开密码后重新报送。"),
+    "file-empty": Rule(E, "文件是空的（0字节），请重新发送。"),
+    "not-spreadsheet": Rule(W, "这不是电子表格文件（{what}），已跳过。"),
+    "lock-file": Rule(W, "这是 Excel/WPS 打开文件时产生的临时锁文件，已跳过。"),
+    "converted-copy": Rule(W, "原文件是 {fmt} 格式，退回的标注副本已另存为 .xlsx。"),
+}
