@@ -1,0 +1,266 @@
+"""Checks and parsers for the coded cells: credit codes, phones, dates and e-mail addresses.
+
+Everything here is pure: a value as a spreadsheet reader returned it goes in, a normalised
+form (or a named problem) comes out. Messages live in `rules.RULES`; a `CodeProblem` only
+carries the rule id and the template arguments so the wording stays in one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberType
+
+__all__ = [
+    "USCC_ALPHABET",
+    "CodeProblem",
+    "check_credit_code",
+    "credit_code_division",
+    "org_code_check_char",
+    "parse_date",
+    "parse_email",
+    "parse_phone",
+    "uscc_check_char",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class CodeProblem:
+    rule: str
+    context: dict[str, str]
+
+
+# GB 32100-2015 leaves out I, O, S, V, Z because they are easily misread as 1, 0, 5, U, 2.
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_VALUE = {char: index for index, char in enumerate(USCC_ALPHABET)}
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+_ORG_BODY = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+# Real GB 11714 check characters are only 0-9 and X; anything else in position 17 means the
+# code was not built from an organisation code, so that check does not apply.
+_ORG_CHECK = frozenset("0123456789X")
+
+# Whitespace (including the ideographic space NFKC turns into U+0020) and the zero-width /
+# bidi marks that survive NFKC when a code is pasted from a web page or a PDF.
+_CODE_JUNK = re.compile("[\\s\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]+")
+# What Excel (or str(float)) shows once a long digit string became a number.
+_NUMBER_TEXT = re.compile(r"^[+-]?\d+(?:\.\d*)?(?:E[+-]?\d+)?$")
+
+
+def uscc_check_char(first17: str) -> str:
+    """The GB 32100-2015 check character (position 18) for the first 17 characters."""
+    if len(first17) != 17 or any(char not in _USCC_VALUE for char in first17):
+        raise ValueError(f"need 17 characters from {USCC_ALPHABET}, got {first17!r}")
+    total = sum(_USCC_VALUE[char] * weight for char, weight in zip(first17, _USCC_WEIGHTS, strict=True))
+    return USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def org_code_check_char(first8: str) -> str:
+    """The GB 11714 check character for the first eight characters of an organisation code."""
+    if len(first8) != 8 or any(char not in _ORG_BODY for char in first8):
+        raise ValueError(f"need 8 characters from 0-9/A-Z, got {first8!r}")
+    # int(char, 36) gives exactly the standard's values: digits as themselves, A=10 … Z=35.
+    total = sum(int(char, 36) * weight for char, weight in zip(first8, _ORG_WEIGHTS, strict=True))
+    check = 11 - total % 11
+    if check == 10:
+        return "X"
+    if check == 11:
+        return "0"
+    return str(check)
+
+
+def _excel_number_text(number: float) -> str:
+    """The number the way Excel's General format shows it: 15 significant digits at most."""
+    if number.is_integer() and abs(number) < 1e15:
+        return str(int(number))
+    mantissa, exponent = f"{number:.14E}".split("E")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    sign = "-" if exponent.startswith("-") else "+"
+    return f"{mantissa}E{sign}{int(exponent.lstrip('+-')):02d}"
+
+
+def _normalise_code(text: str) -> str:
+    return _CODE_JUNK.sub("", unicodedata.normalize("NFKC", text)).upper()
+
+
+def check_credit_code(value: object) -> tuple[str, CodeProblem | None]:
+    """Normalise a 统一社会信用代码 cell and name the first check it fails, if any.
+
+    Checks run in the order a reporter can fix them: length, characters, the embedded
+    organisation code's own check, then the code's final check character.
+    """
+    # pandas hands back NaN for an empty cell; that is a missing code, not a mangled one.
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "", CodeProblem("uscc-length", {"length": "0"})
+    # bool is an int subclass, but TRUE/FALSE is garbage text, not a code Excel turned numeric.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value), CodeProblem("uscc-as-number", {})
+    if isinstance(value, float):
+        text = _excel_number_text(value) if math.isfinite(value) else str(value)
+        return text, CodeProblem("uscc-as-number", {})
+
+    text = _normalise_code(value if isinstance(value, str) else str(value))
+    # An 18-character alphanumeric string such as 1234567890E1234567 also matches the number
+    # pattern, but it is a plausible code; only text with a point or sign is Excel's doing.
+    if _NUMBER_TEXT.match(text) and ("." in text or "E" in text) and not (len(text) == 18 and text.isalnum()):
+        return text, CodeProblem("uscc-as-number", {})
+
+    if len(text) != 18:
+        return text, CodeProblem("uscc-length", {"length": str(len(text))})
+
+    bad = "".join(dict.fromkeys(char for char in text if char not in _USCC_VALUE))
+    if bad:
+        return text, CodeProblem("uscc-charset", {"chars": bad})
+
+    org_body, org_check = text[8:16], text[16]
+    if all(char in _ORG_BODY for char in org_body) and org_check in _ORG_CHECK:
+        expected_org = org_code_check_char(org_body)
+        if org_check != expected_org:
+            return text, CodeProblem("uscc-org-checksum", {"expected": expected_org})
+
+    expected = uscc_check_char(text[:17])
+    if text[17] != expected:
+        return text, CodeProblem("uscc-checksum", {"expected": expected})
+    return text, None
+
+
+def credit_code_division(code: str) -> str:
+    """Positions 3-8: the administrative division where the unit is registered (1307xx = 张家口)."""
+    return _normalise_code(code)[2:8]
+
+
+# --- phones ---------------------------------------------------------------------------------
+
+# Punctuation people put inside phone numbers; anything else (letters, 转, a second number
+# after a slash) makes the cell ambiguous, so it is refused rather than guessed at.
+_PHONE_SEPARATORS = re.compile(r"[\s\-()\u2010-\u2015\u2212]+")
+_PHONE_TEXT = re.compile(r"^\+?\d+$")
+_INTEGRAL_TEXT = re.compile(r"^(\d+)\.0*$")
+_MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
+_LANDLINE_TYPES = frozenset({PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
+_PHONE_KINDS = frozenset({"any", "mobile", "landline"})
+
+
+def _phone_digits(value: object) -> str | None:
+    """The digits (with an optional leading +) of a phone cell, or None when they were lost."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value) if value > 0 else None
+    if isinstance(value, float):
+        # Only an integral float below 2**53 still holds every digit the reporter typed.
+        if not math.isfinite(value) or not value.is_integer() or not 0 < value < 2**53:
+            return None
+        return str(int(value))
+    if not isinstance(value, str):
+        return None
+    text = _PHONE_SEPARATORS.sub("", unicodedata.normalize("NFKC", value).strip())
+    integral = _INTEGRAL_TEXT.match(text)
+    if integral:
+        # "13800000000.0" is str(float) of a number cell: lossless. "1.38E+10" is not and
+        # fails the pattern below.
+        text = integral.group(1)
+    return text if _PHONE_TEXT.match(text) else None
+
+
+def parse_phone(value: object, kind: str = "any") -> str | None:
+    """A valid Chinese mobile ("13812345678") or landline ("0313-7680129"), else None.
+
+    A landline read from a number cell has lost its leading 0; libphonenumber still finds the
+    area code in what is left, so such numbers are accepted and shown with the 0 restored.
+    """
+    if kind not in _PHONE_KINDS:
+        raise ValueError(f"kind must be one of {sorted(_PHONE_KINDS)}, got {kind!r}")
+    digits = _phone_digits(value)
+    if digits is None:
+        return None
+    try:
+        number = phonenumbers.parse(digits, "CN")
+    except NumberParseException:
+        return None
+    if number.country_code != 86 or number.extension or not phonenumbers.is_valid_number(number):
+        return None
+    national = str(number.national_number)
+    number_type = phonenumbers.number_type(number)
+
+    if kind in {"any", "mobile"} and number_type in _MOBILE_TYPES and len(national) == 11 and national[0] == "1":
+        return national
+    if kind in {"any", "landline"} and number_type in _LANDLINE_TYPES:
+        area_length = phonenumbers.length_of_geographical_area_code(number)
+        # Without an area code a 7- or 8-digit local number could belong to any city.
+        if area_length == 0:
+            return None
+        return f"0{national[:area_length]}-{national[area_length:]}"
+    return None
+
+
+# --- dates ----------------------------------------------------------------------------------
+
+# Excel's 1900 date system counts from 1899-12-30 because it wrongly treats 1900 as a leap
+# year; the offset is right for every serial after 60, which covers the accepted range.
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+# 20000..80000 is 1954..2119: wide enough for any plausible date, narrow enough that a
+# stray count or amount in a date column is not silently read as a date.
+_EXCEL_SERIAL_MIN = 20000
+_EXCEL_SERIAL_MAX = 80000
+_TIME_SUFFIX = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_DATE_PATTERNS = (
+    # One separator used consistently, so that "2025-6/26" is not quietly accepted.
+    re.compile(rf"^(\d{{4}})([-/.])(\d{{1,2}})\2(\d{{1,2}}){_TIME_SUFFIX}$"),
+    re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+
+
+def parse_date(value: object) -> dt.date | None:
+    """A date from a date cell, an Excel serial number or one of the usual Chinese spellings."""
+    # datetime is a date subclass, so it has to be tested first to drop the time part.
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        if not math.isfinite(value) or not _EXCEL_SERIAL_MIN <= value <= _EXCEL_SERIAL_MAX:
+            return None
+        # The fractional part is the time of day.
+        return _EXCEL_EPOCH + dt.timedelta(days=math.floor(value))
+    if not isinstance(value, str):
+        return None
+    text = unicodedata.normalize("NFKC", value).strip()
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            groups = [group for group in match.groups() if group.isdigit()]
+            year, month, day = (int(group) for group in groups)
+            try:
+                return dt.date(year, month, day)
+            except ValueError:
+                return None
+    return None
+
+
+# --- e-mail ---------------------------------------------------------------------------------
+
+# Deliberately loose: the aim is to catch a phone number or a name typed in the e-mail
+# column, not to implement RFC 5322.
+_EMAIL = re.compile(r"^([^\s@]+)@([^\s@.]+(?:\.[^\s@.]+)+)$")
+
+
+def parse_email(value: object) -> str | None:
+    """local@domain.tld with the domain lower-cased, or None when it does not look like one."""
+    if not isinstance(value, str):
+        return None
+    text = unicodedata.normalize("NFKC", value).strip()
+    match = _EMAIL.match(text)
+    if not match:
+        return None
+    local, domain = match.groups()
+    # Local parts are case-sensitive in principle; domains never are.
+    return f"{local}@{domain.lower()}"
