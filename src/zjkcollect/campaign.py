@@ -73,6 +73,7 @@ class Choices(_Strict):
 class CreditCodeRules(_Strict):
     never_legal_person: list[str]
     never_legal_person_label: str
+    branch_suffixes: list[str] = []
 
 
 class UnitType(_Strict):

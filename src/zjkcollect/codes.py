@@ -264,3 +264,13 @@ def parse_email(value: object) -> str | None:
     local, domain = match.groups()
     # Local parts are case-sensitive in principle; domains never are.
     return f"{local}@{domain.lower()}"
+
+
+def build_credit_code(registration: str, division: str, organisation8: str) -> str:
+    """A valid code from its parts (2-char authority+category, 6-digit division, 8-char org body).
+
+    Used to make example and benchmark inboxes with codes that pass every check.
+    """
+    org = organisation8 + org_code_check_char(organisation8)
+    first17 = registration + division + org
+    return first17 + uscc_check_char(first17)

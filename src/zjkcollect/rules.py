@@ -38,13 +38,17 @@ RULES: dict[str, Rule] = {
         E,
         "统一社会信用代码第9–17位（组织机构代码）校验位不符（应为“{expected}”），代码有误，请按营业执照或登记证书重新核对。",
     ),
-    "uscc-as-number": Rule(E, "统一社会信用代码被 Excel 转成了数字（{value}），数字已丢失。Excel 已将其转成数字，请设为文本后重填。"),
+    "uscc-as-number": Rule(
+        E, "统一社会信用代码被 Excel 转成了数字（{value}），数字已丢失。Excel 已将其转成数字，请设为文本后重填。"
+    ),
     "uscc-not-legal-person": Rule(E, "统一社会信用代码以“{prefix}”开头，是{label}，不具有独立法人资格，不能参赛。"),
     "uscc-type-mismatch": Rule(
         W, "单位类型填的是“{unit_type}”，但统一社会信用代码以“{prefix}”开头，通常属于{expected}，请核对单位类型或代码。"
     ),
     "uscc-outside-city": Rule(W, "统一社会信用代码的登记地（{division}）不在张家口市，请确认该单位在张家口赛区参赛。"),
-    "branch-unit": Rule(W, "“{value}”看起来是分支机构（{suffix}），分支机构不具有独立法人资格，请改报其具有独立法人资格的总部或单位。"),
+    "branch-unit": Rule(
+        W, "“{value}”看起来是分支机构（{suffix}），分支机构不具有独立法人资格，请改报其具有独立法人资格的总部或单位。"
+    ),
     "not-legal-person": Rule(E, "参赛单位须具有独立法人资格，“{field}”必须为“是”。"),
     "not-applied": Rule(E, "参赛项目须已开展实际应用，“{field}”必须为“是”。"),
     "track-unknown": Rule(E, "参赛赛道“{value}”不在赛道目录中。{hint}请从下拉列表选择15个赛道之一。"),
@@ -60,9 +64,12 @@ RULES: dict[str, Rule] = {
     "division-invalid": Rule(E, "参赛赛区必须为“{division}”，请改为“{division}”。"),
     "date-invalid": Rule(E, "“{field}”填写的“{value}”不是日期，请按 2025-06-26 的格式填写。"),
     "date-outside-registration": Rule(E, "报名日期{value}不在报名期（{start} 至 {end}）内，请核对。"),
-    "phone-invalid": Rule(E, "“{field}”“{value}”不是有效的电话号码，请填11位手机号或带区号的固定电话（如 0313-7680129）。"),
+    "phone-invalid": Rule(
+        E, "“{field}”“{value}”不是有效的电话号码，请填11位手机号或带区号的固定电话（如 0313-7680129）。"
+    ),
     "mobile-invalid": Rule(E, "“{field}”“{value}”不是有效的11位手机号码，请核对后重填。"),
     "landline-invalid": Rule(E, "“{field}”“{value}”不是有效的固定电话，请填带区号的号码（如 0313-7680129）。"),
+    "stored-as-number": Rule(W, "“{field}”被 Excel 存成了数字，已按“{digits}”读取，请把该列设为文本格式后填写。"),
     "email-invalid": Rule(E, "电子邮箱“{value}”格式不正确，请填写如 name@example.com 的邮箱地址。"),
     "email-missing": Rule(E, "具体负责人必须填写电子邮箱。"),
     "unit-not-registered": Rule(E, "单位名称“{value}”不在报送单位名册中。{hint}"),
@@ -73,7 +80,6 @@ RULES: dict[str, Rule] = {
     "report-date-not-week": Rule(E, "统计截止日期{value}不是每周四的更新日，应为以下日期之一：{weeks}。"),
     "survey-late": Rule(W, "附件2 应于 {due} 前报送，填报日期为 {value}，已逾期。"),
     "template-old-version": Rule(W, "本表使用的是旧版模板（{value}），当前为 {current}，请下载新模板填报。"),
-    "template-unknown": Rule(W, "本表不是由本次下发的模板填写的，已按表头识别，请尽量使用下发模板。"),
     "column-missing": Rule(E, "表格缺少“{field}”列，请使用下发模板，不要删除列。"),
     "table-empty": Rule(E, "表格中没有读到任何数据行，请确认已填写并保存后重新报送。"),
     "duplicate-row": Rule(W, "同一项目在本表中重复填报（与第{other_row}行相同），请删除重复行。"),
@@ -84,10 +90,15 @@ RULES: dict[str, Rule] = {
     "contacts-staff-missing": Rule(E, "“{unit}”至少要填写1名具体负责人。"),
     # --- inbox level --------------------------------------------------------------------------
     "project-conflict": Rule(
-        E, "同一项目（{project}）在 {other_file} 第{other_row}行报的是“{other}”，与此处不一致，每个参赛项目限报一个赛题方向，请与对方核实。"
+        E,
+        "同一项目（{project}）在 {other_file} 第{other_row}行报的是“{other}”，与此处不一致，每个参赛项目限报一个赛题方向，请与对方核实。",
     ),
-    "project-duplicate-reporters": Rule(W, "同一项目也由“{other_reporter}”报送（{other_file} 第{other_row}行），汇总时只计一次。"),
-    "superseded": Rule(W, "“{reporter}”同一期还报送了 {other_file}（日期{other_date}），以较新的一份为准，本文件不再使用。"),
+    "project-duplicate-reporters": Rule(
+        W, "同一项目也由“{other_reporter}”报送（{other_file} 第{other_row}行），汇总时只计一次。"
+    ),
+    "superseded": Rule(
+        W, "“{reporter}”同一期还报送了 {other_file}（日期{other_date}），以较新的一份为准，本文件不再使用。"
+    ),
     # --- reading ------------------------------------------------------------------------------
     "kind-unknown": Rule(E, "无法识别这是哪一张表（附件2、附件3 还是附件4），请使用下发模板，不要改动标题和表头。"),
     "file-unreadable": Rule(E, "文件无法打开（{reason}），请重新保存为 .xlsx 后重新报送。"),

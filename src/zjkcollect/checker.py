@@ -1,0 +1,220 @@
+"""Checking one located table: header block, columns, every row, and the file-level rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from zjkcollect.attachments import ATTACHMENTS, Kind
+from zjkcollect.campaign import Campaign
+from zjkcollect.codes import parse_date
+from zjkcollect.findings import Finding, column_letter, make_finding
+from zjkcollect.layout import LabelledValue, Table
+from zjkcollect.report import CheckedRow, FileResult
+from zjkcollect.schemas import display, validate_row
+from zjkcollect.text import closest, normalize_text
+
+
+def check_table(result: FileResult, table: Table, campaign: Campaign) -> None:
+    """Fill ``result`` with the table's rows and every finding about it."""
+    result.table = table
+    result.kind = table.kind
+    findings = result.findings
+    _check_fingerprint(result, table, campaign)
+    _check_reporter(result, table, campaign)
+    _check_date(result, table, campaign)
+    attachment = ATTACHMENTS[table.kind]
+    for field_name in table.missing:
+        findings.append(
+            _at(result, table, "column-missing", table.header_row, None, attachment.column(field_name).header)
+        )
+    absent = frozenset(table.missing)
+    for data_row in table.rows:
+        outcome = validate_row(table.kind, data_row.values, campaign, absent)
+        for issue in outcome.issues:
+            column = table.columns.get(issue.field)
+            header = attachment.column(issue.field).header if issue.field else None
+            findings.append(
+                make_finding(
+                    issue.rule,
+                    file=result.label,
+                    sheet=table.sheet,
+                    row=data_row.number,
+                    column=column_letter(column) if column else None,
+                    field=header,
+                    value=issue.value,
+                    **issue.context,
+                )
+            )
+        result.rows.append(CheckedRow(data_row.number, outcome.values, data_row.values, outcome.has_error))
+    if not table.rows:
+        findings.append(_at(result, table, "table-empty", table.header_row + 1, None, None))
+    if table.kind is Kind.CONTACTS:
+        _check_contacts(result, table, campaign)
+    else:
+        _check_repeated_projects(result, table)
+
+
+def _at(
+    result: FileResult,
+    table: Table,
+    rule: str,
+    row: int | None,
+    column: int | None,
+    field: str | None,
+    **context: object,
+) -> Finding:
+    value = context.pop("value", None)
+    return make_finding(
+        rule,
+        file=result.label,
+        sheet=table.sheet,
+        row=row,
+        column=column_letter(column) if column else None,
+        field=field,
+        value=value,
+        **context,
+    )
+
+
+def _check_fingerprint(result: FileResult, table: Table, campaign: Campaign) -> None:
+    fingerprint = table.fingerprint
+    current = campaign.campaign.template_version
+    if fingerprint and fingerprint.version and fingerprint.version != current:
+        result.findings.append(
+            _at(result, table, "template-old-version", None, None, None, value=fingerprint.version, current=current)
+        )
+
+
+def _check_reporter(result: FileResult, table: Table, campaign: Campaign) -> None:
+    cell = table.reporter
+    text = normalize_text(display(cell.value) or "")
+    row, column = _cell_or_default(cell, table)
+    if not text:
+        result.findings.append(_at(result, table, "reporter-missing", row, column, "填报单位"))
+        return
+    reporter = campaign.find_reporter(text)
+    if reporter is None:
+        guess = closest(text, campaign.reporter_names)
+        hint = f"您是否要填“{guess}”？" if guess else ""
+        result.reporter = text
+        result.findings.append(_at(result, table, "reporter-unknown", row, column, "填报单位", value=text, hint=hint))
+        return
+    result.reporter = reporter.name
+    result.reporter_known = True
+
+
+def _cell_or_default(cell: LabelledValue, table: Table) -> tuple[int | None, int | None]:
+    if cell.row is not None:
+        return cell.row, cell.column
+    return None, None
+
+
+def _check_date(result: FileResult, table: Table, campaign: Campaign) -> None:
+    label = ATTACHMENTS[table.kind].date_label
+    cell = table.date
+    row, column = _cell_or_default(cell, table)
+    if cell.value in (None, ""):
+        result.findings.append(_at(result, table, "date-missing", row, column, label))
+        return
+    day = parse_date(cell.value)
+    if day is None:
+        result.findings.append(_at(result, table, "date-invalid", row, column, label, value=display(cell.value)))
+        return
+    result.date = day
+    calendar = campaign.calendar
+    if table.kind is Kind.REGISTERED:
+        result.week = week_of(day, calendar.weeks)
+        if day not in calendar.weeks:
+            weeks = "、".join(week.isoformat() for week in calendar.weeks)
+            result.findings.append(
+                _at(result, table, "report-date-not-week", row, column, label, value=day.isoformat(), weeks=weeks)
+            )
+    else:
+        result.week = None
+        if table.kind is Kind.SURVEY and day > calendar.survey_due:
+            result.findings.append(
+                _at(result, table, "survey-late", row, column, label, value=day.isoformat(), due=calendar.survey_due)
+            )
+
+
+def week_of(day: dt.date, weeks: list[dt.date]) -> dt.date | None:
+    """The calendar Thursday a report dated ``day`` is for: the first one on or after it."""
+    return next((week for week in weeks if week >= day), None)
+
+
+def _check_repeated_projects(result: FileResult, table: Table) -> None:
+    by_key: dict[tuple[str, str], list[CheckedRow]] = defaultdict(list)
+    for row in result.rows:
+        key = project_key(row.values)
+        if key is not None:
+            by_key[key].append(row)
+    track_column = table.columns.get("track")
+    for rows in by_key.values():
+        for index, row in enumerate(rows):
+            for other in rows[:index] + rows[index + 1 :]:
+                same = _choice_of(row.values) == _choice_of(other.values)
+                if same and index == 0:
+                    continue  # the first of identical rows stands; the later ones are the duplicates
+                rule = "duplicate-row" if same else "project-multiple-topics"
+                result.findings.append(
+                    _at(
+                        result,
+                        table,
+                        rule,
+                        row.number,
+                        track_column,
+                        ATTACHMENTS[table.kind].column("track").header,
+                        value=row.values.get("track"),
+                        other_row=other.number,
+                        project=row.values.get("project_name"),
+                        other=describe_choice(other.values),
+                    )
+                )
+                break
+
+
+def project_key(values: dict[str, object]) -> tuple[str, str] | None:
+    """Credit code + normalised project name, or None when either is missing or invalid."""
+    code, name = values.get("credit_code"), values.get("project_name")
+    if not code or not name:
+        return None
+    return (str(code), "".join(str(name).split()))
+
+
+def _choice_of(values: dict[str, object]) -> tuple[object, object]:
+    return (values.get("track"), values.get("topic"))
+
+
+def describe_choice(values: dict[str, object]) -> str:
+    return f"{values.get('track') or ''}／{values.get('topic') or ''}"
+
+
+def _check_contacts(result: FileResult, table: Table, campaign: Campaign) -> None:
+    leaders: dict[str, int] = defaultdict(int)
+    staff: dict[str, int] = defaultdict(int)
+    first_row: dict[str, int] = {}
+    for row in result.rows:
+        unit = row.values.get("unit")
+        role = row.values.get("role")
+        if not unit:
+            continue
+        first_row.setdefault(unit, row.number)
+        if role == campaign.choices.leader_role:
+            leaders[unit] += 1
+        elif role == campaign.choices.staff_role:
+            staff[unit] += 1
+    units = set(first_row)
+    if result.reporter_known and result.reporter:
+        units.add(result.reporter)
+    role_column = table.columns.get("role")
+    role_header = ATTACHMENTS[Kind.CONTACTS].column("role").header
+    for unit in sorted(units):
+        row = first_row.get(unit)
+        column = role_column if row else None
+        if leaders[unit] != 1:
+            result.findings.append(
+                _at(result, table, "contacts-leader-count", row, column, role_header, unit=unit, count=leaders[unit])
+            )
+        if staff[unit] < 1:
+            result.findings.append(_at(result, table, "contacts-staff-missing", row, column, role_header, unit=unit))

@@ -1,0 +1,163 @@
+"""Validating an inbox: every file gets a verdict, then the rules that span files.
+
+Per file: bytes → format (by content) → values → table → rows and file rules.
+Across files: superseded resends and the same project reported differently. Both are
+decided from content only (dates, then modification time, then the SHA-256), so the
+verdicts never depend on file names or the order files are read in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from zjkcollect.attachments import ATTACHMENTS, Kind
+from zjkcollect.campaign import Campaign
+from zjkcollect.checker import check_table, describe_choice, project_key
+from zjkcollect.errors import ZjkError
+from zjkcollect.findings import column_letter, make_finding
+from zjkcollect.layout import locate_table
+from zjkcollect.reader import ReadFailure, is_lock_file, load_workbook_data
+from zjkcollect.report import CheckedRow, FileResult, Report
+
+Progress = Callable[[FileResult], None]
+
+
+def collect_paths(paths: Iterable[Path | str]) -> list[tuple[Path, str]]:
+    """Files named or found (recursively) under folders, as (path, label-as-given), sorted."""
+    found: list[tuple[Path, str]] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
+                    found.append((child, str(child)))
+        elif path.is_file():
+            found.append((path, str(given)))
+        else:
+            raise ZjkError(f"找不到文件或文件夹：{given}")
+    return found
+
+
+def validate_file(path: Path, label: str, campaign: Campaign, data: bytes | None = None) -> FileResult:
+    """One file's verdict; nothing about a bad file escapes as an exception."""
+    result = FileResult(path=path, label=label)
+    if is_lock_file(path):
+        result.skipped = True
+        result.findings.append(make_finding("lock-file", file=label))
+        return result
+    try:
+        if data is None:
+            data = path.read_bytes()
+        result.mtime = path.stat().st_mtime
+    except OSError as exc:
+        result.findings.append(make_finding("file-unreadable", file=label, reason=exc.strerror or str(exc)))
+        return result
+    result.sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        workbook = load_workbook_data(path, data)
+    except ReadFailure as failure:
+        result.skipped = failure.rule == "not-spreadsheet"
+        result.findings.append(make_finding(failure.rule, file=label, **failure.context))
+        return result
+    result.format = workbook.format
+    table = locate_table(workbook)
+    if table is None:
+        result.findings.append(make_finding("kind-unknown", file=label))
+        return result
+    check_table(result, table, campaign)
+    return result
+
+
+def validate_paths(paths: Iterable[Path | str], campaign: Campaign, progress: Progress | None = None) -> Report:
+    results = []
+    for path, label in collect_paths(paths):
+        result = validate_file(path, label, campaign)
+        results.append(result)
+        if progress is not None:
+            progress(result)
+    apply_inbox_rules(results)
+    return Report(files=results)
+
+
+def _standing_order(result: FileResult) -> tuple[object, ...]:
+    return (result.date.isoformat() if result.date else "", result.mtime, result.sha256)
+
+
+def apply_inbox_rules(results: list[FileResult]) -> None:
+    """Rules across files: superseded resends, then projects reported differently or twice."""
+    groups: dict[tuple[str, Kind, object], list[FileResult]] = defaultdict(list)
+    for result in results:
+        if result.kind is not None and result.reporter_known and result.reporter:
+            groups[(result.reporter, result.kind, result.week)].append(result)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        members.sort(key=_standing_order)
+        latest = members[-1]
+        for older in members[:-1]:
+            if older.sha256 == latest.sha256:
+                continue  # the same bytes twice are one submission
+            older.superseded = True
+            older.findings.append(
+                make_finding(
+                    "superseded",
+                    file=older.label,
+                    reporter=older.reporter,
+                    other_file=latest.label,
+                    other_date=latest.date.isoformat() if latest.date else "无日期",
+                )
+            )
+    _cross_file_projects([result for result in results if not result.superseded and result.kind is not None])
+
+
+def _cross_file_projects(results: list[FileResult]) -> None:
+    placed: dict[tuple[Kind, object, tuple[str, str]], list[tuple[FileResult, CheckedRow]]] = defaultdict(list)
+    for result in results:
+        if result.kind is Kind.CONTACTS:
+            continue
+        seen_here: set[tuple[str, str]] = set()
+        for row in result.rows:
+            key = project_key(row.values)
+            if key is None or key in seen_here:
+                continue
+            seen_here.add(key)
+            placed[(result.kind, result.week, key)].append((result, row))
+    for (kind, _week, _key), places in placed.items():
+        files = {id(result) for result, _ in places}
+        if len(files) < 2:
+            continue
+        for result, row in places:
+            for other_result, other_row in places:
+                if other_result is result or (other_result.sha256 and other_result.sha256 == result.sha256):
+                    continue
+                _add_cross_finding(kind, result, row, other_result, other_row)
+
+
+def _add_cross_finding(
+    kind: Kind, result: FileResult, row: CheckedRow, other: FileResult, other_row: CheckedRow
+) -> None:
+    table = result.table
+    column = table.columns.get("track") if table else None
+    same_choice = describe_choice(row.values) == describe_choice(other_row.values)
+    if same_choice and other.reporter == result.reporter:
+        return  # the same reporter's two files of one week are handled by "superseded"
+    rule = "project-duplicate-reporters" if same_choice else "project-conflict"
+    result.findings.append(
+        make_finding(
+            rule,
+            file=result.label,
+            sheet=result.sheet,
+            row=row.number,
+            column=column_letter(column) if column else None,
+            field=ATTACHMENTS[kind].column("track").header,
+            value=row.values.get("track"),
+            project=row.values.get("project_name"),
+            other_file=other.label,
+            other_row=other_row.number,
+            other=describe_choice(other_row.values),
+            other_reporter=other.reporter or "未知单位",
+        )
+    )

@@ -1,0 +1,261 @@
+"""Finding the table in a returned workbook, wherever the reporter moved it.
+
+Which attachment a workbook is comes from its content only: the template fingerprint
+where present, else the header row (and the title to break a tie). The header row may
+sit below extra rows; columns may be in any order, renamed within reason, or extra.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from zjkcollect.attachments import ATTACHMENTS, Attachment, Kind, header_keys
+from zjkcollect.findings import column_letter
+from zjkcollect.reader import Grid, WorkbookData
+from zjkcollect.text import normalize_header, normalize_name
+
+FINGERPRINT_SHEET = "_zjkcollect"
+FINGERPRINT_MARK = "zjkcollect-template"
+INTERNAL_SHEETS = {FINGERPRINT_SHEET, "_lists"}
+HEADER_SEARCH_ROWS = 40
+MIN_HEADER_MATCHES = 3
+REPORTER_LABELS = ("填报单位",)
+DATE_LABELS = ("统计截止日期", "截止日期", "填报日期", "填报时间", "统计日期", "日期")
+FOOTER_WORDS = (
+    "填表人",
+    "审核人",
+    "制表人",
+    "合计",
+    "总计",
+    "单位负责人",
+    "负责人签字",
+    "注:",
+    "注：",
+    "说明:",
+    "说明：",
+)
+_STAMP = re.compile(r"[(（][^)）]*(盖章|签章|公章)[^)）]*[)）]")
+
+# Columns that only one attachment has: they decide the kind when counts tie.
+_TITLE_HINTS = {Kind.SURVEY: ("摸底",), Kind.REGISTERED: ("参赛项目统计",), Kind.CONTACTS: ("联系人信息",)}
+
+
+@dataclass(slots=True)
+class Fingerprint:
+    kind: Kind | None
+    version: str | None
+    reporter: str | None
+
+
+@dataclass(slots=True)
+class LabelledValue:
+    """A header-block value and where it stands (the cell a finding should point at)."""
+
+    value: object
+    row: int | None
+    column: int | None
+
+
+@dataclass(slots=True)
+class DataRow:
+    number: int  # the sheet's own row number
+    values: dict[str, object]  # field -> raw cell value
+
+
+@dataclass(slots=True)
+class Table:
+    kind: Kind
+    sheet: str
+    header_row: int
+    columns: dict[str, int]  # field -> 1-based column index
+    missing: list[str]
+    reporter: LabelledValue
+    date: LabelledValue
+    rows: list[DataRow]
+    fingerprint: Fingerprint | None
+    title: str = ""
+    extras: list[str] = field(default_factory=list)
+
+    @property
+    def attachment(self) -> Attachment:
+        return ATTACHMENTS[self.kind]
+
+    def cell_of(self, field_name: str, row: int) -> tuple[int | None, str | None]:
+        index = self.columns.get(field_name)
+        return (row, column_letter(index)) if index else (row, None)
+
+
+def _header_lookup() -> dict[Kind, dict[str, str]]:
+    lookup: dict[Kind, dict[str, str]] = {}
+    for kind, attachment in ATTACHMENTS.items():
+        keys: dict[str, str] = {}
+        for column in attachment.columns:
+            for key in header_keys(column):
+                keys.setdefault(key, column.field)
+        lookup[kind] = keys
+    return lookup
+
+
+_HEADERS = _header_lookup()
+
+
+def read_fingerprint(workbook: WorkbookData) -> Fingerprint | None:
+    for grid in workbook.sheets:
+        if grid.name != FINGERPRINT_SHEET or str(grid.value(1, 1)).strip() != FINGERPRINT_MARK:
+            continue
+        pairs = {str(row[0]).strip(): row[1] for row in grid.rows if len(row) >= 2 and row[0] != ""}
+        kind_text = str(pairs.get("kind", "")).strip()
+        kind = Kind(kind_text) if kind_text in {k.value for k in Kind} else None
+        version = str(pairs.get("template_version", "")).strip() or None
+        reporter = str(pairs.get("reporter", "")).strip() or None
+        return Fingerprint(kind=kind, version=version, reporter=reporter)
+    return None
+
+
+def _match_row(cells: list[object], kind: Kind) -> dict[str, int]:
+    keys = _HEADERS[kind]
+    found: dict[str, int] = {}
+    for index, cell in enumerate(cells, start=1):
+        if not isinstance(cell, str) or not cell.strip():
+            continue
+        key = normalize_header(cell)
+        field_name = keys.get(key)
+        if field_name is None:
+            cut = key.find("(")
+            field_name = keys.get(key[:cut]) if cut > 0 else None
+        if field_name is not None and field_name not in found:
+            found[field_name] = index
+    return found
+
+
+def _sheet_text(grid: Grid, rows: int) -> str:
+    return "".join(normalize_name(str(cell)) for row in grid.rows[:rows] for cell in row if isinstance(cell, str))
+
+
+@dataclass(slots=True)
+class _Candidate:
+    score: tuple[int, int, int, int]
+    grid: Grid
+    kind: Kind
+    header_row: int
+    columns: dict[str, int]
+
+
+def locate_table(workbook: WorkbookData) -> Table | None:
+    """The best attachment table in the workbook, or None when no sheet has a recognisable header row."""
+    fingerprint = read_fingerprint(workbook)
+    best: _Candidate | None = None
+    for order, grid in enumerate(workbook.sheets):
+        if grid.name in INTERNAL_SHEETS:
+            continue
+        above = _sheet_text(grid, HEADER_SEARCH_ROWS)
+        for row_index, cells in enumerate(grid.rows[:HEADER_SEARCH_ROWS], start=1):
+            for kind in Kind:
+                columns = _match_row(cells, kind)
+                if len(columns) < MIN_HEADER_MATCHES:
+                    continue
+                distinct = len(columns) - _shared_count(columns, kind)
+                fingerprint_bonus = 1 if fingerprint and fingerprint.kind == kind else 0
+                title_bonus = 1 if any(hint in above for hint in _TITLE_HINTS[kind]) else 0
+                score = (len(columns) + distinct, fingerprint_bonus + title_bonus, -int(grid.hidden), -order)
+                if best is None or score > best.score:
+                    best = _Candidate(score, grid, kind, row_index, columns)
+    if best is None:
+        return None
+    grid, kind = best.grid, best.kind
+    attachment = ATTACHMENTS[kind]
+    missing = [column.field for column in attachment.columns if column.required and column.field not in best.columns]
+    return Table(
+        kind=kind,
+        sheet=grid.name,
+        header_row=best.header_row,
+        columns=best.columns,
+        missing=missing,
+        reporter=_labelled(grid, best.header_row, REPORTER_LABELS),
+        date=_labelled(grid, best.header_row, _date_labels(attachment)),
+        rows=_data_rows(grid, best.header_row, best.columns),
+        fingerprint=fingerprint,
+        title=_title(grid, best.header_row),
+    )
+
+
+_SHARED_FIELDS = set.intersection(*({column.field for column in a.columns} for a in ATTACHMENTS.values()))
+
+
+def _shared_count(columns: dict[str, int], kind: Kind) -> int:
+    """How many matched fields every attachment has (they don't tell kinds apart)."""
+    return sum(1 for name in columns if name in _SHARED_FIELDS)
+
+
+def _date_labels(attachment: Attachment) -> tuple[str, ...]:
+    return (attachment.date_label, *[label for label in DATE_LABELS if label != attachment.date_label])
+
+
+def _title(grid: Grid, header_row: int) -> str:
+    for cells in grid.rows[: header_row - 1]:
+        for cell in cells:
+            if isinstance(cell, str) and len(cell.strip()) >= 6 and "填报" not in cell:
+                return cell.strip()
+    return ""
+
+
+def _labelled(grid: Grid, header_row: int, labels: tuple[str, ...]) -> LabelledValue:
+    """Find ``label：value`` above the header row, in one cell or in the next cells to the right."""
+    for label in labels:
+        for row_index, cells in enumerate(grid.rows[: header_row - 1], start=1):
+            for column_index, cell in enumerate(cells, start=1):
+                if not isinstance(cell, str):
+                    continue
+                text = _STAMP.sub("", normalize_name(cell))
+                if not text.startswith(label):
+                    continue
+                rest = text[len(label) :].lstrip(":：")
+                if rest:
+                    return LabelledValue(rest, row_index, column_index)
+                for next_index in range(column_index + 1, len(cells) + 1):
+                    value = cells[next_index - 1]
+                    if value not in ("", None):
+                        return LabelledValue(value, row_index, next_index)
+                return LabelledValue(None, row_index, column_index + 1)
+    return LabelledValue(None, None, None)
+
+
+def _is_footer(cells: list[object]) -> bool:
+    first = next((cell for cell in cells if cell not in ("", None)), None)
+    if not isinstance(first, str):
+        return False
+    text = normalize_name(first)
+    return any(text.startswith(word) for word in FOOTER_WORDS)
+
+
+def _filled_merges(grid: Grid, header_row: int) -> dict[tuple[int, int], object]:
+    """Values a merged range shows in every cell it covers (0-based positions), below the header."""
+    filled: dict[tuple[int, int], object] = {}
+    for (top, left), (bottom, right) in grid.merged:
+        if bottom + 1 <= header_row:
+            continue
+        value = grid.value(top + 1, left + 1)
+        for r in range(top, bottom + 1):
+            for c in range(left, right + 1):
+                if (r, c) != (top, left):
+                    filled[(r, c)] = value
+    return filled
+
+
+def _data_rows(grid: Grid, header_row: int, columns: dict[str, int]) -> list[DataRow]:
+    merges = _filled_merges(grid, header_row)
+    content_fields = [name for name in columns if name != "serial"]
+    rows: list[DataRow] = []
+    total = max(len(grid.rows), max((bottom + 1 for _, (bottom, _) in grid.merged), default=0))
+    for number in range(header_row + 1, total + 1):
+        cells = grid.rows[number - 1] if number <= len(grid.rows) else []
+        if _is_footer(cells):
+            break
+        values: dict[str, object] = {}
+        for name, index in columns.items():
+            value = merges.get((number - 1, index - 1), grid.value(number, index))
+            values[name] = None if value == "" or (isinstance(value, str) and not value.strip()) else value
+        if any(values[name] is not None for name in content_fields):
+            rows.append(DataRow(number=number, values=values))
+    return rows

@@ -1,0 +1,169 @@
+"""Reading a returned file: decide what it is from its bytes, then read every sheet's values.
+
+Readers are pure: they never modify the input. Values come from python-calamine, which
+reads .xlsx/.xlsm/.xls/.et/.ods alike; what it cannot read becomes a :class:`ReadFailure`
+carrying a rule code, never an exception that escapes the run.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+LOCK_PREFIX = "~$"
+
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ods", ".xltx", ".xlt", ".ett", ".csv"}
+
+
+class ReadFailure(Exception):
+    """This file cannot be read; ``rule`` and ``context`` become its finding."""
+
+    def __init__(self, rule: str, **context: str) -> None:
+        super().__init__(rule)
+        self.rule = rule
+        self.context = context
+
+
+@dataclass(slots=True)
+class Grid:
+    """One sheet's values, row 1 first; ``rows[r][c]`` is cell (r+1, c+1)."""
+
+    name: str
+    rows: list[list[object]]
+    hidden: bool = False
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+
+    def value(self, row: int, column: int) -> object:
+        """Cell value at 1-based (row, column); '' where nothing is stored."""
+        if 1 <= row <= len(self.rows):
+            cells = self.rows[row - 1]
+            if 1 <= column <= len(cells):
+                return cells[column - 1]
+        return ""
+
+
+@dataclass(slots=True)
+class WorkbookData:
+    path: Path
+    format: str  # xlsx, xlsm, xls, et, ods
+    sheets: list[Grid]
+
+
+def sniff(data: bytes) -> str:
+    """The container format from the first bytes: zip, ole, html, xml, text, empty or unknown."""
+    if not data:
+        return "empty"
+    if data.startswith(ZIP_MAGIC):
+        return "zip"
+    if data.startswith(OLE_MAGIC):
+        return "ole"
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<table", b"<meta")):
+        return "html"
+    if head.startswith(b"<?xml") or head.startswith(b"<"):
+        return "xml"
+    try:
+        data[:4096].decode("utf-8")
+        return "text"
+    except UnicodeDecodeError:
+        try:
+            data[:4096].decode("gb18030")
+            return "text"
+        except UnicodeDecodeError:
+            return "unknown"
+
+
+def _zip_format(data: bytes) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                if "opendocument.spreadsheet" in mimetype:
+                    return "ods"
+                raise ReadFailure("not-spreadsheet", what=f"OpenDocument 文档（{mimetype}）")
+            if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+                return "xlsm" if "xl/vbaProject.bin" in names else "xlsx"
+            if "word/document.xml" in names:
+                raise ReadFailure("not-spreadsheet", what="Word 文档")
+            if "ppt/presentation.xml" in names:
+                raise ReadFailure("not-spreadsheet", what="PowerPoint 文档")
+    except zipfile.BadZipFile as exc:
+        raise ReadFailure("file-unreadable", reason="文件已损坏或不完整") from exc
+    raise ReadFailure("not-spreadsheet", what="压缩包")
+
+
+def _ole_format(data: bytes, suffix: str) -> str:
+    import msoffcrypto
+
+    try:
+        office = msoffcrypto.OfficeFile(io.BytesIO(data))
+        encrypted = office.is_encrypted()
+    except Exception:
+        encrypted = False
+    if encrypted:
+        raise ReadFailure("file-encrypted")
+    return "et" if suffix == ".et" else "xls"
+
+
+def detect_format(data: bytes, suffix: str) -> str:
+    """Spreadsheet format of ``data`` decided by content; raises ReadFailure for anything else."""
+    kind = sniff(data)
+    if kind == "zip":
+        return _zip_format(data)
+    if kind == "ole":
+        return _ole_format(data, suffix)
+    if kind == "empty":
+        raise ReadFailure("file-empty")
+    if kind == "html":
+        raise ReadFailure("not-spreadsheet", what="网页（HTML）格式，请在 Excel/WPS 中“另存为”Excel 工作簿（.xlsx）")
+    if kind == "xml":
+        raise ReadFailure("not-spreadsheet", what="XML 格式，请在 Excel/WPS 中“另存为”Excel 工作簿（.xlsx）")
+    if kind == "text":
+        what = "CSV 文本" if suffix == ".csv" or b"," in data[:2048] else "文本文件"
+        raise ReadFailure("not-spreadsheet", what=f"{what}，请在 Excel/WPS 中“另存为”Excel 工作簿（.xlsx）")
+    raise ReadFailure("not-spreadsheet", what="无法识别的文件")
+
+
+def read_values(path: Path, data: bytes, file_format: str) -> WorkbookData:
+    """Every sheet's cell values via python-calamine."""
+    import python_calamine as calamine
+
+    try:
+        workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except calamine.PasswordError as exc:
+        raise ReadFailure("file-encrypted") from exc
+    except Exception as exc:
+        raise ReadFailure("file-unreadable", reason=_reason(exc)) from exc
+    sheets: list[Grid] = []
+    try:
+        for meta in workbook.sheets_metadata:
+            if str(meta.typ) not in {"SheetTypeEnum.WorkSheet", "WorkSheet"}:
+                continue
+            sheet = workbook.get_sheet_by_name(meta.name)
+            rows = sheet.to_python(skip_empty_area=False)
+            merged = list(sheet.merged_cell_ranges or [])
+            hidden = "Visible" not in str(meta.visible)
+            sheets.append(Grid(name=meta.name, rows=rows, hidden=hidden, merged=merged))
+    except Exception as exc:
+        raise ReadFailure("file-unreadable", reason=_reason(exc)) from exc
+    finally:
+        workbook.close()
+    return WorkbookData(path=path, format=file_format, sheets=sheets)
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return f"读取失败：{text[:120]}"
+
+
+def is_lock_file(path: Path) -> bool:
+    return path.name.startswith(LOCK_PREFIX)
+
+
+def load_workbook_data(path: Path, data: bytes) -> WorkbookData:
+    return read_values(path, data, detect_format(data, path.suffix.lower()))

@@ -1,0 +1,423 @@
+"""Row schemas for 附件2, 附件3 and 附件4 as pydantic v2 models.
+
+A row is validated with one ``model_validate`` call. Errors are raised as
+``PydanticCustomError`` whose *type* is the rule code from :mod:`zjkcollect.rules`;
+warnings cannot stop validation, so they are appended to a list in the validation
+context. Rules that look at two columns (topic ↔ track, unit type ↔ credit code,
+government unit ↔ track, 揭榜挂帅 ↔ track, e-mail ↔ role) read the already-validated
+earlier fields from ``info.data``, which is why the field order below matters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Annotated, Any, ClassVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo
+from pydantic_core import PydanticCustomError
+
+from zjkcollect import codes
+from zjkcollect.attachments import ATTACHMENTS, Attachment, Kind
+from zjkcollect.campaign import Campaign, Track
+from zjkcollect.codes import credit_code_division, parse_date, parse_email, parse_phone
+from zjkcollect.outputs import EXCEL_MAX_CELL_CHARS
+from zjkcollect.text import closest, normalize_name, normalize_text, split_choices, strip_invisible
+
+
+@dataclass(slots=True)
+class RowIssue:
+    """A problem found in one field of one row, before it is placed in a file."""
+
+    rule: str
+    field: str
+    value: str | None
+    context: dict[str, str]
+
+
+@dataclass(slots=True)
+class RowContext:
+    """What the validators need: the campaign, the fields absent from the file, and a sink for warnings."""
+
+    campaign: Campaign
+    absent: frozenset[str] = frozenset()
+    warnings: list[RowIssue] = field(default_factory=list)
+    clean: dict[str, Any] = field(default_factory=dict)
+
+
+def display(value: object) -> str | None:
+    """A cell value as the reporter would read it."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _fail(rule: str, value: object, **context: str) -> PydanticCustomError:
+    return PydanticCustomError(rule, rule, {"value": display(value), **context})
+
+
+def _warn(info: ValidationInfo, rule: str, value: object, **context: str) -> None:
+    row: RowContext = info.context
+    row.warnings.append(RowIssue(rule, info.field_name or "", display(value), context))
+
+
+def _suggestion(value: str, choices: list[str]) -> str:
+    guess = closest(value, choices)
+    return f"您是否要填“{guess}”？" if guess else ""
+
+
+# --- field validators -----------------------------------------------------------------------------
+# Each takes the raw cell value and returns the normalised value, or raises the rule's error.
+
+
+def _text(value: object, info: ValidationInfo) -> str | None:
+    if value is None:
+        return None
+    text = display(value) or ""
+    text, had_invisible = strip_invisible(text)
+    if had_invisible:
+        _warn(info, "invisible-characters", value)
+    if len(text) > EXCEL_MAX_CELL_CHARS:
+        raise _fail("text-too-long", value)
+    text = normalize_text(text)
+    return text or None
+
+
+def _required(value: object, info: ValidationInfo) -> str | None:
+    text = _text(value, info)
+    if text is None:
+        row: RowContext = info.context
+        if info.field_name in row.absent:
+            return None  # the missing column is reported once for the file
+        raise _fail("required-missing", value)
+    return text
+
+
+def _remember(info: ValidationInfo, value: Any) -> Any:
+    row: RowContext = info.context
+    row.clean[info.field_name or ""] = value
+    return value
+
+
+def required_text(value: object, info: ValidationInfo) -> str | None:
+    return _remember(info, _required(value, info))
+
+
+def optional_text(value: object, info: ValidationInfo) -> str | None:
+    return _remember(info, _text(value, info))
+
+
+def _choice(value: object, info: ValidationInfo, choices: list[str], required: bool) -> str | None:
+    text = _required(value, info) if required else _text(value, info)
+    if text is None:
+        return None
+    if text not in choices:
+        compact = normalize_name(text)
+        matched = next((choice for choice in choices if normalize_name(choice) == compact), None)
+        if matched is None:
+            raise _fail("choice-invalid", value, choices="、".join(choices), hint=_suggestion(text, choices))
+        text = matched
+    return text
+
+
+def _campaign(info: ValidationInfo) -> Campaign:
+    row: RowContext = info.context
+    return row.campaign
+
+
+def check_unit_name(value: object, info: ValidationInfo) -> str | None:
+    name = _required(value, info)
+    if name is not None:
+        for suffix in _campaign(info).credit_code.branch_suffixes:
+            if name.endswith(suffix):
+                _warn(info, "branch-unit", value, suffix=suffix)
+                break
+    return _remember(info, name)
+
+
+def check_credit_code(value: object, info: ValidationInfo) -> str | None:
+    if _text(value, info) is None:
+        return _remember(info, _required(value, info))
+    code, problem = codes.check_credit_code(value)
+    if problem is not None:
+        raise _fail(problem.rule, value, **problem.context)
+    rules = _campaign(info).credit_code
+    prefix = code[:2]
+    if prefix in rules.never_legal_person:
+        raise _fail("uscc-not-legal-person", value, prefix=prefix, label=rules.never_legal_person_label)
+    division = credit_code_division(code)
+    if not division.startswith(_campaign(info).campaign.city_division_prefix):
+        _warn(info, "uscc-outside-city", value, division=division)
+    return _remember(info, code)
+
+
+def check_unit_type(value: object, info: ValidationInfo) -> str | None:
+    campaign = _campaign(info)
+    name = _choice(value, info, campaign.unit_type_names, required=True)
+    code = info.data.get("credit_code")
+    if name is not None and code:
+        declared = campaign.unit_type_by_name[name]
+        if not declared.fits(code):
+            fitting = [unit.name for unit in campaign.unit_types if unit.fits(code) and "**" not in unit.prefixes]
+            expected = "、".join(fitting) if fitting else "其他类型"
+            _warn(info, "uscc-type-mismatch", value, unit_type=name, prefix=code[:2], expected=expected)
+    return _remember(info, name)
+
+
+def must_be_yes(rule: str) -> Any:
+    def validate(value: object, info: ValidationInfo) -> str | None:
+        answer = _choice(value, info, _campaign(info).choices.yes_no, required=True)
+        if answer is not None and answer != _campaign(info).choices.yes_no[0]:
+            raise _fail(rule, value)
+        return _remember(info, answer)
+
+    return validate
+
+
+def yes_no(value: object, info: ValidationInfo) -> str | None:
+    return _remember(info, _choice(value, info, _campaign(info).choices.yes_no, required=False))
+
+
+def check_track(value: object, info: ValidationInfo) -> str | None:
+    text = _required(value, info)
+    if text is None:
+        return _remember(info, None)
+    campaign = _campaign(info)
+    lookup = campaign.track_lookup
+    found = lookup.get(text)
+    if found is None:
+        parts = [lookup.get(part) for part in split_choices(text)]
+        named = {part.name for part in parts if part is not None}
+        if len(named) > 1:
+            raise _fail("multiple-tracks", value)
+        if len(named) == 1 and len(parts) == 1:
+            found = campaign.track_by_name[named.pop()]
+        else:
+            raise _fail("track-unknown", value, hint=_suggestion(text, campaign.track_names))
+    unit = info.data.get("unit_type")
+    government = campaign.government
+    if unit in government.unit_types and found.name not in government.tracks:
+        raise _fail("gov-track-not-allowed", value, unit_type=unit, tracks="、".join(government.tracks))
+    return _remember(info, found.name)
+
+
+def check_topic(value: object, info: ValidationInfo) -> str | None:
+    text = _required(value, info)
+    chosen: str | None = info.data.get("track")
+    if text is None or chosen is None:
+        return _remember(info, text)
+    campaign = _campaign(info)
+    track_spec: Track = campaign.track_by_name[chosen]
+    for closed in track_spec.closed_topics:
+        if normalize_name(closed) in normalize_name(text):
+            raise _fail("topic-closed", value, track=chosen)
+    known = campaign.all_topics
+    parts = split_choices(text)
+    if len([part for part in parts if part in known]) > 1:
+        raise _fail("multiple-topics", value)
+    if text in track_spec.topics:
+        return _remember(info, text)
+    hint = _suggestion(text, track_spec.open_topics)
+    if track_spec.topics_complete or (text in known and known[text] != chosen):
+        raise _fail("topic-not-in-track", value, track=chosen, hint=hint)
+    if track_spec.topics:
+        _warn(info, "topic-unlisted", value, track=chosen, hint=hint)
+    return _remember(info, text)
+
+
+def check_jiebang(value: object, info: ValidationInfo) -> str | None:
+    campaign = _campaign(info)
+    answer = _choice(value, info, campaign.choices.yes_no, required=False)
+    chosen = info.data.get("track")
+    if answer == campaign.choices.yes_no[0] and chosen is not None and not campaign.track_by_name[chosen].jiebang:
+        allowed = "、".join(track.name for track in campaign.tracks if track.jiebang)
+        raise _fail("jiebang-not-allowed", value, track=chosen, tracks=allowed)
+    return _remember(info, answer)
+
+
+def check_status(value: object, info: ValidationInfo) -> str | None:
+    return _remember(info, _choice(value, info, _campaign(info).choices.registration_status, required=True))
+
+
+def check_registration_date(value: object, info: ValidationInfo) -> dt.date | None:
+    if _required(value, info) is None:
+        return _remember(info, None)
+    day = parse_date(value)
+    if day is None:
+        raise _fail("date-invalid", value)
+    calendar = _campaign(info).calendar
+    if not calendar.registration_start <= day <= calendar.registration_end:
+        raise _fail(
+            "date-outside-registration",
+            day,
+            start=calendar.registration_start.isoformat(),
+            end=calendar.registration_end.isoformat(),
+        )
+    return _remember(info, day)
+
+
+def check_division(value: object, info: ValidationInfo) -> str | None:
+    text = _required(value, info)
+    expected = _campaign(info).campaign.division_name
+    if text is not None and normalize_name(text) != normalize_name(expected):
+        raise _fail("division-invalid", value, division=expected)
+    return _remember(info, expected if text is not None else None)
+
+
+def _phone(kind: str, rule: str, required: bool) -> Any:
+    def validate(value: object, info: ValidationInfo) -> str | None:
+        text = _required(value, info) if required else _text(value, info)
+        if text is None:
+            return _remember(info, None)
+        number = parse_phone(value, kind)
+        if number is None:
+            raise _fail(rule, value)
+        if isinstance(value, int | float):
+            _warn(info, "stored-as-number", value, digits=number)
+        return _remember(info, number)
+
+    return validate
+
+
+def check_person_role(value: object, info: ValidationInfo) -> str | None:
+    return _remember(info, _choice(value, info, _campaign(info).choices.person_roles, required=True))
+
+
+def check_registered_unit(value: object, info: ValidationInfo) -> str | None:
+    text = _required(value, info)
+    if text is None:
+        return _remember(info, None)
+    campaign = _campaign(info)
+    reporter = campaign.find_reporter(text)
+    if reporter is None:
+        raise _fail("unit-not-registered", value, hint=_suggestion(text, campaign.reporter_names))
+    return _remember(info, reporter.name)
+
+
+def check_email(value: object, info: ValidationInfo) -> str | None:
+    text = _text(value, info)
+    if text is None:
+        if info.data.get("role") == _campaign(info).choices.staff_role:
+            raise _fail("email-missing", value)
+        return _remember(info, None)
+    address = parse_email(text)
+    if address is None:
+        raise _fail("email-invalid", value)
+    return _remember(info, address)
+
+
+RequiredText = Annotated[str | None, BeforeValidator(required_text)]
+OptionalText = Annotated[str | None, BeforeValidator(optional_text)]
+YesNo = Annotated[str | None, BeforeValidator(yes_no)]
+AnyPhone = Annotated[str | None, BeforeValidator(_phone("any", "phone-invalid", required=True))]
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore", validate_default=True)
+    attachment: ClassVar[Attachment]
+
+
+class ProjectRow(_Row):
+    """Columns shared by 附件2 and 附件3, in the order the cross-column rules need."""
+
+    serial: OptionalText = None
+    project_name: RequiredText = None
+    unit_name: Annotated[str | None, BeforeValidator(check_unit_name)] = None
+    credit_code: Annotated[str | None, BeforeValidator(check_credit_code)] = None
+    unit_type: Annotated[str | None, BeforeValidator(check_unit_type)] = None
+    partners: OptionalText = None
+    track: Annotated[str | None, BeforeValidator(check_track)] = None
+    topic: Annotated[str | None, BeforeValidator(check_topic)] = None
+    jiebang: Annotated[str | None, BeforeValidator(check_jiebang)] = None
+    contact_name: RequiredText = None
+    contact_phone: AnyPhone = None
+    note: OptionalText = None
+
+    @property
+    def project_key(self) -> tuple[str, str]:
+        """The city-wide identity of a project: credit code and normalised project name."""
+        return (self.credit_code or "", normalize_name(self.project_name or ""))
+
+
+class SurveyRow(ProjectRow):
+    """附件2 符合参赛条件项目摸底统计表."""
+
+    attachment = ATTACHMENTS[Kind.SURVEY]
+    legal_person: Annotated[str | None, BeforeValidator(must_be_yes("not-legal-person"))] = None
+    applied: Annotated[str | None, BeforeValidator(must_be_yes("not-applied"))] = None
+    summary: RequiredText = None
+    benefits: OptionalText = None
+    platform_registered: YesNo = None
+
+
+class RegisteredRow(ProjectRow):
+    """附件3 参赛项目统计表 (weekly)."""
+
+    attachment = ATTACHMENTS[Kind.REGISTERED]
+    status: Annotated[str | None, BeforeValidator(check_status)] = None
+    registered_on: Annotated[dt.date | None, BeforeValidator(check_registration_date)] = None
+    division: Annotated[str | None, BeforeValidator(check_division)] = None
+
+
+class ContactRow(_Row):
+    """附件4 联系人信息表."""
+
+    attachment = ATTACHMENTS[Kind.CONTACTS]
+    serial: OptionalText = None
+    unit: Annotated[str | None, BeforeValidator(check_registered_unit)] = None
+    role: Annotated[str | None, BeforeValidator(check_person_role)] = None
+    name: RequiredText = None
+    position: RequiredText = None
+    office_phone: Annotated[str | None, BeforeValidator(_phone("landline", "landline-invalid", required=False))] = None
+    mobile: Annotated[str | None, BeforeValidator(_phone("mobile", "mobile-invalid", required=True))] = None
+    email: Annotated[str | None, BeforeValidator(check_email)] = None
+
+
+ROW_MODELS: dict[Kind, type[_Row]] = {Kind.SURVEY: SurveyRow, Kind.REGISTERED: RegisteredRow, Kind.CONTACTS: ContactRow}
+
+
+@dataclass(slots=True)
+class RowOutcome:
+    """One validated row: the normalised values (those that passed) and every issue found."""
+
+    values: dict[str, Any]
+    issues: list[RowIssue]
+
+    @property
+    def has_error(self) -> bool:
+        return any(issue.rule in _ERROR_RULES for issue in self.issues)
+
+
+def validate_row(
+    kind: Kind, raw: dict[str, object], campaign: Campaign, absent: frozenset[str] = frozenset()
+) -> RowOutcome:
+    """Check one row's raw cell values (keyed by field name) with one model call."""
+    context = RowContext(campaign=campaign, absent=absent)
+    model = ROW_MODELS[kind]
+    issues: list[RowIssue] = []
+    try:
+        values = model.model_validate(raw, context=context).model_dump()
+    except ValidationError as exc:
+        values = dict(context.clean)
+        for error in exc.errors(include_url=False):
+            field_name = str(error["loc"][0]) if error["loc"] else ""
+            ctx = {key: str(item) for key, item in (error.get("ctx") or {}).items() if key != "value"}
+            seen = (error.get("ctx") or {}).get("value")
+            issues.append(RowIssue(error["type"], field_name, seen, ctx))
+    issues.extend(context.warnings)
+    return RowOutcome(values=values, issues=issues)
+
+
+def _error_rules() -> frozenset[str]:
+    from zjkcollect.rules import RULES
+
+    return frozenset(code for code, rule in RULES.items() if rule.severity == "error")
+
+
+_ERROR_RULES = _error_rules()
