@@ -108,7 +108,9 @@ _CODE = _c(
 _UNIT_TYPE = _c("unit_type", "单位类型", True, K.UNIT_TYPE, 12, "必填：从下拉列表选择")
 _PARTNERS = _c("partners", "联合参赛单位", False, K.TEXT, 24, "可不填：多个单位用“、”分隔", "联合单位")
 _TRACK = _c("track", "参赛赛道", True, K.TRACK, 16, "必填：从下拉列表选择一个赛道", "赛道")
-_TOPIC = _c("topic", "参赛赛题", True, K.TOPIC, 28, "必填：先选赛道，再从下拉列表选择该赛道的一个赛题", "赛题", "赛题方向")
+_TOPIC = _c(
+    "topic", "参赛赛题", True, K.TOPIC, 28, "必填：先选赛道，再从下拉列表选择该赛道的一个赛题", "赛题", "赛题方向"
+)
 _JIEBANG = _c(
     "jiebang",
     "是否企业需求子赛题（揭榜挂帅）",
@@ -120,7 +122,9 @@ _JIEBANG = _c(
     "是否企业需求子赛题",
 )
 _CONTACT = _c("contact_name", "项目联系人", True, K.TEXT, 12, "必填", "联系人")
-_PHONE = _c("contact_phone", "联系电话", True, K.PHONE, 16, "必填：11位手机号或带区号的固定电话，如 0313-7680129", "电话")
+_PHONE = _c(
+    "contact_phone", "联系电话", True, K.PHONE, 16, "必填：11位手机号或带区号的固定电话，如 0313-7680129", "电话"
+)
 _NOTE = _c("note", "备注", False, K.TEXT, 20, "可不填")
 
 ATTACHMENTS: dict[Kind, Attachment] = {
@@ -135,12 +139,28 @@ ATTACHMENTS: dict[Kind, Attachment] = {
             _UNIT,
             _CODE,
             _UNIT_TYPE,
-            _c("legal_person", "是否具有独立法人资格", True, K.YES_NO, 12, "必填：参赛单位须具有独立法人资格，应为“是”", "独立法人资格"),
+            _c(
+                "legal_person",
+                "是否具有独立法人资格",
+                True,
+                K.YES_NO,
+                12,
+                "必填：参赛单位须具有独立法人资格，应为“是”",
+                "独立法人资格",
+            ),
             _PARTNERS,
             _TRACK,
             _TOPIC,
             _JIEBANG,
-            _c("applied", "是否已开展实际应用", True, K.YES_NO, 12, "必填：参赛项目须已开展实际应用，应为“是”", "是否开展实际应用"),
+            _c(
+                "applied",
+                "是否已开展实际应用",
+                True,
+                K.YES_NO,
+                12,
+                "必填：参赛项目须已开展实际应用，应为“是”",
+                "是否开展实际应用",
+            ),
             _c("summary", "项目简介", True, K.TEXT, 36, "必填：简要说明项目内容和数据要素应用场景", "简介"),
             _c("benefits", "经济社会效益", False, K.TEXT, 28, "可不填：已取得或预期的经济社会效益", "效益"),
             _c("platform_registered", "是否已在赛事平台报名", False, K.YES_NO, 12, "是/否", "是否已报名"),

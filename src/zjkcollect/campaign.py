@@ -85,7 +85,7 @@ class UnitType(_Strict):
 
 
 def _prefix_matches(pattern: str, code: str) -> bool:
-    return len(code) >= len(pattern) and all(p in ("*", c) for p, c in zip(pattern, code))
+    return len(code) >= len(pattern) and all(p in ("*", c) for p, c in zip(pattern, code, strict=False))
 
 
 class Government(_Strict):
