@@ -9,8 +9,10 @@ verdicts never depend on file names or the order files are read in.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from zjkcollect.attachments import ATTACHMENTS, Kind
@@ -19,6 +21,8 @@ from zjkcollect.checker import check_table, describe_choice, project_key
 from zjkcollect.errors import ZjkError
 from zjkcollect.findings import column_letter, make_finding
 from zjkcollect.layout import locate_table
+from zjkcollect.markup import write_marked_copies
+from zjkcollect.outputs import atomic_write
 from zjkcollect.reader import ReadFailure, is_lock_file, load_workbook_data
 from zjkcollect.report import CheckedRow, FileResult, Report
 
@@ -72,14 +76,42 @@ def validate_file(path: Path, label: str, campaign: Campaign, data: bytes | None
 
 
 def validate_paths(paths: Iterable[Path | str], campaign: Campaign, progress: Progress | None = None) -> Report:
+    return validate_files(collect_paths(paths), campaign, progress)
+
+
+def validate_files(files: list[tuple[Path, str]], campaign: Campaign, progress: Progress | None = None) -> Report:
     results = []
-    for path, label in collect_paths(paths):
+    for path, label in files:
         result = validate_file(path, label, campaign)
         results.append(result)
         if progress is not None:
             progress(result)
     apply_inbox_rules(results)
     return Report(files=results)
+
+
+@dataclass(slots=True)
+class ValidationRun:
+    report: Report
+    copies: list[Path]
+    json_path: Path | None
+
+
+def run_validation(
+    files: list[tuple[Path, str]],
+    campaign: Campaign,
+    out_dir: Path | None,
+    json_path: Path | None = None,
+    progress: Progress | None = None,
+    on_redirect: Callable[[Path, Path], None] | None = None,
+) -> ValidationRun:
+    """The ``validate`` command: check every file, write marked-up copies and the JSON report."""
+    report = validate_files(files, campaign, progress)
+    copies = write_marked_copies(report, out_dir, on_redirect) if out_dir is not None else []
+    if json_path is not None:
+        with atomic_write(json_path, on_redirect) as temp:
+            temp.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+    return ValidationRun(report=report, copies=copies, json_path=json_path)
 
 
 def _standing_order(result: FileResult) -> tuple[object, ...]:

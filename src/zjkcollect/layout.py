@@ -17,7 +17,7 @@ from zjkcollect.text import normalize_header, normalize_name
 
 FINGERPRINT_SHEET = "_zjkcollect"
 FINGERPRINT_MARK = "zjkcollect-template"
-INTERNAL_SHEETS = {FINGERPRINT_SHEET, "_lists"}
+INTERNAL_SHEETS = {FINGERPRINT_SHEET, "_lists", "问题清单"}
 HEADER_SEARCH_ROWS = 40
 MIN_HEADER_MATCHES = 3
 REPORTER_LABELS = ("填报单位",)
