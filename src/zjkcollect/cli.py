@@ -23,6 +23,7 @@ app = typer.Typer(
     ),
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -35,7 +36,7 @@ DebugOption = Annotated[bool, typer.Option("--debug", help="出错时显示完�
 _debug = False
 
 
-def _load_campaign(path: Path | None):  # noqa: ANN202 - returns zjkcollect.campaign.Campaign
+def _load_campaign(path: Path | None):
     from zjkcollect.campaign import load_campaign
 
     return load_campaign(path)
@@ -47,30 +48,48 @@ def _root(debug: DebugOption = False) -> None:
     _debug = debug
 
 
+@app.command("validate")
+def validate_command(
+    paths: Annotated[list[Path], typer.Argument(help="要校验的文件或文件夹（文件夹会递归读取）。", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help="输出文件夹；标注问题的退回副本写在其中的“退回”子文件夹。")] = Path("out"),
+    json_file: Annotated[Path | None, typer.Option("--json", help="另存一份 JSON 格式的校验结果。", show_default=False)] = None,
+    campaign: CampaignOption = None,
+) -> int:
+    """校验报回的附件2/3/4：逐个文件、逐个单元格指出问题，并生成标注问题的退回副本。
+
+    有错误时退出码为 1，只有警告或没有问题时为 0，命令本身无法运行时为 2。
+
+    示例：zjkcollect validate 收件箱/ --json 校验结果.json
+    """
+    from zjkcollect import render
+    from zjkcollect.inbox import collect_paths, run_validation
+
+    settings = _load_campaign(campaign)
+    files = collect_paths(paths)
+    with render.progress_bar(len(files)) as tick:
+        run = run_validation(files, settings, out, json_file, tick, _redirected)
+    render.show_report(run.report)
+    if run.copies:
+        render.info(f"已生成 {len(run.copies)} 份标注问题的退回副本：{out / '退回'}")
+    raise typer.Exit(1 if run.report.has_errors else 0)
+
+
+def _redirected(target: Path, actual: Path) -> None:
+    from zjkcollect import render
+
+    render.warn(f"{target} 正被其他程序（如 Excel）打开，结果已另存为 {actual}")
+
+
 def main() -> None:
-    """Entry point: run the app; a run-stopping problem becomes one Chinese line and exit code 2."""
+    """Entry point: a run-stopping problem becomes one Chinese line and exit code 2, never a traceback."""
     try:
-        result = app(standalone_mode=False)
+        app()
     except ZjkError as exc:
         _fail(str(exc), exc)
-    except typer.Abort:
-        _fail("已取消。", None)
     except KeyboardInterrupt:
         _fail("已中断，未完成的输出没有写入。", None)
-    except Exception as exc:  # click usage errors and anything unexpected
-        import click
-
-        if isinstance(exc, click.exceptions.UsageError):
-            exc.show()
-            sys.exit(2)
-        if isinstance(exc, click.exceptions.Exit):
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+    except Exception as exc:  # anything unexpected: one line, details only with --debug
         _fail(f"程序内部错误：{type(exc).__name__}: {exc}。请加 --debug 重新运行并把输出发给开发人员。", exc)
-    else:
-        sys.exit(result if isinstance(result, int) else 0)
 
 
 def _fail(message: str, exc: BaseException | None) -> None:
