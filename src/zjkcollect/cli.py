@@ -80,6 +80,30 @@ def _redirected(target: Path, actual: Path) -> None:
     render.warn(f"{target} 正被其他程序（如 Excel）打开，结果已另存为 {actual}")
 
 
+@app.command("make-templates")
+def make_templates_command(
+    out: Annotated[Path, typer.Option("--out", help="模板保存到的文件夹。")] = Path("out/模板"),
+    per_reporter: Annotated[
+        bool,
+        typer.Option(
+            "--per-reporter", help="为名册中每个报送单位各生成一套、已填好“填报单位”的模板（每单位一个子文件夹）。"
+        ),
+    ] = False,
+    campaign: CampaignOption = None,
+) -> None:
+    """生成附件2、附件3、附件4 空白模板（含下拉列表、填写提示和填表说明）。
+
+    修改活动配置文件（赛道、赛题、报送单位等）后重新运行即可更新模板。
+
+    示例：zjkcollect make-templates --out 模板/ --per-reporter
+    """
+    from zjkcollect import render
+    from zjkcollect.templates import write_templates
+
+    written = write_templates(_load_campaign(campaign), out, per_reporter=per_reporter, on_redirect=_redirected)
+    render.info(f"已生成 {len(written)} 个模板，保存在 {out}")
+
+
 def main() -> None:
     """Entry point: a run-stopping problem becomes one Chinese line and exit code 2, never a traceback."""
     try:
