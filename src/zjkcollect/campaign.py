@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from zjkcollect.errors import CampaignError
-from zjkcollect.text import normalize_text
+from zjkcollect.text import normalize_name
 
 DEFAULT_CAMPAIGN_RESOURCE = "campaign-2025.toml"
 
@@ -161,7 +161,7 @@ class Campaign(_Strict):
         lookup: dict[str, Track] = {}
         for track in self.tracks:
             for name in (track.name, *track.aliases, track.name + "赛道"):
-                lookup[normalize_text(name)] = track
+                lookup[normalize_name(name)] = track
         return lookup
 
     @cached_property
@@ -174,7 +174,7 @@ class Campaign(_Strict):
         lookup: dict[str, Reporter] = {}
         for reporter in self.reporters:
             for name in (reporter.name, *reporter.aliases):
-                key = normalize_text(name)
+                key = normalize_name(name)
                 lookup[key] = reporter
                 lookup["张家口" + key] = reporter
                 if not key.startswith("市"):
@@ -199,7 +199,7 @@ class Campaign(_Strict):
         return [unit.name for unit in self.unit_types]
 
     def find_reporter(self, text: str) -> Reporter | None:
-        return self.reporter_lookup.get(normalize_text(text))
+        return self.reporter_lookup.get(normalize_name(text))
 
     def week_for(self, day: dt.date) -> dt.date | None:
         """The calendar week (its Thursday) whose update ``day`` belongs to, if any."""

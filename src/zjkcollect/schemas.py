@@ -190,9 +190,9 @@ def check_track(value: object, info: ValidationInfo) -> str | None:
         return _remember(info, None)
     campaign = _campaign(info)
     lookup = campaign.track_lookup
-    found = lookup.get(text)
+    found = lookup.get(normalize_name(text))
     if found is None:
-        parts = [lookup.get(part) for part in split_choices(text)]
+        parts = [lookup.get(normalize_name(part)) for part in split_choices(text)]
         named = {part.name for part in parts if part is not None}
         if len(named) > 1:
             raise _fail("multiple-tracks", value)
@@ -377,6 +377,7 @@ class ContactRow(_Row):
     office_phone: Annotated[str | None, BeforeValidator(_phone("landline", "landline-invalid", required=False))] = None
     mobile: Annotated[str | None, BeforeValidator(_phone("mobile", "mobile-invalid", required=True))] = None
     email: Annotated[str | None, BeforeValidator(check_email)] = None
+    note: OptionalText = None
 
 
 ROW_MODELS: dict[Kind, type[_Row]] = {Kind.SURVEY: SurveyRow, Kind.REGISTERED: RegisteredRow, Kind.CONTACTS: ContactRow}

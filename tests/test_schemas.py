@@ -1,0 +1,217 @@
+"""Every row rule: a row that passes and a row that fails with the rule's code, per attachment."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from zjkcollect.attachments import ATTACHMENTS, Kind
+from zjkcollect.campaign import load_campaign
+from zjkcollect.codes import build_credit_code
+from zjkcollect.rules import RULES
+from zjkcollect.schemas import ROW_MODELS, validate_row
+
+CAMPAIGN = load_campaign()
+COMPANY = build_credit_code("91", "130730", "MA0F1234")
+INSTITUTION = build_credit_code("12", "130700", "40000062")
+GOVERNMENT = build_credit_code("11", "130700", "00001234")
+INDIVIDUAL = build_credit_code("92", "130730", "MA0F5678")
+OUTSIDE = "91330100716105852F"
+
+SURVEY_ROW: dict[str, object] = {
+    "serial": 1.0,
+    "project_name": "怀来县智慧葡萄园数据平台",
+    "unit_name": "怀来县某某科技有限公司",
+    "credit_code": COMPANY,
+    "unit_type": "企业",
+    "legal_person": "是",
+    "partners": None,
+    "track": "现代农业",
+    "topic": "农业生产数据应用",
+    "jiebang": "否",
+    "applied": "是",
+    "summary": "汇聚气象、土壤和种植数据，指导精准灌溉。",
+    "benefits": None,
+    "platform_registered": "否",
+    "contact_name": "张三",
+    "contact_phone": "13812345678",
+    "note": None,
+}
+REGISTERED_ROW: dict[str, object] = {
+    **{
+        key: value
+        for key, value in SURVEY_ROW.items()
+        if key in {c.field for c in ATTACHMENTS[Kind.REGISTERED].columns}
+    },
+    "status": "已报名",
+    "registered_on": dt.date(2025, 6, 20),
+    "division": "张家口赛区",
+}
+CONTACT_ROW: dict[str, object] = {
+    "serial": 1.0,
+    "unit": "怀来县",
+    "role": "具体负责人",
+    "name": "李四",
+    "position": "科长",
+    "office_phone": "0313-7680129",
+    "mobile": "13912345678",
+    "email": "lisi@example.com",
+    "note": None,
+}
+BASE = {Kind.SURVEY: SURVEY_ROW, Kind.REGISTERED: REGISTERED_ROW, Kind.CONTACTS: CONTACT_ROW}
+
+
+def issues(kind: Kind, **changes: object) -> set[tuple[str, str]]:
+    outcome = validate_row(kind, {**BASE[kind], **changes}, CAMPAIGN)
+    return {(issue.rule, issue.field) for issue in outcome.issues}
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+def test_clean_row_passes(kind: Kind) -> None:
+    outcome = validate_row(kind, BASE[kind], CAMPAIGN)
+    assert outcome.issues == []
+    assert not outcome.has_error
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+def test_models_match_attachment_columns(kind: Kind) -> None:
+    """The schema and the template layout describe the same columns and the same required ones."""
+    columns = ATTACHMENTS[kind].columns
+    assert set(ROW_MODELS[kind].model_fields) == {column.field for column in columns}
+    for column in columns:
+        found = issues(kind, **{column.field: None})
+        assert (("required-missing", column.field) in found) == column.required, column.field
+
+
+PROJECT_CASES = [
+    # (changes, expected (rule, field))
+    ({"project_name": None}, ("required-missing", "project_name")),
+    ({"project_name": "  "}, ("required-missing", "project_name")),
+    ({"unit_name": "某某科技有限公司张家口分公司"}, ("branch-unit", "unit_name")),
+    ({"credit_code": COMPANY[:-1] + ("0" if COMPANY[-1] != "0" else "1")}, ("uscc-checksum", "credit_code")),
+    ({"credit_code": COMPANY[:17]}, ("uscc-length", "credit_code")),
+    ({"credit_code": COMPANY[:5] + "O" + COMPANY[6:]}, ("uscc-charset", "credit_code")),
+    ({"credit_code": 9.1130730123e17}, ("uscc-as-number", "credit_code")),
+    ({"credit_code": INDIVIDUAL}, ("uscc-not-legal-person", "credit_code")),
+    ({"credit_code": OUTSIDE}, ("uscc-outside-city", "credit_code")),
+    ({"unit_type": "高等院校"}, ("uscc-type-mismatch", "unit_type")),
+    ({"unit_type": "公司"}, ("choice-invalid", "unit_type")),
+    ({"track": "工业制造业"}, ("track-unknown", "track")),
+    ({"track": "工业制造、绿色低碳"}, ("multiple-tracks", "track")),
+    ({"track": "开放创新", "topic": "公共数据与社会数据融合应用"}, ("topic-closed", "topic")),
+    ({"track": "京津冀协同发展", "topic": "某新赛题"}, ("topic-unlisted", "topic")),
+    ({"track": "京津冀协同发展", "topic": "建设高质量垂直行业大模型数据集"}, ("topic-not-in-track", "topic")),
+    ({"track": "京津冀协同发展", "topic": "区域产业协同、生态环境联治"}, ("multiple-topics", "topic")),
+    ({"track": "现代农业", "jiebang": "是"}, ("jiebang-not-allowed", "jiebang")),
+    ({"jiebang": "可能"}, ("choice-invalid", "jiebang")),
+    ({"credit_code": GOVERNMENT, "unit_type": "政府部门", "track": "工业制造"}, ("gov-track-not-allowed", "track")),
+    ({"credit_code": INSTITUTION, "unit_type": "事业单位", "track": "现代农业"}, ("gov-track-not-allowed", "track")),
+    ({"contact_phone": "12345"}, ("phone-invalid", "contact_phone")),
+    ({"contact_phone": 13812345678.0}, ("stored-as-number", "contact_phone")),
+    ({"contact_name": None}, ("required-missing", "contact_name")),
+    ({"project_name": "项目\u200b名称"}, ("invisible-characters", "project_name")),
+    ({"project_name": "长" * 40000}, ("text-too-long", "project_name")),
+]
+
+
+@pytest.mark.parametrize("kind", [Kind.SURVEY, Kind.REGISTERED])
+@pytest.mark.parametrize(("changes", "expected"), PROJECT_CASES)
+def test_project_rules(kind: Kind, changes: dict[str, object], expected: tuple[str, str]) -> None:
+    assert expected in issues(kind, **changes)
+
+
+def test_gov_units_pass_in_their_tracks() -> None:
+    assert issues(Kind.REGISTERED, credit_code=GOVERNMENT, unit_type="政府部门", track="城市治理", topic="x") == set()
+    assert issues(Kind.REGISTERED, credit_code=INSTITUTION, unit_type="高等院校", track="现代农业") == set()
+
+
+def test_jiebang_allowed_in_its_tracks() -> None:
+    assert issues(Kind.SURVEY, track="工业制造", jiebang="是") == set()
+
+
+def test_fullwidth_and_spacing_normalised() -> None:
+    fullwidth = COMPANY.translate({ord(c): ord(c) + 0xFEE0 for c in COMPANY})
+    outcome = validate_row(
+        Kind.SURVEY, {**SURVEY_ROW, "credit_code": f" {fullwidth.lower()} ", "track": " 现代 农业 "}, CAMPAIGN
+    )
+    assert outcome.issues == []
+    assert outcome.values["credit_code"] == COMPANY
+
+
+SURVEY_CASES = [
+    ({"legal_person": "否"}, ("not-legal-person", "legal_person")),
+    ({"legal_person": None}, ("required-missing", "legal_person")),
+    ({"applied": "否"}, ("not-applied", "applied")),
+    ({"summary": None}, ("required-missing", "summary")),
+    ({"platform_registered": "报了"}, ("choice-invalid", "platform_registered")),
+]
+
+
+@pytest.mark.parametrize(("changes", "expected"), SURVEY_CASES)
+def test_survey_rules(changes: dict[str, object], expected: tuple[str, str]) -> None:
+    assert expected in issues(Kind.SURVEY, **changes)
+
+
+REGISTERED_CASES = [
+    ({"status": "已报"}, ("choice-invalid", "status")),
+    ({"registered_on": "2025年8月1日"}, ("date-outside-registration", "registered_on")),
+    ({"registered_on": "下周"}, ("date-invalid", "registered_on")),
+    ({"registered_on": None}, ("required-missing", "registered_on")),
+    ({"division": "石家庄赛区"}, ("division-invalid", "division")),
+]
+
+
+@pytest.mark.parametrize(("changes", "expected"), REGISTERED_CASES)
+def test_registered_rules(changes: dict[str, object], expected: tuple[str, str]) -> None:
+    assert expected in issues(Kind.REGISTERED, **changes)
+
+
+@pytest.mark.parametrize(
+    "form", ["2025-06-20", "2025/6/20", "2025.6.20", "2025年6月20日", 45828.0, dt.datetime(2025, 6, 20)]
+)
+def test_registration_date_forms(form: object) -> None:
+    outcome = validate_row(Kind.REGISTERED, {**REGISTERED_ROW, "registered_on": form}, CAMPAIGN)
+    assert outcome.issues == []
+    assert outcome.values["registered_on"] == dt.date(2025, 6, 20)
+
+
+CONTACT_CASES = [
+    ({"unit": "怀来"}, ("unit-not-registered", "unit")),
+    ({"role": "领导"}, ("choice-invalid", "role")),
+    ({"name": None}, ("required-missing", "name")),
+    ({"position": None}, ("required-missing", "position")),
+    ({"office_phone": "7680129"}, ("landline-invalid", "office_phone")),
+    ({"mobile": "1381234567"}, ("mobile-invalid", "mobile")),
+    ({"mobile": "0313-7680129"}, ("mobile-invalid", "mobile")),
+    ({"email": "lisi.example.com"}, ("email-invalid", "email")),
+    ({"email": None}, ("email-missing", "email")),
+]
+
+
+@pytest.mark.parametrize(("changes", "expected"), CONTACT_CASES)
+def test_contact_rules(changes: dict[str, object], expected: tuple[str, str]) -> None:
+    assert expected in issues(Kind.CONTACTS, **changes)
+
+
+def test_leader_needs_no_email() -> None:
+    assert issues(Kind.CONTACTS, role="主管领导", email=None) == set()
+
+
+def test_registry_aliases_accepted() -> None:
+    outcome = validate_row(Kind.CONTACTS, {**CONTACT_ROW, "unit": "张家口经济技术开发区"}, CAMPAIGN)
+    assert outcome.values["unit"] == "经开区"
+
+
+def test_suggestion_in_message() -> None:
+    from zjkcollect.findings import make_finding
+
+    outcome = validate_row(Kind.SURVEY, {**SURVEY_ROW, "track": "工业制造业"}, CAMPAIGN)
+    issue = next(i for i in outcome.issues if i.rule == "track-unknown")
+    finding = make_finding(issue.rule, file="f", field="参赛赛道", value=issue.value, **issue.context)
+    assert "工业制造" in issue.context["hint"]
+    assert finding.message.count("工业制造") >= 2
+
+
+def test_every_rule_code_has_a_severity() -> None:
+    assert all(rule.severity in {"error", "warning"} for rule in RULES.values())
