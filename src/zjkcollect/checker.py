@@ -150,13 +150,16 @@ def _check_repeated_projects(result: FileResult, table: Table) -> None:
         if key is not None:
             by_key[key].append(row)
     track_column = table.columns.get("track")
+    header = ATTACHMENTS[table.kind].column("track").header
     for rows in by_key.values():
         for index, row in enumerate(rows):
-            for other in rows[:index] + rows[index + 1 :]:
-                same = _choice_of(row.values) == _choice_of(other.values)
-                if same and index == 0:
-                    continue  # the first of identical rows stands; the later ones are the duplicates
-                rule = "duplicate-row" if same else "project-multiple-topics"
+            earlier_same = next(
+                (other for other in rows[:index] if _choice_of(other.values) == _choice_of(row.values)), None
+            )
+            differing = next((other for other in rows if _choice_of(other.values) != _choice_of(row.values)), None)
+            for rule, other in (("duplicate-row", earlier_same), ("project-multiple-topics", differing)):
+                if other is None:
+                    continue
                 result.findings.append(
                     _at(
                         result,
@@ -164,14 +167,13 @@ def _check_repeated_projects(result: FileResult, table: Table) -> None:
                         rule,
                         row.number,
                         track_column,
-                        ATTACHMENTS[table.kind].column("track").header,
+                        header,
                         value=row.values.get("track"),
                         other_row=other.number,
                         project=row.values.get("project_name"),
                         other=describe_choice(other.values),
                     )
                 )
-                break
 
 
 def project_key(values: dict[str, object]) -> tuple[str, str] | None:

@@ -215,10 +215,19 @@ def _labelled(grid: Grid, header_row: int, labels: tuple[str, ...]) -> LabelledV
                     return LabelledValue(rest, row_index, column_index)
                 for next_index in range(column_index + 1, len(cells) + 1):
                     value = cells[next_index - 1]
+                    if _is_label(value):
+                        break  # the next label: this one was left empty
                     if value not in ("", None):
                         return LabelledValue(value, row_index, next_index)
                 return LabelledValue(None, row_index, column_index + 1)
     return LabelledValue(None, None, None)
+
+
+def _is_label(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    text = normalize_name(value)
+    return any(text.startswith(label) for label in (*REPORTER_LABELS, *DATE_LABELS))
 
 
 def _is_footer(cells: list[object]) -> bool:
