@@ -1,0 +1,421 @@
+"""Make the example inbox: two Thursdays of returns from several reporters, built from the real templates.
+
+Run from the repository root:  python examples/make_inbox.py
+It rewrites examples/inbox/ and examples/inbox-expected.json, the list of every planted
+mistake as (file, rule, cell) that ``zjkcollect validate examples/inbox`` must find — and
+nothing else. The .xls file is made with LibreOffice when it is installed; otherwise the
+previously committed one is kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+import openpyxl
+
+from zjkcollect.attachments import ATTACHMENTS, Kind
+from zjkcollect.campaign import load_campaign
+from zjkcollect.codes import build_credit_code
+from zjkcollect.findings import column_letter
+from zjkcollect.templates import FIRST_DATA_ROW, HEADER_BLOCK_ROW, header_block, write_template
+
+HERE = Path(__file__).resolve().parent
+INBOX = HERE / "inbox"
+EXPECTED = HERE / "inbox-expected.json"
+WEEK1 = "第1周-2025-06-26"
+WEEK2 = "第2周-2025-07-03"
+CAMPAIGN = load_campaign()
+
+
+def code(registration: str, division: str, body: str) -> str:
+    return build_credit_code(registration, division, body)
+
+
+# Units with valid codes registered in 张家口's counties.
+GRAPE = code("91", "130730", "MA0F1234")  # 怀来县 company
+WINDFARM = code("91", "130722", "MA0C4411")  # 张北县 company
+DATACENTER = code("91", "130730", "MA0E7890")
+ICE_SNOW = code("91", "130709", "MA0D2468")  # 崇礼区 resort company
+UNIVERSITY = code("12", "130700", "40100000")  # a public university
+LOGISTICS = code("91", "130702", "MA0A7777")  # 桥东区
+HOSPITAL = code("12", "130703", "40200000")  # 桥西区 public hospital
+STEEL = code("91", "130705", "MA0B3355")  # 宣化区
+CITY_BUREAU = code("11", "130700", "00001234")  # a city government department
+INDIVIDUAL = code("92", "130702", "MA0G1357")  # 个体工商户
+MOTOR = code("91", "130771", "MA0H2222")  # 经开区 manufacturer
+
+
+def project(**values: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "unit_type": "企业",
+        "legal_person": "是",
+        "jiebang": "否",
+        "applied": "是",
+        "platform_registered": "是",
+        "status": "已报名",
+        "registered_on": dt.date(2025, 6, 18),
+        "division": "张家口赛区",
+        "summary": "汇聚行业数据，形成可复制的数据要素应用场景。",
+        "benefits": "降本增效，带动就业。",
+    }
+    return base | values
+
+
+GRAPE_ROW = project(
+    project_name="怀来葡萄酒产业数据平台",
+    unit_name="怀来县沙城葡萄科技有限公司",
+    credit_code=GRAPE,
+    track="现代农业",
+    topic="农业生产数据应用",
+    contact_name="张明",
+    contact_phone="13831310001",
+)
+DATACENTER_ROW = project(
+    project_name="算力调度与绿电消纳数据服务",
+    unit_name="怀来县云谷数据科技有限公司",
+    credit_code=DATACENTER,
+    track="绿色低碳",
+    topic="绿电与算力协同",
+    jiebang="是",
+    contact_name="刘洋",
+    contact_phone="13831310002",
+)
+WINDFARM_ROW = project(
+    project_name="风电场运维数据智能分析",
+    unit_name="张北县风能开发有限公司",
+    credit_code=WINDFARM,
+    track="工业制造",
+    topic="设备运维数据应用",
+    contact_name="王海",
+    contact_phone="13831310003",
+)
+UNIVERSITY_ROW = project(
+    project_name="冬奥场馆客流数据融合应用",
+    unit_name="河北北方学院",
+    credit_code=UNIVERSITY,
+    unit_type="高等院校",
+    track="文化旅游",
+    topic="文旅客流数据应用",
+    contact_name="陈静",
+    contact_phone="0313-4029001",
+)
+LOGISTICS_ROW = project(
+    project_name="城乡物流数据协同平台",
+    unit_name="张家口桥东物流有限公司",
+    credit_code=LOGISTICS,
+    track="交通运输",
+    topic="物流数据应用",
+    contact_name="孙磊",
+    contact_phone="13831310005",
+)
+HOSPITAL_ROW = project(
+    project_name="区域检查检验结果互认",
+    unit_name="张家口市第一医院",
+    credit_code=HOSPITAL,
+    unit_type="事业单位",
+    track="京津冀协同发展",
+    topic="医疗服务共享",
+    contact_name="周敏",
+    contact_phone="13831310006",
+)
+STEEL_ROW = project(
+    project_name="钢铁生产能耗数据优化",
+    unit_name="宣化钢铁数字科技有限公司",
+    credit_code=STEEL,
+    track="绿色低碳",
+    topic="工业能耗数据应用",
+    contact_name="吴刚",
+    contact_phone="13831310007",
+)
+ICE_ROW = project(
+    project_name="冰雪旅游一码通",
+    unit_name="崇礼冰雪旅游发展有限公司",
+    credit_code=ICE_SNOW,
+    track="文化旅游",
+    topic="智慧景区",
+    contact_name="郑雪",
+    contact_phone="13831310008",
+)
+MOTOR_ROW = project(
+    project_name="新能源汽车零部件质量追溯",
+    unit_name="张家口经开区汽车零部件有限公司",
+    credit_code=MOTOR,
+    track="工业制造",
+    topic="质量追溯数据应用",
+    jiebang="是",
+    contact_name="冯军",
+    contact_phone="13831310009",
+)
+
+
+class Inbox:
+    """Writes the example files and records every planted mistake."""
+
+    def __init__(self, root: Path, templates: Path) -> None:
+        self.root = root
+        self.templates = templates
+        self.expected: list[dict[str, str | None]] = []
+
+    def plant(self, relative: str, rule: str, cell: str | None) -> None:
+        self.expected.append({"file": relative, "rule": rule, "cell": cell})
+
+    def from_template(
+        self, relative: str, kind: Kind, reporter: str, date: dt.date, rows: list[dict[str, object]]
+    ) -> Path:
+        """Fill the real blank template as a reporter would in Excel."""
+        workbook = openpyxl.load_workbook(self.templates / f"{kind.value}.xlsx")
+        sheet = workbook.worksheets[0]
+        block = header_block(ATTACHMENTS[kind])
+        sheet.cell(row=HEADER_BLOCK_ROW, column=block.reporter_value_column, value=reporter)
+        sheet.cell(row=HEADER_BLOCK_ROW, column=block.date_value_column, value=date)
+        columns = ATTACHMENTS[kind].columns
+        for offset, row in enumerate(rows):
+            for index, column in enumerate(columns, start=1):
+                value = offset + 1 if column.field == "serial" else row.get(column.field)
+                if value is not None:
+                    sheet.cell(row=FIRST_DATA_ROW + offset, column=index, value=value)
+        target = self.root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        workbook.save(target)
+        return target
+
+    def cell(self, kind: Kind, row_index: int, field: str) -> str:
+        index = next(i for i, c in enumerate(ATTACHMENTS[kind].columns, start=1) if c.field == field)
+        return f"{column_letter(index)}{FIRST_DATA_ROW + row_index}"
+
+
+def own_layout_workbook(target: Path, reporter: str, date: dt.date, rows: list[dict[str, object]]) -> None:
+    """A reporter who copied the table into their own workbook: notes above, labels inline, other order, a footer."""
+    attachment = ATTACHMENTS[Kind.REGISTERED]
+    order = [
+        "project_name",
+        "unit_name",
+        "credit_code",
+        "unit_type",
+        "track",
+        "topic",
+        "jiebang",
+        "status",
+        "registered_on",
+        "division",
+        "contact_name",
+        "contact_phone",
+        "partners",
+        "note",
+    ]
+    headers = {column.field: column.header for column in attachment.columns}
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "工信局报送"
+    sheet["A1"] = "（内部）请于周四上午报市数据局"
+    sheet["A2"] = "经办：科技科"
+    sheet["A4"] = "“数据要素×”大赛河北分赛参赛项目统计表"
+    sheet.merge_cells("A4:N4")
+    sheet["A5"] = f"填报单位：{reporter}"
+    sheet["H5"] = f"统计截止日期：{date.year}年{date.month}月{date.day}日"
+    for index, field in enumerate(order, start=1):
+        sheet.cell(row=6, column=index, value=headers[field].replace("（牵头单位）", "\n（牵头单位）") + " *")
+    for offset, row in enumerate(rows):
+        for index, field in enumerate(order, start=1):
+            if row.get(field) is not None:
+                sheet.cell(row=7 + offset, column=index, value=row[field])
+    sheet.cell(row=9 + len(rows), column=1, value="填表人：李工    审核人：赵科长")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(target)
+
+
+def to_xls(source: Path, target: Path) -> bool:
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        return False
+    profile = Path(tempfile.gettempdir()) / f"lo-{uuid.uuid4().hex}"
+    with tempfile.TemporaryDirectory() as out:
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                "xls:MS Excel 97",
+                "--outdir",
+                out,
+                str(source),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+        shutil.move(Path(out) / f"{source.stem}.xls", target)
+    shutil.rmtree(profile, ignore_errors=True)
+    return True
+
+
+def build(root: Path) -> list[dict[str, str | None]]:
+    week1, week2 = CAMPAIGN.calendar.weeks[0], CAMPAIGN.calendar.weeks[1]
+    R = Kind.REGISTERED
+    with tempfile.TemporaryDirectory() as folder:
+        templates = Path(folder)
+        for kind in Kind:
+            write_template(CAMPAIGN, kind, templates / f"{kind.value}.xlsx")
+        inbox = Inbox(root, templates)
+
+        # --- week 1 -------------------------------------------------------------------------------
+        # 怀来县: clean, the file name every county uses and resends each week
+        inbox.from_template(f"{WEEK1}/怀来县/附件3.xlsx", R, "怀来县", week1, [GRAPE_ROW, DATACENTER_ROW])
+        # 宣化区: the survey (附件2) and contacts (附件4), both clean
+        inbox.from_template(
+            f"{WEEK1}/宣化区-附件2-摸底统计表.xlsx", Kind.SURVEY, "宣化区", dt.date(2025, 6, 20), [STEEL_ROW]
+        )
+        contacts = [
+            {"unit": "宣化区", "role": "主管领导", "name": "赵副区长", "position": "副区长", "mobile": "13931320001"},
+            {
+                "unit": "宣化区",
+                "role": "具体负责人",
+                "name": "钱科长",
+                "position": "科长",
+                "office_phone": "0313-3012345",
+                "mobile": "13931320002",
+                "email": "xuanhua@example.com",
+            },
+        ]
+        inbox.from_template(
+            f"{WEEK1}/宣化区-附件4-联系人.xlsx", Kind.CONTACTS, "宣化区", dt.date(2025, 6, 20), contacts
+        )
+        # 桥东区: the mistakes clerks really see, one per row
+        bad_check = LOGISTICS[:17] + ("0" if LOGISTICS[17] != "0" else "1")
+        qiaodong = [
+            LOGISTICS_ROW | {"credit_code": bad_check},
+            project(
+                project_name="城市道路停车数据",
+                unit_name="张家口市城市管理局",
+                credit_code=CITY_BUREAU,
+                unit_type="政府部门",
+                track="工业制造",
+                topic="停车数据应用",
+                contact_name="韩冰",
+                contact_phone="13831310010",
+            ),
+            project(
+                project_name="社区团购数据平台",
+                unit_name="桥东区鲜果超市",
+                credit_code=INDIVIDUAL,
+                unit_type="企业",
+                track="商贸流通",
+                topic="消费数据应用",
+                contact_name="杨帆",
+                contact_phone="13831310011",
+            ),
+            project(
+                project_name="行业大模型语料库",
+                unit_name="张家口桥东智算有限公司",
+                credit_code=code("91", "130702", "MA0J8642"),
+                track="开放创新",
+                topic="建设高质量垂直行业大模型数据集",
+                contact_name="林涛",
+                contact_phone="13831310012",
+            ),
+            project(
+                project_name="工业园区碳排放监测",
+                unit_name="张家口桥东环保科技有限公司",
+                credit_code=code("91", "130702", "MA0K1122"),
+                track="工业制造、绿色低碳",
+                topic="碳排放数据应用",
+                contact_name="何佳",
+                contact_phone=13831310013,
+            ),
+        ]
+        name = f"{WEEK1}/桥东区 附件3（6.26）.xlsx"
+        inbox.from_template(name, R, "桥东区", week1, qiaodong)
+        inbox.plant(name, "uscc-checksum", inbox.cell(R, 0, "credit_code"))
+        inbox.plant(name, "gov-track-not-allowed", inbox.cell(R, 1, "track"))
+        inbox.plant(name, "uscc-not-legal-person", inbox.cell(R, 2, "credit_code"))
+        inbox.plant(name, "topic-closed", inbox.cell(R, 3, "topic"))
+        inbox.plant(name, "multiple-tracks", inbox.cell(R, 4, "track"))
+        inbox.plant(name, "stored-as-number", inbox.cell(R, 4, "contact_phone"))
+        # 市教育局 and 桥西区 both report the university's project: a duplicate, counted once
+        inbox.from_template(f"{WEEK1}/市教育局.xlsx", R, "市教育局", week1, [UNIVERSITY_ROW])
+        name = f"{WEEK1}/桥西区-附件3.xlsx"
+        inbox.from_template(name, R, "桥西区", week1, [HOSPITAL_ROW, UNIVERSITY_ROW])
+        inbox.plant(name, "project-duplicate-reporters", inbox.cell(R, 1, "track"))
+        inbox.plant(f"{WEEK1}/市教育局.xlsx", "project-duplicate-reporters", inbox.cell(R, 0, "track"))
+        # 市工信局: its own layout, and a file name that says nothing (the kind comes from the content)
+        own_layout_workbook(
+            root / f"{WEEK1}/新建 Microsoft Excel 工作表.xlsx", "市工信局", week1, [WINDFARM_ROW, MOTOR_ROW]
+        )
+        # 张北县: saved as .xls (Excel 97-2003) in WPS, with one typo in the track
+        zhangbei = inbox.from_template(
+            f"{WEEK1}/张北县.xlsx",
+            R,
+            "张北县",
+            week1,
+            [WINDFARM_ROW | {"project_name": "风电功率预测", "track": "工业制造业"}],
+        )
+        xls = root / f"{WEEK1}/张北县.xls"
+        if to_xls(zhangbei, xls):
+            zhangbei.unlink()
+        else:
+            zhangbei.unlink()
+            if not (INBOX / f"{WEEK1}/张北县.xls").exists():
+                sys.exit("需要 LibreOffice（soffice）来生成 .xls 示例文件")
+            shutil.copy(INBOX / f"{WEEK1}/张北县.xls", xls)
+        inbox.plant(f"{WEEK1}/张北县.xls", "track-unknown", inbox.cell(R, 0, "track"))
+        # an Excel lock file left beside the attachments
+        (root / f"{WEEK1}/~$附件3.xlsx").write_bytes(b"\x0bWang Xiaoming" + b"\x00" * 150)
+        inbox.plant(f"{WEEK1}/~$附件3.xlsx", "lock-file", None)
+
+        # --- week 2 -------------------------------------------------------------------------------
+        # 怀来县 resends 附件3.xlsx: one new project, one withdrawn
+        inbox.from_template(
+            f"{WEEK2}/怀来县/附件3.xlsx",
+            R,
+            "怀来县",
+            week2,
+            [
+                GRAPE_ROW,
+                DATACENTER_ROW | {"status": "已退赛"},
+                ICE_ROW
+                | {
+                    "project_name": "怀来文旅数据大脑",
+                    "unit_name": "怀来县文旅发展有限公司",
+                    "credit_code": code("91", "130730", "MA0L5566"),
+                },
+            ],
+        )
+        # 桥东区 corrects its file
+        fixed = [
+            LOGISTICS_ROW,
+            ICE_ROW | {"unit_name": "张家口桥东冰雪科技有限公司", "credit_code": code("91", "130702", "MA0M9900")},
+        ]
+        inbox.from_template(f"{WEEK2}/桥东区 附件3（7.3）.xlsx", R, "桥东区", week2, fixed)
+        # 市工信局 now uses the template
+        inbox.from_template(f"{WEEK2}/市工信局-附件3.xlsx", R, "市工信局", week2, [WINDFARM_ROW, MOTOR_ROW])
+        # 经开区 reports for the first time, a week late for 6.26 but on time for 7.3
+        inbox.from_template(f"{WEEK2}/经开区.xlsx", R, "经开区", week2, [MOTOR_ROW])
+        inbox.plant(f"{WEEK2}/经开区.xlsx", "project-duplicate-reporters", inbox.cell(R, 0, "track"))
+        inbox.plant(f"{WEEK2}/市工信局-附件3.xlsx", "project-duplicate-reporters", inbox.cell(R, 1, "track"))
+        return inbox.expected
+
+
+def main() -> None:
+    staging = Path(tempfile.mkdtemp(prefix="inbox-", dir=HERE))
+    try:
+        expected = build(staging)
+        if INBOX.exists():
+            shutil.rmtree(INBOX)
+        staging.rename(INBOX)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    expected.sort(key=lambda item: (item["file"] or "", item["rule"] or "", item["cell"] or ""))
+    EXPECTED.write_text(json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"写入 {INBOX}（{sum(1 for p in INBOX.rglob('*') if p.is_file())} 个文件），预期问题 {len(expected)} 个")
+
+
+if __name__ == "__main__":
+    main()

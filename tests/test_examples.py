@@ -1,0 +1,38 @@
+"""The bundled example inbox: every planted mistake is found at its cell, nothing else anywhere."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.workbooks import libreoffice_convert
+from zjkcollect.campaign import load_campaign
+from zjkcollect.inbox import validate_paths
+from zjkcollect.markup import write_marked_copies
+
+ROOT = Path(__file__).resolve().parent.parent
+INBOX = ROOT / "examples" / "inbox"
+EXPECTED = ROOT / "examples" / "inbox-expected.json"
+
+
+def test_example_inbox_findings_are_exactly_the_planted_ones() -> None:
+    report = validate_paths([INBOX], load_campaign())
+    found = {(Path(f.file).relative_to(INBOX).as_posix(), f.rule, f.cell) for f in report.findings}
+    planted = {(item["file"], item["rule"], item["cell"]) for item in json.loads(EXPECTED.read_text(encoding="utf-8"))}
+    assert found == planted
+    formats = {Path(r.label).name: r.format for r in report.files}
+    assert formats["张北县.xls"] == "xls"
+    assert report.has_errors
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice（soffice）未安装，跳过真实客户端测试")
+def test_marked_copies_open_in_libreoffice(tmp_path: Path) -> None:
+    report = validate_paths([INBOX], load_campaign())
+    copies = write_marked_copies(report, tmp_path)
+    assert len(copies) == sum(1 for r in report.files if r.findings and not r.skipped)
+    for copy in copies:
+        assert libreoffice_convert(copy, "pdf", tmp_path / "pdf").stat().st_size > 1000
