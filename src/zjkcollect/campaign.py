@@ -248,10 +248,13 @@ _PYDANTIC_TYPES_ZH = {
     "extra_forbidden": "无法识别的配置项",
     "date_type": "应为日期（如 2025-06-26）",
     "date_from_datetime_parsing": "应为日期（如 2025-06-26）",
+    "date_from_datetime_inexact": "应为日期（如 2025-06-26），不要带时间",
+    "date_parsing": "应为日期（如 2025-06-26）",
     "string_type": "应为文字",
     "int_type": "应为整数",
     "int_parsing": "应为整数",
     "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
     "list_type": "应为列表",
     "too_short": "不能为空",
 }

@@ -594,14 +594,14 @@ class _InstructionsWriter:
         campaign, attachment = self.campaign, self.attachment
         rules_data = campaign.credit_code
         never = "、".join(f"“{prefix}”" for prefix in rules_data.never_legal_person)
-        branch = "、".join(getattr(rules_data, "branch_suffixes", []) or []) or "分公司、办事处"
+        branch = "、".join(rules_data.branch_suffixes)
+        branch_rule = f"{branch}等分支机构不具有独立法人资格，请改报其具有独立法人资格的单位。" if branch else ""
         gov_types = "、".join(campaign.government.unit_types)
         gov_tracks = "、".join(campaign.government.tracks)
         jiebang = "、".join(track.name for track in campaign.tracks if track.jiebang)
         rules = [
             f"参赛单位须是具有独立法人资格的企业、事业单位、科研院所、高等院校等单位。统一社会信用代码以{never}开头的"
-            f"{rules_data.never_legal_person_label}不具有独立法人资格，不能参赛；{branch}等分支机构不具有独立法人资格，"
-            "请改报其具有独立法人资格的单位。",
+            f"{rules_data.never_legal_person_label}不具有独立法人资格，不能参赛。{branch_rule}",
             "允许合作组队参赛：“参赛单位名称（牵头单位）”填牵头单位，其他单位填在“联合参赛单位”中，多个单位用“、”分隔。",
             "每个参赛项目限报一个赛题方向：每行只填一个赛道、一个赛题，同一项目不要重复填报或分报多个赛题。",
             f"{gov_types}只能参加{gov_tracks}赛道。",
