@@ -125,7 +125,7 @@ BROKEN = {
     "unknown-key": (edited("year = 2025\n", "year = 2025\nyaer = 2026\n"), ["campaign.yaer", "无法识别的配置项"]),
     "unknown-key-in-track": (
         edited('name = "现代农业"\n', 'name = "现代农业"\njiebang_topics = true\n'),
-        ["tracks[1].jiebang_topics", "无法识别的配置项"],
+        ["tracks 第2项.jiebang_topics", "无法识别的配置项"],
     ),
     "missing-section": (
         edited("[calendar]\n", "[calendar_old]\n"),
@@ -138,7 +138,7 @@ BROKEN = {
         edited("survey_due = 2025-06-23", "survey_due = 2025-06-23T10:00:00"),
         ["calendar.survey_due", "不要带时间"],
     ),
-    "not-a-bool": (edited("jiebang = true", 'jiebang = "有"'), ["tracks[0].jiebang", "true 或 false"]),
+    "not-a-bool": (edited("jiebang = true", 'jiebang = "有"'), ["tracks 第1项.jiebang", "true 或 false"]),
     "duplicate-track": (edited('name = "现代农业"', 'name = "工业制造"'), ["tracks", "工业制造", "重复"]),
     "duplicate-reporter": (edited('name = "桥西区"', 'name = "桥东区"'), ["reporters", "桥东区", "重复"]),
     "division-code-not-six-digits": (

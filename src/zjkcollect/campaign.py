@@ -44,7 +44,7 @@ class Calendar(_Strict):
     def _weeks_are_thursdays(self) -> Calendar:
         for index, week in enumerate(self.weeks):
             if week.weekday() != 3:
-                raise ValueError(f"calendar.weeks[{index}] = {week} 不是星期四，每周更新日必须是星期四")
+                raise ValueError(f"calendar.weeks 第{index + 1}项 {week} 不是星期四，每周更新日必须是星期四")
         if self.weeks != sorted(set(self.weeks)):
             raise ValueError("calendar.weeks 必须按日期从早到晚排列且不重复")
         if self.registration_start > self.registration_end:
@@ -135,7 +135,7 @@ class Campaign(_Strict):
             for topic in track.closed_topics:
                 if topic not in track.topics:
                     raise ValueError(
-                        f"tracks[{index}]（{track.name}）.closed_topics 中的“{topic}”不在该赛道的 topics 中"
+                        f"tracks 第{index + 1}项（{track.name}）的 closed_topics 中的“{topic}”不在该赛道的 topics 中"
                     )
         for name in self.government.tracks:
             if name not in track_names:
@@ -147,7 +147,7 @@ class Campaign(_Strict):
         for index, reporter in enumerate(self.reporters):
             code = reporter.division_code
             if code is not None and not (len(code) == 6 and code.isdigit()):
-                raise ValueError(f"reporters[{index}]（{reporter.name}）.division_code “{code}”应为6位数字")
+                raise ValueError(f"reporters 第{index + 1}项（{reporter.name}）的 division_code “{code}”应为6位数字")
         return self
 
     # Lookups used on every row; computed once per campaign.
@@ -272,5 +272,5 @@ def _describe(exc: ValidationError) -> str:
 def _format_location(loc: tuple[int | str, ...]) -> str:
     text = ""
     for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        text += f" 第{part + 1}项" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text

@@ -9,3 +9,12 @@ class ZjkError(Exception):
 
 class CampaignError(ZjkError):
     """The campaign file is missing, unreadable or inconsistent."""
+
+
+class ReadFailure(Exception):
+    """One file cannot be read; ``rule`` and ``context`` become its finding (the run goes on)."""
+
+    def __init__(self, rule: str, **context: str) -> None:
+        super().__init__(rule)
+        self.rule = rule
+        self.context = context

@@ -18,12 +18,13 @@ from pathlib import Path
 from zjkcollect.attachments import ATTACHMENTS, Kind
 from zjkcollect.campaign import Campaign
 from zjkcollect.checker import check_table, describe_choice, project_key
-from zjkcollect.errors import ZjkError
+from zjkcollect.errors import ReadFailure, ZjkError
 from zjkcollect.findings import column_letter, make_finding
+from zjkcollect.isolation import FILE_TIME_LIMIT, check_isolated, default_workers, guarded_check
 from zjkcollect.layout import locate_table
 from zjkcollect.markup import write_marked_copies
 from zjkcollect.outputs import atomic_write
-from zjkcollect.reader import ReadFailure, is_lock_file, load_workbook_data
+from zjkcollect.reader import is_lock_file, load_workbook_data
 from zjkcollect.report import CheckedRow, FileResult, Report
 
 Progress = Callable[[FileResult], None]
@@ -75,17 +76,29 @@ def validate_file(path: Path, label: str, campaign: Campaign, data: bytes | None
     return result
 
 
-def validate_paths(paths: Iterable[Path | str], campaign: Campaign, progress: Progress | None = None) -> Report:
-    return validate_files(collect_paths(paths), campaign, progress)
+def validate_paths(
+    paths: Iterable[Path | str], campaign: Campaign, progress: Progress | None = None, workers: int | None = None
+) -> Report:
+    return validate_files(collect_paths(paths), campaign, progress, workers)
 
 
-def validate_files(files: list[tuple[Path, str]], campaign: Campaign, progress: Progress | None = None) -> Report:
-    results = []
-    for path, label in files:
-        result = validate_file(path, label, campaign)
-        results.append(result)
-        if progress is not None:
-            progress(result)
+def validate_files(
+    files: list[tuple[Path, str]],
+    campaign: Campaign,
+    progress: Progress | None = None,
+    workers: int | None = None,
+    time_limit: float = FILE_TIME_LIMIT,
+) -> Report:
+    """Every file's verdict (in worker processes unless ``workers`` is 0), then the inbox rules."""
+    workers = default_workers(len(files)) if workers is None else workers
+    if workers == 0:
+        results = []
+        for path, label in files:
+            results.append(guarded_check(validate_file, path, label, campaign))
+            if progress is not None:
+                progress(results[-1])
+    else:
+        results = check_isolated(files, campaign, validate_file, workers, time_limit, progress)
     apply_inbox_rules(results)
     return Report(files=results)
 

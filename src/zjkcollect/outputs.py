@@ -112,6 +112,10 @@ def atomic_write(target: Path, on_redirect: Callable[[Path, Path], None] | None 
     handle, temp_name = tempfile.mkstemp(prefix=".~zjk-", suffix=target.suffix, dir=target.parent)
     os.close(handle)
     temp = Path(temp_name)
+    # mkstemp makes the file owner-only; outputs are ordinary documents, readable as the umask allows.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temp, 0o666 & ~umask)
     try:
         yield temp
         try:

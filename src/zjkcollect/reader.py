@@ -12,20 +12,14 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from zjkcollect.errors import ReadFailure
+from zjkcollect.guard import ZipFacts, inspect_zip
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 LOCK_PREFIX = "~$"
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ods", ".xltx", ".xlt", ".ett", ".csv"}
-
-
-class ReadFailure(Exception):
-    """This file cannot be read; ``rule`` and ``context`` become its finding."""
-
-    def __init__(self, rule: str, **context: str) -> None:
-        super().__init__(rule)
-        self.rule = rule
-        self.context = context
 
 
 @dataclass(slots=True)
@@ -51,6 +45,7 @@ class WorkbookData:
     path: Path
     format: str  # xlsx, xlsm, xls, et, ods
     sheets: list[Grid]
+    facts: ZipFacts = field(default_factory=ZipFacts)
 
 
 def sniff(data: bytes) -> str:
@@ -166,4 +161,23 @@ def is_lock_file(path: Path) -> bool:
 
 
 def load_workbook_data(path: Path, data: bytes) -> WorkbookData:
-    return read_values(path, data, detect_format(data, path.suffix.lower()))
+    """Format by content, the guard's checks for zip containers, then every sheet's values."""
+    file_format = detect_format(data, path.suffix.lower())
+    facts = inspect_zip(data, file_format) if file_format in {"xlsx", "xlsm", "ods"} else ZipFacts()
+    if file_format in {"xls", "et"}:
+        facts.has_macros = _ole_has_macros(data)
+    workbook = read_values(path, data, file_format)
+    workbook.facts = facts
+    if not workbook.sheets:
+        raise ReadFailure("no-sheets")
+    return workbook
+
+
+def _ole_has_macros(data: bytes) -> bool:
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            return any(entry[0] in {"_VBA_PROJECT_CUR", "Macros"} for entry in ole.listdir(streams=True, storages=True))
+    except Exception:
+        return False

@@ -106,5 +106,23 @@ RULES: dict[str, Rule] = {
     "file-empty": Rule(E, "文件是空的（0字节），请重新发送。"),
     "not-spreadsheet": Rule(W, "这不是电子表格文件（{what}），已跳过。"),
     "lock-file": Rule(W, "这是 Excel/WPS 打开文件时产生的临时锁文件，已跳过。"),
+    "file-too-large": Rule(E, "文件异常，已拒绝读取（{reason}）。正常的报表不会这样，请重新保存为 .xlsx 后报送。"),
+    "sheet-too-large": Rule(
+        E, "工作表“{sheet}”声称使用了极大的区域（{range}），已拒绝读取。请删除多余的行列、另存为 .xlsx 后重新报送。"
+    ),
+    "xml-declaration": Rule(
+        E,
+        "文件内部含有 Excel 从不写入的 XML 声明（{part}），可能被篡改，已拒绝读取。请用 Excel/WPS 重新保存为 .xlsx 后报送。",
+    ),
+    "file-timeout": Rule(
+        E, "读取本文件超过 {seconds} 秒仍未完成，已停止。请检查文件是否过大，删除多余内容后重新报送。"
+    ),
+    "reader-crashed": Rule(
+        E, "读取本文件时读取程序异常退出（{reason}），文件可能已损坏。请用 Excel/WPS 打开并另存为 .xlsx 后重新报送。"
+    ),
+    "no-sheets": Rule(E, "文件中没有任何工作表，请确认文件内容后重新报送。"),
+    "macro-present": Rule(
+        W, "文件含有宏（VBA 代码），程序不会运行它，退回副本中也不含宏。请另存为不含宏的 .xlsx 后报送。"
+    ),
     "converted-copy": Rule(W, "原文件是 {fmt} 格式，退回的标注副本已另存为 .xlsx。"),
 }

@@ -1,0 +1,145 @@
+"""Checks on a zip-based workbook before any parser sees it.
+
+Some readers allocate whatever a file claims (a sheet "using" A1:XFD1048576, a member that
+inflates to gigabytes) and abort the whole process when that fails, which no ``except``
+can catch. So the zip directory, the inflated sizes and the XML prologues are checked
+here first, with limits far above any real return (a few thousand rows) and far below
+what hurts. The same pass finds formulas without cached values and macros, which the
+value reader would otherwise turn silently into empty cells.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from zjkcollect.errors import ReadFailure
+
+MAX_MEMBERS = 5_000
+MAX_TOTAL_INFLATED = 400 * 1024 * 1024
+MAX_MEMBER_INFLATED = 250 * 1024 * 1024
+MAX_RATIO = 200  # inflated / compressed, for members big enough to matter
+RATIO_FLOOR = 1024 * 1024
+MAX_SHEET_CELLS = 20_000_000
+MAX_SHEET_ROWS = 1_048_576
+PROLOGUE_BYTES = 64 * 1024
+CHUNK = 1024 * 1024
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
+_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?r="([A-Z]{1,3}\d+)"[^>]*>(.*?)</(?:\w+:)?c>', re.S)
+_HAS_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_HAS_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")
+_DECLARATION = re.compile(rb"<!(DOCTYPE|ENTITY)", re.I)
+
+
+@dataclass(slots=True)
+class ZipFacts:
+    """What the guard learned on the way: sheet names by part, uncached formulas, macros."""
+
+    uncached_formulas: dict[str, list[str]] = field(default_factory=dict)  # sheet name -> cell refs
+    has_macros: bool = False
+    strict_ooxml: bool = False
+
+
+def column_number(letters: bytes | str) -> int:
+    number = 0
+    for char in letters if isinstance(letters, str) else letters.decode("ascii"):
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+def inspect_zip(data: bytes, file_format: str) -> ZipFacts:
+    """Refuse what would make a reader blow up; return facts the value reader cannot see."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise ReadFailure("file-unreadable", reason="文件已损坏或不完整") from exc
+    with archive:
+        members = archive.infolist()
+        if len(members) > MAX_MEMBERS:
+            raise ReadFailure("file-too-large", reason=f"压缩包内有 {len(members)} 个部件")
+        declared = sum(member.file_size for member in members)
+        if declared > MAX_TOTAL_INFLATED:
+            raise ReadFailure("file-too-large", reason=f"解压后达 {declared // (1024 * 1024)} MB")
+        for member in members:
+            if member.file_size > RATIO_FLOOR and member.file_size > MAX_RATIO * max(member.compress_size, 1):
+                raise ReadFailure("file-too-large", reason=f"部件 {member.filename} 压缩比异常（疑似压缩炸弹）")
+        facts = ZipFacts(has_macros=any(m.filename.lower().endswith("vbaproject.bin") for m in members))
+        sheet_names = _sheet_parts(archive) if file_format in {"xlsx", "xlsm"} else {}
+        for member in members:
+            if not member.filename.lower().endswith((".xml", ".rels", ".vml")) or member.is_dir():
+                continue
+            content = _inflate(archive, member)
+            if _DECLARATION.search(content[:PROLOGUE_BYTES]):
+                raise ReadFailure("xml-declaration", part=member.filename)
+            if member.filename in sheet_names:
+                _check_dimension(content, sheet_names[member.filename])
+                cells = _uncached_formulas(content)
+                if cells:
+                    facts.uncached_formulas[sheet_names[member.filename]] = cells
+            if member.filename == "xl/workbook.xml" and b"purl.oclc.org/ooxml/spreadsheetml/main" in content[:4096]:
+                facts.strict_ooxml = True
+    return facts
+
+
+def _inflate(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
+    """Inflate one member, stopping as soon as it grows past what its header declared."""
+    limit = min(member.file_size, MAX_MEMBER_INFLATED)
+    buffer = bytearray()
+    try:
+        with archive.open(member) as stream:
+            while chunk := stream.read(CHUNK):
+                buffer += chunk
+                if len(buffer) > limit:
+                    raise ReadFailure("file-too-large", reason=f"部件 {member.filename} 解压后超出声明大小")
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise ReadFailure("file-unreadable", reason=f"部件 {member.filename} 已损坏") from exc
+    return bytes(buffer)
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part path → sheet name, from workbook.xml and its relationships."""
+    from defusedxml import ElementTree
+
+    try:
+        workbook = ElementTree.fromstring(_inflate(archive, archive.getinfo("xl/workbook.xml")))
+        rels = ElementTree.fromstring(_inflate(archive, archive.getinfo("xl/_rels/workbook.xml.rels")))
+    except (KeyError, ElementTree.ParseError) as exc:
+        raise ReadFailure("file-unreadable", reason="工作簿结构不完整") from exc
+    except Exception as exc:  # defusedxml refuses entities and DTDs with its own exceptions
+        raise ReadFailure("xml-declaration", part="xl/workbook.xml") from exc
+    targets = {}
+    for rel in rels:
+        target = rel.get("Target", "")
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        targets[rel.get("Id")] = path
+    parts = {}
+    for element in workbook.iter():
+        if element.tag.endswith("}sheet"):
+            rel_id = next((value for key, value in element.attrib.items() if key.endswith("}id")), None)
+            if rel_id in targets:
+                parts[targets[rel_id]] = element.get("name", "")
+    return parts
+
+
+def _check_dimension(content: bytes, sheet: str) -> None:
+    match = _DIMENSION.search(content[:PROLOGUE_BYTES])
+    if not match or not match.group(3):
+        return
+    rows = int(match.group(4)) - int(match.group(2)) + 1
+    columns = column_number(match.group(3)) - column_number(match.group(1)) + 1
+    if rows > MAX_SHEET_ROWS or rows * columns > MAX_SHEET_CELLS:
+        raise ReadFailure("sheet-too-large", sheet=sheet, range=match.group(0).decode("ascii", "replace")[-40:])
+
+
+def _uncached_formulas(content: bytes) -> list[str]:
+    if not _HAS_FORMULA.search(content):
+        return []
+    return [
+        match.group(1).decode("ascii")
+        for match in _FORMULA_CELL.finditer(content)
+        if _HAS_FORMULA.search(match.group(2)) and not _HAS_VALUE.search(match.group(2))
+    ]

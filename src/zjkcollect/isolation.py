@@ -1,0 +1,171 @@
+"""Per-file isolation: each file is read and checked in a worker process with a time limit.
+
+A reader that hangs, or aborts the process on a native allocation failure, then costs
+one file its verdict ("file-timeout", "reader-crashed") instead of the whole run. The
+workers also spread the reading over the machine's cores. Results come back in the
+order the files were given, so nothing downstream depends on which worker was faster.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import sys
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from zjkcollect.campaign import Campaign
+from zjkcollect.findings import make_finding
+from zjkcollect.report import FileResult
+
+FILE_TIME_LIMIT = 120.0
+WORKER_MEMORY_LIMIT = 8 * 1024**3  # address space per worker, where the platform can cap it
+
+FileCheck = Callable[[Path, str, Campaign], FileResult]
+
+
+def default_workers(file_count: int) -> int:
+    return max(1, min(os.cpu_count() or 1, 4, file_count))
+
+
+def guarded_check(check: FileCheck, path: Path, label: str, campaign: Campaign) -> FileResult:
+    """Run one file's check; a bug in our own code becomes that file's verdict, not a crash of the run."""
+    try:
+        return check(path, label, campaign)
+    except MemoryError:
+        result = FileResult(path=path, label=label)
+        result.findings.append(make_finding("reader-crashed", file=label, reason="内存不足"))
+        return result
+    except Exception as exc:
+        result = FileResult(path=path, label=label)
+        detail = "".join(traceback.format_exception_only(exc)).strip()[:200]
+        result.findings.append(make_finding("reader-crashed", file=label, reason=detail))
+        return result
+
+
+def _limit_memory() -> None:
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY_LIMIT, WORKER_MEMORY_LIMIT))
+
+
+def _worker(connection: Connection, check: FileCheck, campaign: Campaign) -> None:
+    _limit_memory()
+    while True:
+        try:
+            job = connection.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        index, path, label = job
+        connection.send((index, guarded_check(check, path, label, campaign)))
+
+
+class _Slot:
+    """One worker process and the job it is busy with."""
+
+    def __init__(self, context: Any, check: FileCheck, campaign: Campaign) -> None:
+        parent, child = context.Pipe()
+        self.connection = parent
+        self.process = context.Process(target=_worker, args=(child, check, campaign), daemon=True)
+        self.process.start()
+        child.close()
+        self.job: tuple[int, Path, str] | None = None
+        self.deadline = 0.0
+
+    def give(self, job: tuple[int, Path, str], time_limit: float) -> None:
+        self.job = job
+        self.deadline = time.monotonic() + time_limit
+        self.connection.send(job)
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            with contextlib.suppress(BrokenPipeError, OSError):
+                self.connection.send(None)
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.connection.close()
+
+
+def _context() -> Any:
+    # fork reuses the parent's imported modules, which makes workers start in milliseconds
+    method = "fork" if sys.platform.startswith("linux") else None
+    return multiprocessing.get_context(method)
+
+
+def check_isolated(
+    files: list[tuple[Path, str]],
+    campaign: Campaign,
+    check: FileCheck,
+    workers: int,
+    time_limit: float = FILE_TIME_LIMIT,
+    progress: Callable[[FileResult], None] | None = None,
+) -> list[FileResult]:
+    """Check every file in worker processes; results in the order of ``files``."""
+    results: list[FileResult | None] = [None] * len(files)
+    pending = deque((index, path, label) for index, (path, label) in enumerate(files))
+    context = _context()
+    slots = [_Slot(context, check, campaign) for _ in range(min(workers, len(files)))]
+
+    def finish(index: int, result: FileResult) -> None:
+        results[index] = result
+        if progress is not None:
+            progress(result)
+
+    def replace(slot: _Slot) -> _Slot:
+        slot.stop(kill=True)
+        fresh = _Slot(context, check, campaign)
+        slots[slots.index(slot)] = fresh
+        return fresh
+
+    try:
+        for slot in slots:
+            if pending:
+                slot.give(pending.popleft(), time_limit)
+        while any(slot.job is not None for slot in slots):
+            busy = [slot for slot in slots if slot.job is not None]
+            timeout = max(0.0, min(slot.deadline for slot in busy) - time.monotonic())
+            ready = wait([slot.connection for slot in busy], timeout=timeout)
+            for slot in busy:
+                assert slot.job is not None
+                index, path, label = slot.job
+                if slot.connection in ready:
+                    try:
+                        got_index, result = slot.connection.recv()
+                        finish(got_index, result)
+                        slot.job = None
+                    except (EOFError, OSError):
+                        code = slot.process.exitcode
+                        finish(index, _failed(path, label, "reader-crashed", reason=f"退出码 {code}"))
+                        slot = replace(slot)
+                elif time.monotonic() >= slot.deadline:
+                    finish(index, _failed(path, label, "file-timeout", seconds=str(int(time_limit))))
+                    slot = replace(slot)
+                else:
+                    continue
+                if pending:
+                    slot.give(pending.popleft(), time_limit)
+    finally:
+        for slot in slots:
+            slot.stop(kill=slot.job is not None)
+    return [result for result in results if result is not None]
+
+
+def _failed(path: Path, label: str, rule: str, **context: str) -> FileResult:
+    result = FileResult(path=path, label=label)
+    result.findings.append(make_finding(rule, file=label, **context))
+    return result
