@@ -1,0 +1,374 @@
+"""The ledger: every workbook ever taken in, with its rows and findings, in one SQLite file.
+
+* Content-addressed: a file is known by the SHA-256 of its bytes. Taking the same bytes in
+  twice changes nothing; a county that resends ``附件3.xlsx`` under the same name every week
+  adds a new file each time, and each is copied to ``archive/ab/abcdef….xlsx`` beside the
+  database, so last week's data survives the inbox being overwritten.
+* Versioned: ``PRAGMA user_version`` is the schema version; :data:`MIGRATIONS` takes a ledger
+  from any older version to the current one, each step in its own transaction.
+* Transactional: the connection runs in autocommit mode and every change happens inside
+  :meth:`Ledger.transaction` (``BEGIN IMMEDIATE`` … ``COMMIT``), so an interrupted run rolls
+  back to the ledger as it was. Archive copies are written before the rows that name them; an
+  archive file left behind by a rolled-back run is harmless (same name, same bytes next time).
+
+Only the file's own findings are kept. Rules that compare files (superseded resends, the same
+project reported twice) depend on which other files are around, so the roll-up recomputes
+them from the ledger instead (:data:`INBOX_RULES`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from zjkcollect.attachments import ATTACHMENTS, ColumnKind, Kind
+from zjkcollect.errors import ZjkError
+from zjkcollect.findings import Finding, Severity
+from zjkcollect.outputs import atomic_write
+from zjkcollect.report import FileResult
+from zjkcollect.schemas import display
+
+ARCHIVE_FOLDER = "archive"
+INBOX_RULES = frozenset({"superseded", "project-conflict", "project-duplicate-reporters"})
+
+# MIGRATIONS[i] takes the schema from user_version i to i + 1. Append, never edit.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE files (
+        sha256 TEXT PRIMARY KEY,
+        original_path TEXT NOT NULL,
+        original_name TEXT NOT NULL,
+        archive_path TEXT NOT NULL,
+        reporter TEXT,
+        reporter_known INTEGER NOT NULL,
+        kind TEXT,
+        report_date TEXT,
+        week TEXT,
+        ingested_at TEXT NOT NULL,
+        mtime REAL NOT NULL,
+        verdict TEXT NOT NULL,
+        row_count INTEGER NOT NULL,
+        error_count INTEGER NOT NULL,
+        warning_count INTEGER NOT NULL,
+        format TEXT,
+        sheet TEXT,
+        columns_json TEXT NOT NULL
+    );
+    CREATE TABLE rows (
+        file_sha TEXT NOT NULL REFERENCES files(sha256),
+        row_number INTEGER NOT NULL,
+        has_error INTEGER NOT NULL,
+        values_json TEXT NOT NULL,
+        raw_json TEXT NOT NULL,
+        PRIMARY KEY (file_sha, row_number)
+    );
+    CREATE TABLE findings (
+        file_sha TEXT NOT NULL REFERENCES files(sha256),
+        seq INTEGER NOT NULL,
+        severity TEXT NOT NULL,
+        finding_json TEXT NOT NULL,
+        PRIMARY KEY (file_sha, seq)
+    );
+    CREATE INDEX files_by_reporter ON files (reporter, kind, week);
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class Verdict:
+    OK = "ok"
+    WARNINGS = "warnings"
+    ERRORS = "errors"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    sha256: str
+    original_path: str
+    original_name: str
+    archive_path: str  # relative to the archive folder's parent (the database's folder)
+    reporter: str | None
+    reporter_known: bool
+    kind: Kind | None
+    report_date: dt.date | None
+    week: dt.date | None
+    ingested_at: dt.datetime
+    mtime: float
+    verdict: str
+    row_count: int
+    error_count: int
+    warning_count: int
+    format: str | None
+    sheet: str | None
+    columns: dict[str, int]
+
+    @property
+    def received_on(self) -> dt.date:
+        return self.ingested_at.date()
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRow:
+    number: int
+    has_error: bool
+    values: dict[str, Any]
+    raw: dict[str, str | None]
+
+
+@dataclass(slots=True)
+class Submission:
+    """One file from the ledger with everything recorded about it."""
+
+    file: StoredFile
+    rows: list[StoredRow] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOutcome:
+    sha256: str
+    added: bool  # False when the same bytes were already in the ledger
+
+
+def file_verdict(findings: list[Finding]) -> tuple[str, int, int]:
+    errors = sum(1 for finding in findings if finding.severity is Severity.ERROR)
+    warnings = sum(1 for finding in findings if finding.severity is Severity.WARNING)
+    verdict = Verdict.ERRORS if errors else Verdict.WARNINGS if warnings else Verdict.OK
+    return verdict, errors, warnings
+
+
+def own_findings(result: FileResult) -> list[Finding]:
+    """The findings about the file itself, without those that depend on other files."""
+    return [finding for finding in result.findings if finding.rule not in INBOX_RULES]
+
+
+def is_recordable(result: FileResult) -> bool:
+    """Lock files, non-spreadsheets and unreadable paths carry no content worth keeping."""
+    return bool(result.sha256) and not result.skipped
+
+
+class Ledger:
+    """An open ledger. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.connection = sqlite3.connect(self.path, isolation_level=None)
+            self.connection.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise ZjkError(f"账本文件 {self.path} 无法打开（{exc}），它可能不是本程序的账本或已损坏") from exc
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.connection.close()
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.path.parent / ARCHIVE_FOLDER
+
+    @property
+    def user_version(self) -> int:
+        return int(self.connection.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Everything inside is committed together or not at all."""
+        connection = self.connection
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield connection
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        version = self.user_version
+        if version > SCHEMA_VERSION:
+            raise ZjkError(
+                f"账本文件 {self.path} 由更新版本的 zjkcollect 创建（结构版本 {version}，本程序支持到 {SCHEMA_VERSION}），"
+                "请升级 zjkcollect 后再使用"
+            )
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            with self.transaction() as connection:
+                for statement in _statements(MIGRATIONS[target - 1]):
+                    connection.execute(statement)
+                # PRAGMA takes no parameters; target is an int we computed.
+                connection.execute(f"PRAGMA user_version = {int(target)}")
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def knows(self, sha256: str) -> bool:
+        row = self.connection.execute("SELECT 1 FROM files WHERE sha256 = ?", (sha256,)).fetchone()
+        return row is not None
+
+    def record(self, result: FileResult, data: bytes, ingested_at: dt.datetime) -> IngestOutcome:
+        """Record one validated file and archive its bytes; call inside :meth:`transaction`."""
+        if not is_recordable(result):
+            raise ValueError(f"{result.label} has no content to record")
+        if self.knows(result.sha256):
+            return IngestOutcome(result.sha256, added=False)
+        archive = self._archive(result.sha256, result.path.suffix, data)
+        findings = own_findings(result)
+        verdict, errors, warnings = file_verdict(findings)
+        self.connection.execute(
+            "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                result.sha256,
+                result.label,
+                result.path.name,
+                archive,
+                result.reporter,
+                int(result.reporter_known),
+                result.kind.value if result.kind else None,
+                result.date.isoformat() if result.date else None,
+                result.week.isoformat() if result.week else None,
+                ingested_at.isoformat(timespec="seconds"),
+                result.mtime,
+                verdict,
+                len(result.rows),
+                errors,
+                warnings,
+                result.format,
+                result.sheet,
+                json.dumps(result.table.columns if result.table else {}, ensure_ascii=False, sort_keys=True),
+            ),
+        )
+        self.connection.executemany(
+            "INSERT INTO rows VALUES (?, ?, ?, ?, ?)",
+            [
+                (
+                    result.sha256,
+                    row.number,
+                    int(row.has_error),
+                    _dump_values(row.values),
+                    json.dumps({key: display(value) for key, value in row.raw.items()}, ensure_ascii=False),
+                )
+                for row in result.rows
+            ],
+        )
+        self.connection.executemany(
+            "INSERT INTO findings VALUES (?, ?, ?, ?)",
+            [
+                (result.sha256, seq, str(finding.severity), json.dumps(finding.to_dict(), ensure_ascii=False))
+                for seq, finding in enumerate(findings)
+            ],
+        )
+        return IngestOutcome(result.sha256, added=True)
+
+    def _archive(self, sha256: str, suffix: str, data: bytes) -> str:
+        relative = Path(ARCHIVE_FOLDER) / sha256[:2] / f"{sha256}{suffix.lower()}"
+        target = self.path.parent / relative
+        if not target.exists():
+            with atomic_write(target) as temp:
+                temp.write_bytes(data)
+        return relative.as_posix()
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def files(self) -> list[StoredFile]:
+        cursor = self.connection.execute("SELECT * FROM files ORDER BY sha256")
+        names = [column[0] for column in cursor.description]
+        return [_stored_file(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+
+    def submissions(self) -> list[Submission]:
+        """Every file with its rows and findings, ordered by SHA-256 (never by arrival)."""
+        by_sha = {stored.sha256: Submission(stored) for stored in self.files()}
+        for sha, number, has_error, values_json, raw_json in self.connection.execute(
+            "SELECT file_sha, row_number, has_error, values_json, raw_json FROM rows ORDER BY file_sha, row_number"
+        ):
+            submission = by_sha[sha]
+            values = _load_values(json.loads(values_json), submission.file.kind)
+            submission.rows.append(StoredRow(number, bool(has_error), values, json.loads(raw_json)))
+        for sha, finding_json in self.connection.execute(
+            "SELECT file_sha, finding_json FROM findings ORDER BY file_sha, seq"
+        ):
+            by_sha[sha].findings.append(_finding(json.loads(finding_json)))
+        return list(by_sha.values())
+
+    def counts(self) -> dict[str, int]:
+        return {
+            table: int(self.connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+            for table in ("files", "rows", "findings")
+        }
+
+
+def _statements(script: str) -> list[str]:
+    return [statement.strip() for statement in script.split(";") if statement.strip()]
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot store {type(value).__name__} in the ledger")
+
+
+def _dump_values(values: dict[str, Any]) -> str:
+    return json.dumps(values, ensure_ascii=False, sort_keys=True, default=_json_default)
+
+
+def _date_fields(kind: Kind | None) -> frozenset[str]:
+    if kind is None:
+        return frozenset()
+    return frozenset(column.field for column in ATTACHMENTS[kind].columns if column.kind is ColumnKind.DATE)
+
+
+def _load_values(values: dict[str, Any], kind: Kind | None) -> dict[str, Any]:
+    for name in _date_fields(kind):
+        if isinstance(values.get(name), str):
+            values[name] = dt.date.fromisoformat(values[name])
+    return values
+
+
+def _optional_date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _stored_file(row: dict[str, Any]) -> StoredFile:
+    return StoredFile(
+        sha256=row["sha256"],
+        original_path=row["original_path"],
+        original_name=row["original_name"],
+        archive_path=row["archive_path"],
+        reporter=row["reporter"],
+        reporter_known=bool(row["reporter_known"]),
+        kind=Kind(row["kind"]) if row["kind"] else None,
+        report_date=_optional_date(row["report_date"]),
+        week=_optional_date(row["week"]),
+        ingested_at=dt.datetime.fromisoformat(row["ingested_at"]),
+        mtime=float(row["mtime"]),
+        verdict=row["verdict"],
+        row_count=int(row["row_count"]),
+        error_count=int(row["error_count"]),
+        warning_count=int(row["warning_count"]),
+        format=row["format"],
+        sheet=row["sheet"],
+        columns={key: int(value) for key, value in json.loads(row["columns_json"]).items()},
+    )
+
+
+def _finding(record: dict[str, Any]) -> Finding:
+    return Finding(
+        file=record["file"],
+        sheet=record["sheet"],
+        row=record["row"],
+        column=record["column"],
+        field=record["field"],
+        rule=record["rule"],
+        severity=Severity(record["severity"]),
+        value=record["value"],
+        message=record["message"],
+    )
