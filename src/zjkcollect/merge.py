@@ -1,0 +1,222 @@
+"""The ``merge``, ``ingest`` and ``status`` commands as library functions.
+
+``merge`` takes in what is new in the inbox, computes the week's roll-up from the whole
+ledger and writes the workbooks. All of it is one unit: the ledger transaction is committed
+only after every output file has been moved into place, so a run that fails or is killed
+part-way leaves the ledger and the previous outputs as they were.
+
+``ingest`` records files without merging (for a clerk who files e-mails as they arrive, so
+that the time taken in, which decides 迟报, is the day they came). ``validate`` records nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from zjkcollect.campaign import Campaign
+from zjkcollect.codes import parse_date
+from zjkcollect.errors import ZjkError
+from zjkcollect.inbox import Progress, collect_paths, validate_files
+from zjkcollect.ledger import Ledger, is_recordable
+from zjkcollect.outputs import atomic_write
+from zjkcollect.reader import is_lock_file
+from zjkcollect.report import FileResult
+from zjkcollect.rollup import RollUp, RosterRow, RosterStatus, compute_rollup, roster
+from zjkcollect.rollup_book import consolidated_file_name, rollup_file_name, write_consolidated, write_rollup_book
+
+Clock = Callable[[], dt.datetime]
+Redirect = Callable[[Path, Path], None]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def check_week(campaign: Campaign, week: dt.date | str) -> dt.date:
+    """The calendar week named by ``week``; a Chinese error listing the valid weeks otherwise."""
+    day = parse_date(week) if isinstance(week, str) else week
+    weeks = campaign.calendar.weeks
+    if day is None or day not in weeks:
+        listed = "、".join(item.isoformat() for item in weeks)
+        shown = day.isoformat() if day else str(week)
+        raise ZjkError(f"统计周“{shown}”不是活动日程中的周四更新日，请从以下日期中选择：{listed}")
+    return day
+
+
+@dataclass(slots=True)
+class IngestRun:
+    new: list[FileResult] = field(default_factory=list)  # recorded by this run
+    known: list[Path] = field(default_factory=list)  # the same bytes were already in the ledger
+    ignored: list[FileResult] = field(default_factory=list)  # lock files, non-spreadsheets, unreadable
+
+
+def ingest_into(
+    ledger: Ledger,
+    campaign: Campaign,
+    files: list[tuple[Path, str]],
+    taken_in: dt.datetime,
+    progress: Progress | None = None,
+) -> IngestRun:
+    """Validate and record the files the ledger has not seen; call inside ``ledger.transaction()``.
+
+    Every file of one run gets the same time taken in, so the order files are read in
+    cannot change which counts as late.
+    """
+    run = IngestRun()
+    contents: dict[str, bytes] = {}
+    fresh: list[tuple[Path, str]] = []
+    for path, label in sorted(files, key=lambda item: item[1]):
+        try:
+            data = None if is_lock_file(path) else path.read_bytes()
+        except OSError:
+            data = None  # validation turns the failure into a finding
+        if data is not None:
+            sha = hashlib.sha256(data).hexdigest()
+            if sha in contents or ledger.knows(sha):
+                run.known.append(path)
+                continue
+            contents[sha] = data
+        fresh.append((path, label))
+    # Worker processes with a time limit, and the cross-file notes among the new files for the
+    # console; the ledger keeps only each file's own findings.
+    for result in validate_files(fresh, campaign, progress).files:
+        data = contents.get(result.sha256)
+        if data is None or not is_recordable(result):
+            run.ignored.append(result)  # unreadable, not a spreadsheet, or changed while being read
+            continue
+        run.new.append(result)
+        ledger.record(result, data, taken_in)
+    return run
+
+
+def run_ingest(
+    campaign: Campaign,
+    paths: Iterable[Path | str],
+    db_path: Path,
+    progress: Progress | None = None,
+    now: Clock = _now,
+) -> IngestRun:
+    """The ``ingest`` command: record files (or folders) in the ledger without merging."""
+    files = collect_paths(paths)
+    with Ledger(db_path) as ledger, ledger.transaction():
+        return ingest_into(ledger, campaign, files, now(), progress)
+
+
+@dataclass(slots=True)
+class MergeRun:
+    week: dt.date
+    ingest: IngestRun
+    rollup: RollUp
+    rollup_path: Path
+    consolidated_path: Path
+    json_path: Path | None
+
+
+def run_merge(
+    campaign: Campaign,
+    week: dt.date | str,
+    inbox_dir: Path,
+    out_dir: Path,
+    db_path: Path,
+    json_path: Path | None = None,
+    progress: Progress | None = None,
+    on_redirect: Redirect | None = None,
+    now: Clock = _now,
+) -> MergeRun:
+    """The ``merge`` command: take in what is new, roll up the week, write the workbooks."""
+    day = check_week(campaign, week)
+    inbox_dir = Path(inbox_dir)
+    if not inbox_dir.is_dir():
+        raise ZjkError(f"找不到收件箱文件夹 {inbox_dir}，请用 --inbox 指定存放报回表格的文件夹")
+    files = collect_paths([inbox_dir])
+    targets = {
+        "rollup": Path(out_dir) / rollup_file_name(day),
+        "consolidated": Path(out_dir) / consolidated_file_name(day),
+    }
+    if json_path is not None:
+        targets["json"] = Path(json_path)
+    actual = dict(targets)
+
+    def redirected(target: Path, stamped: Path) -> None:
+        for key, path in targets.items():
+            if path == target:
+                actual[key] = stamped
+        if on_redirect is not None:
+            on_redirect(target, stamped)
+
+    with Ledger(db_path) as ledger, ledger.transaction():
+        taken = ingest_into(ledger, campaign, files, now(), progress)
+        rollup = compute_rollup(campaign, ledger.submissions(), day)
+        # Every output is finished in its temp file before any is moved into place, and the
+        # ledger commits last: a failure anywhere leaves the old outputs and the old ledger.
+        with ExitStack() as stack:
+            temps = {key: stack.enter_context(atomic_write(path, redirected)) for key, path in targets.items()}
+            write_rollup_book(rollup, campaign, temps["rollup"])
+            write_consolidated(rollup, campaign, temps["consolidated"])
+            if "json" in temps:
+                summary = {**rollup.to_dict(), "files": _files_summary(taken), "outputs": _output_names(targets)}
+                temps["json"].write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    return MergeRun(day, taken, rollup, actual["rollup"], actual["consolidated"], actual.get("json"))
+
+
+def _files_summary(run: IngestRun) -> dict[str, object]:
+    return {
+        "new": [result.summary() for result in run.new],
+        "already_in_ledger": len(run.known),
+        "ignored": [result.summary() for result in run.ignored],
+    }
+
+
+def _output_names(targets: dict[str, Path]) -> dict[str, str]:
+    return {key: path.name for key, path in targets.items() if key != "json"}
+
+
+# --- status ------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class StatusTable:
+    week: dt.date
+    weeks: list[dt.date]
+    rows: list[RosterRow]  # units still missing for ``week`` first
+    counts: dict[RosterStatus, int]
+    files: int
+
+
+_STATUS_RANK = {
+    RosterStatus.MISSING: 0,
+    RosterStatus.STALE: 1,
+    RosterStatus.LATE: 2,
+    RosterStatus.ON_TIME: 3,
+}
+
+
+def default_week(campaign: Campaign, today: dt.date) -> dt.date:
+    """The latest calendar week on or before ``today`` (the first week before the season starts)."""
+    weeks = campaign.calendar.weeks
+    return max((week for week in weeks if week <= today), default=weeks[0])
+
+
+def status_table(
+    campaign: Campaign, db_path: Path, week: dt.date | str | None = None, today: dt.date | None = None
+) -> StatusTable:
+    """The roster from the ledger: every unit × every week so far, the missing ones on top."""
+    day = check_week(campaign, week) if week is not None else default_week(campaign, today or dt.date.today())
+    if not Path(db_path).exists():
+        raise ZjkError(f"还没有账本文件 {db_path}：请先运行 zjkcollect merge 或 zjkcollect ingest 收录报表")
+    with Ledger(db_path) as ledger:
+        submissions = ledger.submissions()
+    weeks = [item for item in campaign.calendar.weeks if item <= day]
+    rows = roster(campaign, submissions, weeks)
+    rank = {name: index for index, name in enumerate(campaign.reporter_names)}
+    rows.sort(key=lambda row: (_STATUS_RANK[row.statuses[-1]], rank[row.reporter]))
+    counts = dict.fromkeys(RosterStatus, 0)
+    for row in rows:
+        counts[row.statuses[-1]] += 1
+    return StatusTable(day, weeks, rows, counts, len(submissions))

@@ -1,0 +1,741 @@
+"""The weekly roll-up, computed from the ledger's contents alone (no I/O).
+
+Definitions the clerk relies on (the README repeats them):
+
+* A 附件3 is **usable** when its kind, reporting unit and week are known and it has none of the
+  file-level errors that make its rows unreliable (:data:`BLOCKING_RULES`). Its rows with errors
+  are kept out of every count and listed in 问题清单.
+* For week W, each unit's **submission used** is its latest usable 附件3 whose 统计截止日期 falls
+  on or before W (latest = later week, then taken in later, then modified later, then SHA-256).
+* Roster, unit × week: **已报送** — a usable 附件3 for that week was taken in on or before that
+  Thursday; **迟报** — one for that week exists, but the first was taken in after that Thursday;
+  **未更新** — none for that week, an earlier week's is carried forward; **未报送** — none at all.
+  "Taken in" is the date the file was first recorded in the ledger (``merge`` or ``ingest``).
+* Projects are identified city-wide by :func:`zjkcollect.checker.project_key` (credit code +
+  normalised name). Reported by several units with the same track and topic, a project counts
+  once and names them all; with different tracks or topics it is a conflict, kept out of the
+  counts and listed as a problem at each place.
+* Counts are of active projects: 报名状态 other than the campaign's withdrawn status.
+* 周变化 compares W with the calendar week before it (before the first week: nothing).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from zjkcollect.attachments import ATTACHMENTS, Kind
+from zjkcollect.campaign import Campaign
+from zjkcollect.checker import describe_choice, project_key
+from zjkcollect.findings import Finding, Severity, column_letter, make_finding
+from zjkcollect.ledger import StoredFile, Submission
+
+# File-level errors after which a file's rows cannot be trusted: the week is unclear, a required
+# column is absent (its rows would look valid without it), or there are no rows at all.
+BLOCKING_RULES = frozenset({"report-date-not-week", "column-missing", "table-empty"})
+_PROJECT_KINDS = (Kind.SURVEY, Kind.REGISTERED)
+UNKNOWN_REPORTER = "（无法识别的填报单位）"
+
+
+class RosterStatus(StrEnum):
+    ON_TIME = "已报送"
+    LATE = "迟报"
+    STALE = "未更新"
+    MISSING = "未报送"
+
+
+class ChangeKind(StrEnum):
+    NEW = "新增"
+    WITHDRAWN = "退赛"
+    GONE = "消失"
+    CHANGED = "变更"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    reporter: str
+    file: str  # the file's original name
+    sheet: str | None
+    row: int
+    week: dt.date | None
+    sha256: str
+
+    @property
+    def place(self) -> str:
+        return f"{self.file} 第{self.row}行"
+
+
+@dataclass(slots=True)
+class Project:
+    key: tuple[str, str]
+    values: dict[str, Any]
+    sources: list[Source]
+    withdrawn: bool = False
+
+    @property
+    def reporters(self) -> list[str]:
+        return list(dict.fromkeys(source.reporter for source in self.sources))
+
+    def get(self, name: str) -> Any:
+        return self.values.get(name)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    reporter: str
+    kind: str  # 附件2/3/4 or "" when unknown
+    file: str
+    sheet: str | None
+    row: int | None
+    cell: str | None
+    field: str | None
+    value: str | None
+    severity: Severity
+    rule: str
+    message: str
+    project: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TopicCount:
+    topic: str
+    projects: int
+
+
+@dataclass(frozen=True, slots=True)
+class TrackCount:
+    track: str
+    projects: int  # active
+    by_status: dict[str, int]
+    jiebang: int
+    units: int
+    topics: list[TopicCount]
+
+    @property
+    def short(self) -> bool:
+        return self.projects < 2
+
+
+@dataclass(frozen=True, slots=True)
+class ReporterStats:
+    reporter: str
+    level: str
+    status: RosterStatus
+    file: str | None
+    report_date: dt.date | None
+    received_on: dt.date | None
+    rows: int
+    valid: int
+    withdrawn: int
+    shared: int
+    errors: int
+    warnings: int
+    season: dict[RosterStatus, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    kind: ChangeKind
+    project: Project
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class RosterRow:
+    reporter: str
+    level: str
+    statuses: list[RosterStatus]
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    values: dict[str, Any]
+    reporter: str
+    file: str
+    row: int
+
+
+@dataclass(slots=True)
+class RollUp:
+    week: dt.date
+    previous_week: dt.date | None
+    weeks: list[dt.date]  # the calendar weeks up to and including ``week``
+    projects: list[Project]  # distinct, valid, including withdrawn ones
+    conflicts: list[tuple[str, str]]
+    tracks: list[TrackCount]
+    reporters: list[ReporterStats]
+    changes: list[Change]
+    trend: list[tuple[str, list[int]]]  # track → active projects per week in ``weeks``
+    roster: list[RosterRow]
+    surveyed_not_registered: list[Project]
+    registered_not_surveyed: list[Project]
+    contacts: list[Contact]
+    units_without_contacts: list[str]
+    problems: list[Problem]
+    excluded_rows: int  # rows with errors in the submissions used, kept out of the counts
+
+    @property
+    def active_projects(self) -> list[Project]:
+        return [project for project in self.projects if not project.withdrawn]
+
+    @property
+    def withdrawn_projects(self) -> list[Project]:
+        return [project for project in self.projects if project.withdrawn]
+
+    @property
+    def unit_count(self) -> int:
+        return len({project.key[0] for project in self.active_projects})
+
+    @property
+    def short_tracks(self) -> list[TrackCount]:
+        return [track for track in self.tracks if track.short]
+
+    def reporters_with(self, *statuses: RosterStatus) -> list[str]:
+        return [stats.reporter for stats in self.reporters if stats.status in statuses]
+
+    def changes_of(self, kind: ChangeKind) -> list[Change]:
+        return [change for change in self.changes if change.kind is kind]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for problem in self.problems if problem.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for problem in self.problems if problem.severity is Severity.WARNING)
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON summary: the numbers, not the workbook."""
+        return {
+            "week": self.week.isoformat(),
+            "previous_week": self.previous_week.isoformat() if self.previous_week else None,
+            "projects": len(self.active_projects),
+            "withdrawn": len(self.withdrawn_projects),
+            "units": self.unit_count,
+            "excluded_rows": self.excluded_rows,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "tracks": {track.track: track.projects for track in self.tracks},
+            "tracks_below_two": [track.track for track in self.short_tracks],
+            "reporters": {
+                stats.reporter: {
+                    "status": str(stats.status),
+                    "file": stats.file,
+                    "rows": stats.rows,
+                    "valid": stats.valid,
+                    "errors": stats.errors,
+                    "warnings": stats.warnings,
+                    "season": {str(status): count for status, count in stats.season.items()},
+                }
+                for stats in self.reporters
+            },
+            "changes": {
+                str(kind): [change.project.get("project_name") for change in self.changes_of(kind)]
+                for kind in ChangeKind
+            },
+            "trend": {
+                "weeks": [week.isoformat() for week in self.weeks],
+                "tracks": {track: counts for track, counts in self.trend},
+            },
+            "surveyed_not_registered": len(self.surveyed_not_registered),
+            "registered_not_surveyed": len(self.registered_not_surveyed),
+            "contacts": len(self.contacts),
+            "units_without_contacts": self.units_without_contacts,
+        }
+
+
+# --- choosing submissions -----------------------------------------------------------------------
+
+
+def _order(stored: StoredFile) -> tuple[str, str, float, str]:
+    """Later is newer: report date, then taken in, then modified, then the SHA-256 as a tie-break."""
+    day = stored.week or stored.report_date
+    return (day.isoformat() if day else "", stored.ingested_at.isoformat(), stored.mtime, stored.sha256)
+
+
+def blocking(submission: Submission) -> bool:
+    return any(finding.rule in BLOCKING_RULES and finding.severity is Severity.ERROR for finding in submission.findings)
+
+
+def usable(submission: Submission, kind: Kind) -> bool:
+    stored = submission.file
+    if stored.kind is not kind or not stored.reporter_known or not stored.reporter or blocking(submission):
+        return False
+    return kind is not Kind.REGISTERED or stored.week is not None
+
+
+def _by_reporter(submissions: Iterable[Submission], kind: Kind) -> dict[str, list[Submission]]:
+    grouped: dict[str, list[Submission]] = defaultdict(list)
+    for submission in submissions:
+        if usable(submission, kind):
+            grouped[submission.file.reporter or ""].append(submission)
+    for members in grouped.values():
+        members.sort(key=lambda item: _order(item.file))
+    return grouped
+
+
+def week_status(members: list[Submission], week: dt.date) -> tuple[RosterStatus, Submission | None]:
+    """One unit's roster status for ``week`` and the submission used (``members`` oldest first)."""
+    eligible = [item for item in members if item.file.week is not None and item.file.week <= week]
+    if not eligible:
+        return RosterStatus.MISSING, None
+    used = eligible[-1]
+    if used.file.week != week:
+        return RosterStatus.STALE, used
+    first_received = min(item.file.received_on for item in eligible if item.file.week == week)
+    return (RosterStatus.ON_TIME if first_received <= week else RosterStatus.LATE), used
+
+
+def roster(campaign: Campaign, submissions: Iterable[Submission], weeks: list[dt.date]) -> list[RosterRow]:
+    """Every registry unit × every week in ``weeks``."""
+    grouped = _by_reporter(submissions, Kind.REGISTERED)
+    return [
+        RosterRow(
+            reporter.name,
+            reporter.level,
+            [week_status(grouped.get(reporter.name, []), week)[0] for week in weeks],
+        )
+        for reporter in campaign.reporters
+    ]
+
+
+# --- projects ----------------------------------------------------------------------------------
+
+
+def _error_rows(submission: Submission) -> set[int]:
+    """Rows that must stay out of the counts: a row error, or a file rule that failed at that row
+    (the same project with two topics in one file)."""
+    rows = {row.number for row in submission.rows if row.has_error}
+    if submission.file.kind in _PROJECT_KINDS:
+        data_rows = {row.number for row in submission.rows}
+        rows |= {
+            finding.row
+            for finding in submission.findings
+            if finding.severity is Severity.ERROR and finding.row in data_rows
+        }
+    return rows
+
+
+def _valid_places(submission: Submission) -> list[tuple[tuple[str, str], dict[str, Any], Source]]:
+    """The valid project rows of one file, the first of identical rows only."""
+    stored = submission.file
+    excluded = _error_rows(submission)
+    seen: set[tuple[str, str]] = set()
+    places = []
+    for row in sorted(submission.rows, key=lambda item: item.number):
+        key = project_key(row.values)
+        if row.number in excluded or key is None or key in seen:
+            continue
+        seen.add(key)
+        source = Source(
+            stored.reporter or "", stored.original_name, stored.sheet, row.number, stored.week, stored.sha256
+        )
+        places.append((key, row.values, source))
+    return places
+
+
+@dataclass(slots=True)
+class _WeekState:
+    statuses: dict[str, RosterStatus]
+    used: dict[str, Submission]
+    projects: dict[tuple[str, str], Project]
+    conflicts: dict[tuple[str, str], list[tuple[dict[str, Any], Source]]]
+    duplicates: dict[tuple[str, str], list[tuple[dict[str, Any], Source]]]
+
+
+def _week_state(
+    campaign: Campaign, grouped: dict[str, list[Submission]], week: dt.date, reporter_rank: dict[str, int]
+) -> _WeekState:
+    statuses: dict[str, RosterStatus] = {}
+    used: dict[str, Submission] = {}
+    for reporter in campaign.reporter_names:
+        status, submission = week_status(grouped.get(reporter, []), week)
+        statuses[reporter] = status
+        if submission is not None:
+            used[reporter] = submission
+    places: dict[tuple[str, str], list[tuple[dict[str, Any], Source, tuple[Any, ...]]]] = defaultdict(list)
+    for reporter, submission in used.items():
+        recency = (*_order(submission.file), -reporter_rank.get(reporter, 0))
+        for key, values, source in _valid_places(submission):
+            places[key].append((values, source, recency))
+    projects: dict[tuple[str, str], Project] = {}
+    conflicts = {}
+    duplicates = {}
+    withdrawn = campaign.choices.withdrawn_status
+    for key, items in places.items():
+        items.sort(key=lambda item: reporter_rank.get(item[1].reporter, len(reporter_rank)))
+        choices = {(values.get("track"), values.get("topic")) for values, _, _ in items}
+        if len(choices) > 1:
+            conflicts[key] = [(values, source) for values, source, _ in items]
+            continue
+        newest = max(items, key=lambda item: item[2])[0]
+        projects[key] = Project(
+            key=key,
+            values=newest,
+            sources=[source for _, source, _ in items],
+            withdrawn=newest.get("status") == withdrawn,
+        )
+        if len({source.reporter for _, source, _ in items}) > 1:
+            duplicates[key] = [(values, source) for values, source, _ in items]
+    return _WeekState(statuses, used, projects, conflicts, duplicates)
+
+
+def _project_sort_key(campaign: Campaign) -> Any:
+    rank = {name: index for index, name in enumerate(campaign.track_names)}
+
+    def key(project: Project) -> tuple[Any, ...]:
+        values = project.values
+        return (
+            rank.get(values.get("track") or "", len(rank)),
+            values.get("topic") or "",
+            values.get("unit_name") or "",
+            project.key[1],
+            project.key[0],
+        )
+
+    return key
+
+
+# --- the roll-up -------------------------------------------------------------------------------
+
+
+def compute_rollup(campaign: Campaign, submissions: list[Submission], week: dt.date) -> RollUp:
+    """The roll-up for calendar week ``week`` from every submission in the ledger."""
+    weeks = [item for item in campaign.calendar.weeks if item <= week]
+    if not weeks or weeks[-1] != week:
+        raise ValueError(f"{week} is not a calendar week")
+    previous_week = weeks[-2] if len(weeks) > 1 else None
+    reporter_rank = {name: index for index, name in enumerate(campaign.reporter_names)}
+    grouped = _by_reporter(submissions, Kind.REGISTERED)
+    states = {item: _week_state(campaign, grouped, item, reporter_rank) for item in weeks}
+    state = states[week]
+    previous = states[previous_week] if previous_week else None
+    sort_key = _project_sort_key(campaign)
+
+    projects = sorted(state.projects.values(), key=sort_key)
+    surveys = _latest_each(submissions, Kind.SURVEY)
+    contacts_files = _latest_each(submissions, Kind.CONTACTS)
+    problems = _problems(campaign, submissions, state, grouped, surveys, contacts_files, week, reporter_rank)
+    surveyed = _surveyed_projects(surveys, reporter_rank)
+    registered_keys = set(state.projects) | set(state.conflicts)
+    contacts = _contacts(campaign, contacts_files)
+    units_with_contacts = {contact.values.get("unit") for contact in contacts}
+    return RollUp(
+        week=week,
+        previous_week=previous_week,
+        weeks=weeks,
+        projects=projects,
+        conflicts=sorted(state.conflicts),
+        tracks=_track_counts(campaign, state.projects.values()),
+        reporters=_reporter_stats(campaign, states, week, problems),
+        changes=_changes(campaign, state, previous, sort_key),
+        trend=_trend(campaign, [states[item] for item in weeks]),
+        roster=[
+            RosterRow(reporter.name, reporter.level, [states[item].statuses[reporter.name] for item in weeks])
+            for reporter in campaign.reporters
+        ],
+        surveyed_not_registered=sorted(
+            (project for key, project in surveyed.items() if key not in registered_keys), key=sort_key
+        ),
+        registered_not_surveyed=[project for project in projects if project.key not in surveyed],
+        contacts=contacts,
+        units_without_contacts=[name for name in campaign.reporter_names if name not in units_with_contacts],
+        problems=problems,
+        excluded_rows=sum(len(_error_rows(submission)) for submission in state.used.values()),
+    )
+
+
+def _track_counts(campaign: Campaign, projects: Iterable[Project]) -> list[TrackCount]:
+    by_track: dict[str, list[Project]] = defaultdict(list)
+    for project in projects:
+        by_track[project.get("track") or ""].append(project)
+    yes = campaign.choices.yes_no[0]
+    counts = []
+    for track in campaign.tracks:
+        members = by_track.get(track.name, [])
+        active = [project for project in members if not project.withdrawn]
+        by_topic: dict[str, int] = dict.fromkeys(track.open_topics, 0)
+        for project in active:
+            topic = project.get("topic") or ""
+            by_topic[topic] = by_topic.get(topic, 0) + 1
+        listed = [TopicCount(topic, by_topic.pop(topic)) for topic in track.open_topics]
+        others = [TopicCount(topic, count) for topic, count in sorted(by_topic.items())]
+        by_status = dict.fromkeys(campaign.choices.registration_status, 0)
+        for project in members:
+            status = project.get("status") or ""
+            by_status[status] = by_status.get(status, 0) + 1
+        counts.append(
+            TrackCount(
+                track=track.name,
+                projects=len(active),
+                by_status=by_status,
+                jiebang=sum(1 for project in active if project.get("jiebang") == yes),
+                units=len({project.key[0] for project in active}),
+                topics=listed + others,
+            )
+        )
+    return counts
+
+
+def _trend(campaign: Campaign, states: list[_WeekState]) -> list[tuple[str, list[int]]]:
+    rows = []
+    for track in campaign.track_names:
+        rows.append(
+            (
+                track,
+                [
+                    sum(1 for p in state.projects.values() if p.get("track") == track and not p.withdrawn)
+                    for state in states
+                ],
+            )
+        )
+    return rows
+
+
+def _reporter_stats(
+    campaign: Campaign, states: dict[dt.date, _WeekState], week: dt.date, problems: list[Problem]
+) -> list[ReporterStats]:
+    state = states[week]
+    problems_by_reporter: dict[str, list[Problem]] = defaultdict(list)
+    for problem in problems:
+        problems_by_reporter[problem.reporter].append(problem)
+    stats = []
+    for reporter in campaign.reporters:
+        name = reporter.name
+        season = dict.fromkeys(RosterStatus, 0)
+        for item in states.values():
+            season[item.statuses[name]] += 1
+        submission = state.used.get(name)
+        mine = [p for p in state.projects.values() if any(source.reporter == name for source in p.sources)]
+        stored = submission.file if submission else None
+        own = problems_by_reporter.get(name, [])
+        stats.append(
+            ReporterStats(
+                reporter=name,
+                level=reporter.level,
+                status=state.statuses[name],
+                file=stored.original_name if stored else None,
+                report_date=stored.report_date if stored else None,
+                received_on=stored.received_on if stored else None,
+                rows=len(submission.rows) if submission else 0,
+                valid=sum(1 for project in mine if not project.withdrawn),
+                withdrawn=sum(1 for project in mine if project.withdrawn),
+                shared=sum(1 for project in mine if len(project.reporters) > 1),
+                errors=sum(1 for problem in own if problem.severity is Severity.ERROR),
+                warnings=sum(1 for problem in own if problem.severity is Severity.WARNING),
+                season=season,
+            )
+        )
+    return stats
+
+
+_CHANGE_FIELDS = ("track", "topic", "status")
+
+
+def _changes(campaign: Campaign, state: _WeekState, previous: _WeekState | None, sort_key: Any) -> list[Change]:
+    before = previous.projects if previous else {}
+    now = state.projects
+    attachment = ATTACHMENTS[Kind.REGISTERED]
+    changes: list[Change] = []
+    for key in set(now) | set(before):
+        current, old = now.get(key), before.get(key)
+        if current is not None and old is None:
+            if current.withdrawn:
+                changes.append(Change(ChangeKind.WITHDRAWN, current, "本周首次出现即为已退赛"))
+            else:
+                detail = "；".join(f"{source.reporter}：{source.place}" for source in current.sources)
+                changes.append(Change(ChangeKind.NEW, current, detail))
+        elif old is not None and current is None:
+            if old.withdrawn:
+                continue
+            if key in state.conflicts:
+                detail = "本周各单位报送的赛道/赛题不一致，暂不计入（见问题清单）"
+            else:
+                detail = f"本周汇总中不再出现（上周由{'、'.join(old.reporters)}报送）"
+            changes.append(Change(ChangeKind.GONE, old, detail))
+        elif current is not None and old is not None:
+            if current.withdrawn and not old.withdrawn:
+                changes.append(
+                    Change(ChangeKind.WITHDRAWN, current, f"报名状态：{old.get('status')} → {current.get('status')}")
+                )
+                continue
+            differences = [
+                f"{attachment.column(name).header}：{old.get(name) or '（空）'} → {current.get(name) or '（空）'}"
+                for name in _CHANGE_FIELDS
+                if old.get(name) != current.get(name)
+            ]
+            if differences:
+                changes.append(Change(ChangeKind.CHANGED, current, "；".join(differences)))
+    kind_rank = {kind: index for index, kind in enumerate(ChangeKind)}
+    changes.sort(key=lambda change: (kind_rank[change.kind], sort_key(change.project)))
+    return changes
+
+
+# --- 附件2 and 附件4 -----------------------------------------------------------------------------
+
+
+def _latest_each(submissions: Iterable[Submission], kind: Kind) -> dict[str, Submission]:
+    return {reporter: members[-1] for reporter, members in sorted(_by_reporter(submissions, kind).items())}
+
+
+def _surveyed_projects(surveys: dict[str, Submission], reporter_rank: dict[str, int]) -> dict[tuple[str, str], Project]:
+    projects: dict[tuple[str, str], Project] = {}
+    for reporter in sorted(surveys, key=lambda name: reporter_rank.get(name, len(reporter_rank))):
+        for key, values, source in _valid_places(surveys[reporter]):
+            if key in projects:
+                projects[key].sources.append(source)
+            else:
+                projects[key] = Project(key=key, values=values, sources=[source])
+    return projects
+
+
+def _contacts(campaign: Campaign, files: dict[str, Submission]) -> list[Contact]:
+    rank = {name: index for index, name in enumerate(campaign.reporter_names)}
+    role_rank = {role: index for index, role in enumerate(campaign.choices.person_roles)}
+    people: dict[tuple[Any, ...], Contact] = {}
+    for reporter in sorted(files, key=lambda name: rank.get(name, len(rank))):
+        submission = files[reporter]
+        for row in sorted(submission.rows, key=lambda item: item.number):
+            if row.has_error:
+                continue
+            values = row.values
+            identity = (values.get("unit"), values.get("name"), values.get("mobile"))
+            people.setdefault(identity, Contact(values, reporter, submission.file.original_name, row.number))
+    return sorted(
+        people.values(),
+        key=lambda contact: (
+            rank.get(contact.values.get("unit") or "", len(rank)),
+            role_rank.get(contact.values.get("role") or "", len(role_rank)),
+            contact.values.get("name") or "",
+            contact.values.get("mobile") or "",
+        ),
+    )
+
+
+# --- 问题清单 -------------------------------------------------------------------------------------
+
+
+def _project_names(submission: Submission) -> dict[int, str]:
+    names = {}
+    for row in submission.rows:
+        name = row.values.get("project_name") or row.raw.get("project_name") or row.values.get("name")
+        if name:
+            names[row.number] = str(name)
+    return names
+
+
+def _problem(reporter: str, stored: StoredFile, finding: Finding, project: str | None) -> Problem:
+    return Problem(
+        reporter=reporter,
+        kind=stored.kind.value if stored.kind else "",
+        file=stored.original_name,
+        sheet=finding.sheet,
+        row=finding.row,
+        cell=finding.cell,
+        field=finding.field,
+        value=finding.value,
+        severity=finding.severity,
+        rule=finding.rule,
+        message=finding.message,
+        project=project,
+    )
+
+
+def _own_problems(reporter: str, submission: Submission) -> list[Problem]:
+    names = _project_names(submission)
+    return [
+        _problem(reporter, submission.file, finding, names.get(finding.row) if finding.row else None)
+        for finding in submission.findings
+    ]
+
+
+def _cross_problems(state: _WeekState) -> list[Problem]:
+    """Conflicts and duplicates between units, one entry at each place, as the validator words them."""
+    attachment = ATTACHMENTS[Kind.REGISTERED]
+    found = []
+    for rule, groups in (("project-conflict", state.conflicts), ("project-duplicate-reporters", state.duplicates)):
+        for places in groups.values():
+            for values, source in places:
+                choice = (values.get("track"), values.get("topic"))
+                others = [item for item in places if item[1] is not source]
+                if rule == "project-conflict":
+                    others = [item for item in others if (item[0].get("track"), item[0].get("topic")) != choice]
+                other_values, other = others[0]
+                submission = state.used[source.reporter]
+                column = submission.file.columns.get("track")
+                finding = make_finding(
+                    rule,
+                    file=source.file,
+                    sheet=source.sheet,
+                    row=source.row,
+                    column=column_letter(column) if column else None,
+                    field=attachment.column("track").header,
+                    value=values.get("track"),
+                    project=values.get("project_name"),
+                    other_file=f"{other.reporter}的{other.file}",
+                    other_row=other.row,
+                    other=describe_choice(other_values),
+                    other_reporter=other.reporter,
+                )
+                found.append(_problem(source.reporter, submission.file, finding, values.get("project_name")))
+    return found
+
+
+def _problems(
+    campaign: Campaign,
+    submissions: list[Submission],
+    state: _WeekState,
+    grouped: dict[str, list[Submission]],
+    surveys: dict[str, Submission],
+    contacts: dict[str, Submission],
+    week: dt.date,
+    reporter_rank: dict[str, int],
+) -> list[Problem]:
+    """The open problems: those of the files in use, of newer files that could not be used, and of
+    files that cannot be placed at all."""
+    problems: list[Problem] = []
+    in_use = {item.file.sha256 for item in (*state.used.values(), *surveys.values(), *contacts.values())}
+    for reporter, submission in state.used.items():
+        problems.extend(_own_problems(reporter, submission))
+    for files in (surveys, contacts):
+        for reporter, submission in files.items():
+            problems.extend(_own_problems(reporter, submission))
+    problems.extend(_cross_problems(state))
+    latest_order = {
+        (reporter, kind): _order(item.file)
+        for kind, chosen in ((Kind.REGISTERED, state.used), (Kind.SURVEY, surveys), (Kind.CONTACTS, contacts))
+        for reporter, item in chosen.items()
+    }
+    for submission in submissions:
+        stored = submission.file
+        if stored.sha256 in in_use:
+            continue
+        if stored.kind is None or not stored.reporter_known:
+            problems.extend(_own_problems(stored.reporter or UNKNOWN_REPORTER, submission))
+            continue
+        if usable(submission, stored.kind):
+            continue  # superseded by a newer usable file, or for a later week
+        if stored.kind is Kind.REGISTERED and stored.week is not None and stored.week > week:
+            continue
+        newest = latest_order.get((stored.reporter or "", stored.kind))
+        if newest is None or _order(stored) > newest:
+            problems.extend(_own_problems(stored.reporter or UNKNOWN_REPORTER, submission))
+    kinds = {kind.value: index for index, kind in enumerate(Kind)}
+    problems.sort(
+        key=lambda p: (
+            reporter_rank.get(p.reporter, len(reporter_rank)),
+            p.reporter,
+            kinds.get(p.kind, len(kinds)),
+            p.file,
+            p.row or 0,
+            len(p.cell or ""),
+            p.cell or "",
+            p.rule,
+            p.message,
+        )
+    )
+    return problems
