@@ -104,6 +104,78 @@ def make_templates_command(
     render.info(f"已生成 {len(written)} 个模板，保存在 {out}")
 
 
+DbOption = Annotated[
+    Path, typer.Option("--db", help="账本文件（记录收到的每份报表；原文件另存于其旁的 archive 文件夹）。")
+]
+
+
+@app.command("merge")
+def merge_command(
+    week: Annotated[str, typer.Option("--week", help="统计周（周四），如 2025-06-26。", show_default=False)],
+    inbox: Annotated[Path, typer.Option("--inbox", help="存放报回表格的文件夹（递归读取）。")] = Path("inbox"),
+    out: Annotated[Path, typer.Option("--out", help="汇总表和报省附件3的输出文件夹。")] = Path("out"),
+    json_file: Annotated[
+        Path | None, typer.Option("--json", help="另存一份 JSON 格式的汇总结果。", show_default=False)
+    ] = None,
+    db: DbOption = Path("zjkcollect.db"),
+    campaign: CampaignOption = None,
+) -> None:
+    """每周汇总：收录收件箱中的新报表，按单位取截至该周最新的附件3，生成全市汇总表和报省的附件3。
+
+    已收录过的文件（内容相同）不会重复收录；收录和输出要么全部完成，要么都不生效。
+
+    示例：zjkcollect merge --week 2025-06-26 --inbox 收件箱/ --out 输出/
+    """
+    from zjkcollect import render
+    from zjkcollect.inbox import collect_paths
+    from zjkcollect.merge import run_merge
+
+    settings = _load_campaign(campaign)
+    with render.progress_bar(len(collect_paths([inbox])) if inbox.is_dir() else 0) as tick:
+        run = run_merge(settings, week, inbox, out, db, json_file, tick, _redirected)
+    render.show_merge(run)
+
+
+@app.command("ingest")
+def ingest_command(
+    paths: Annotated[list[Path], typer.Argument(help="要收录的文件或文件夹（文件夹会递归读取）。", show_default=False)],
+    db: DbOption = Path("zjkcollect.db"),
+    campaign: CampaignOption = None,
+) -> None:
+    """只收录报表到账本、不汇总（收到邮件当天收录，“迟报”按收录日期判断）。
+
+    merge 会自动收录收件箱中的新报表；validate 不收录。
+
+    示例：zjkcollect ingest 收件箱/
+    """
+    from zjkcollect import render
+    from zjkcollect.inbox import collect_paths
+    from zjkcollect.merge import run_ingest
+
+    settings = _load_campaign(campaign)
+    with render.progress_bar(len(collect_paths(paths))) as tick:
+        run = run_ingest(settings, paths, db, tick)
+    render.show_ingest(run)
+
+
+@app.command("status")
+def status_command(
+    week: Annotated[
+        str | None, typer.Option("--week", help="统计周（周四）；不填则为今天之前最近的周四。", show_default=False)
+    ] = None,
+    db: DbOption = Path("zjkcollect.db"),
+    campaign: CampaignOption = None,
+) -> None:
+    """查看各单位每周报送情况（已报送 / 迟报 / 未更新 / 未报送），本周仍未报送的单位排在最前。
+
+    示例：zjkcollect status --week 2025-07-03
+    """
+    from zjkcollect import render
+    from zjkcollect.merge import status_table
+
+    render.show_status(status_table(_load_campaign(campaign), db, week))
+
+
 def main() -> None:
     """Entry point: a run-stopping problem becomes one Chinese line and exit code 2, never a traceback."""
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -12,6 +13,10 @@ from rich.table import Table
 
 from zjkcollect.findings import Finding, Severity
 from zjkcollect.report import FileResult, Report
+from zjkcollect.rollup import ChangeKind, RosterStatus
+
+if TYPE_CHECKING:
+    from zjkcollect.merge import IngestRun, MergeRun, StatusTable
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -85,3 +90,80 @@ def info(message: str) -> None:
 
 def warn(message: str) -> None:
     err_console.print(f"[yellow]{_escape(message)}[/yellow]")
+
+
+# --- merge, ingest and status ---------------------------------------------------------------------
+
+_STATUS_COLOURS = {"已报送": "green", "迟报": "yellow", "未更新": "magenta", "未报送": "red"}
+
+
+def _status(text: str) -> str:
+    colour = _STATUS_COLOURS.get(text, "white")
+    return f"[{colour}]{text}[/{colour}]"
+
+
+def show_ingest(run: IngestRun) -> None:
+    if run.new:
+        table = Table(title="新收录的报表", header_style="bold")
+        for header in ("文件", "类型", "填报单位", "日期", "行数", "结果"):
+            table.add_column(header, overflow="fold")
+        for result in run.new:
+            table.add_row(
+                _escape(result.label),
+                result.kind.value if result.kind else "—",
+                _escape(result.reporter or "—"),
+                result.date.isoformat() if result.date else "—",
+                str(len(result.rows)),
+                _verdict(result),
+            )
+        console.print(table)
+    for result in run.ignored:
+        reason = result.findings[0].message if result.findings else "无法读取"
+        console.print(f"[dim]未收录[/dim] {_escape(result.label)}：{_escape(reason)}")
+    console.print(f"新收录 {len(run.new)} 个文件；{len(run.known)} 个文件此前已收录（内容相同），未重复收录。")
+
+
+def show_merge(run: MergeRun) -> None:
+    show_ingest(run.ingest)
+    rollup = run.rollup
+    missing = rollup.reporters_with(RosterStatus.MISSING)
+    stale = rollup.reporters_with(RosterStatus.STALE)
+    late = rollup.reporters_with(RosterStatus.LATE)
+    on_time = rollup.reporters_with(RosterStatus.ON_TIME)
+    console.print(f"\n[bold]{rollup.week} 汇总[/bold]")
+    console.print(
+        f"  参赛项目 {len(rollup.active_projects)} 个（另有已退赛 {len(rollup.withdrawn_projects)} 个），"
+        f"参赛单位 {rollup.unit_count} 个"
+    )
+    console.print(
+        f"  本周报送 {len(on_time) + len(late)} 个单位（其中迟报 {len(late)} 个），"
+        f"未更新 {len(stale)} 个，未报送 {len(missing)} 个"
+    )
+    short = rollup.short_tracks
+    if short:
+        names = "、".join(f"{track.track}（{track.projects}）" for track in short)
+        console.print(f"  [yellow]项目不足2个的赛道 {len(short)} 条：{_escape(names)}[/yellow]")
+    changes = "，".join(f"{kind.value} {len(rollup.changes_of(kind))}" for kind in ChangeKind)
+    console.print(f"  周变化：{changes}")
+    colour = "red" if rollup.errors else "green"
+    console.print(
+        f"  待处理问题：[{colour}]{rollup.errors} 个错误[/{colour}]，{rollup.warnings} 个警告"
+        f"（{rollup.excluded_rows} 行有错误，未计入统计）"
+    )
+    console.print(f"\n汇总表：{_escape(str(run.rollup_path))}")
+    console.print(f"报省附件3：{_escape(str(run.consolidated_path))}")
+    if run.json_path is not None:
+        console.print(f"JSON 汇总：{_escape(str(run.json_path))}")
+
+
+def show_status(status: StatusTable) -> None:
+    table = Table(title=f"各单位报送情况（截至 {status.week}，未报送的排在最前）", header_style="bold")
+    table.add_column("报送单位")
+    table.add_column("类别")
+    for week in status.weeks:
+        table.add_column(week.isoformat()[5:], justify="center")
+    for row in status.rows:
+        table.add_row(_escape(row.reporter), row.level, *[_status(item.value) for item in row.statuses])
+    console.print(table)
+    counts = "，".join(f"{_status(item.value)} {count}" for item, count in status.counts.items())
+    console.print(f"{status.week}：{counts}（账本中共 {status.files} 个文件）")
