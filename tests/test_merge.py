@@ -473,7 +473,7 @@ def test_cli_merge_status_and_ingest(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
     season_week2_on_time(tmp_path / "inbox")
-    ingested = runner.invoke(app, ["ingest", "inbox"])
+    ingested = runner.invoke(app, ["ingest", "inbox", "--received", "2025-07-03"])
     assert ingested.exit_code == 0, ingested.output
     assert "新收录 2 个文件" in ingested.output
     merged = runner.invoke(app, ["merge", "--week", "2025-07-03", "--json", "汇总.json"])
@@ -484,6 +484,14 @@ def test_cli_merge_status_and_ingest(tmp_path: Path, monkeypatch: pytest.MonkeyP
     shown = runner.invoke(app, ["status", "--week", "2025-07-03"])
     assert shown.exit_code == 0, shown.output
     assert shown.output.index("桥西区") < shown.output.index("桥东区")
+    rows = status_table(CAMPAIGN, tmp_path / "zjkcollect.db", "2025-07-03").rows
+    # Received on the Thursday (--received), taken in today: on time.
+    assert next(row for row in rows if row.reporter == "市工信局").statuses == [
+        RosterStatus.MISSING,
+        RosterStatus.ON_TIME,
+    ]
+    future = runner.invoke(app, ["ingest", "inbox", "--received", "2999-01-01"])
+    assert future.exit_code != 0 and isinstance(future.exception, ZjkError)
     for command in ("merge", "status", "ingest"):
         helped = runner.invoke(app, [command, "--help"])
         assert helped.exit_code == 0 and "示例" in helped.output

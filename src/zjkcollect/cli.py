@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from zjkcollect.errors import ZjkError
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Callable
 
 app = typer.Typer(
     name="zjkcollect",
@@ -51,8 +55,12 @@ def _root(debug: DebugOption = False) -> None:
 @app.command("validate")
 def validate_command(
     paths: Annotated[list[Path], typer.Argument(help="要校验的文件或文件夹（文件夹会递归读取）。", show_default=False)],
-    out: Annotated[Path, typer.Option("--out", help="输出文件夹；标注问题的退回副本写在其中的“退回”子文件夹。")] = Path("out"),
-    json_file: Annotated[Path | None, typer.Option("--json", help="另存一份 JSON 格式的校验结果。", show_default=False)] = None,
+    out: Annotated[Path, typer.Option("--out", help="输出文件夹；标注问题的退回副本写在其中的“退回”子文件夹。")] = Path(
+        "out"
+    ),
+    json_file: Annotated[
+        Path | None, typer.Option("--json", help="另存一份 JSON 格式的校验结果。", show_default=False)
+    ] = None,
     campaign: CampaignOption = None,
 ) -> int:
     """校验报回的附件2/3/4：逐个文件、逐个单元格指出问题，并生成标注问题的退回副本。
@@ -107,6 +115,20 @@ def make_templates_command(
 DbOption = Annotated[
     Path, typer.Option("--db", help="账本文件（记录收到的每份报表；原文件另存于其旁的 archive 文件夹）。")
 ]
+ReceivedOption = Annotated[
+    str | None,
+    typer.Option(
+        "--received",
+        help="本次新收录文件的实际收到日期（默认今天），如 2025-06-26；判断“迟报”用。",
+        show_default=False,
+    ),
+]
+
+
+def _clock(received: str | None) -> Callable[[], dt.datetime]:
+    from zjkcollect.merge import received_on, system_clock
+
+    return received_on(received) if received else system_clock
 
 
 @app.command("merge")
@@ -118,6 +140,7 @@ def merge_command(
         Path | None, typer.Option("--json", help="另存一份 JSON 格式的汇总结果。", show_default=False)
     ] = None,
     db: DbOption = Path("zjkcollect.db"),
+    received: ReceivedOption = None,
     campaign: CampaignOption = None,
 ) -> None:
     """每周汇总：收录收件箱中的新报表，按单位取截至该周最新的附件3，生成全市汇总表和报省的附件3。
@@ -132,7 +155,7 @@ def merge_command(
 
     settings = _load_campaign(campaign)
     with render.progress_bar(len(collect_paths([inbox])) if inbox.is_dir() else 0) as tick:
-        run = run_merge(settings, week, inbox, out, db, json_file, tick, _redirected)
+        run = run_merge(settings, week, inbox, out, db, json_file, tick, _redirected, _clock(received))
     render.show_merge(run)
 
 
@@ -140,13 +163,14 @@ def merge_command(
 def ingest_command(
     paths: Annotated[list[Path], typer.Argument(help="要收录的文件或文件夹（文件夹会递归读取）。", show_default=False)],
     db: DbOption = Path("zjkcollect.db"),
+    received: ReceivedOption = None,
     campaign: CampaignOption = None,
 ) -> None:
     """只收录报表到账本、不汇总（收到邮件当天收录，“迟报”按收录日期判断）。
 
     merge 会自动收录收件箱中的新报表；validate 不收录。
 
-    示例：zjkcollect ingest 收件箱/
+    示例：zjkcollect ingest 收件箱/第1周/ --received 2025-06-26
     """
     from zjkcollect import render
     from zjkcollect.inbox import collect_paths
@@ -154,7 +178,7 @@ def ingest_command(
 
     settings = _load_campaign(campaign)
     with render.progress_bar(len(collect_paths(paths))) as tick:
-        run = run_ingest(settings, paths, db, tick)
+        run = run_ingest(settings, paths, db, tick, _clock(received))
     render.show_ingest(run)
 
 

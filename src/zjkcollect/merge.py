@@ -34,8 +34,20 @@ Clock = Callable[[], dt.datetime]
 Redirect = Callable[[Path, Path], None]
 
 
-def _now() -> dt.datetime:
+def system_clock() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
+
+
+def received_on(text: str, today: dt.date | None = None) -> Clock:
+    """A clock for files received on an earlier day than they are taken in (``--received``)."""
+    day = parse_date(text)
+    today = today or dt.date.today()
+    if day is None:
+        raise ZjkError(f"收到日期“{text}”不是日期，请按 2025-06-26 的格式填写")
+    if day > today:
+        raise ZjkError(f"收到日期 {day} 晚于今天（{today}），请核对")
+    moment = dt.datetime.combine(day, dt.time())
+    return lambda: moment
 
 
 def check_week(campaign: Campaign, week: dt.date | str) -> dt.date:
@@ -100,7 +112,7 @@ def run_ingest(
     paths: Iterable[Path | str],
     db_path: Path,
     progress: Progress | None = None,
-    now: Clock = _now,
+    now: Clock = system_clock,
 ) -> IngestRun:
     """The ``ingest`` command: record files (or folders) in the ledger without merging."""
     files = collect_paths(paths)
@@ -127,7 +139,7 @@ def run_merge(
     json_path: Path | None = None,
     progress: Progress | None = None,
     on_redirect: Redirect | None = None,
-    now: Clock = _now,
+    now: Clock = system_clock,
 ) -> MergeRun:
     """The ``merge`` command: take in what is new, roll up the week, write the workbooks."""
     day = check_week(campaign, week)
