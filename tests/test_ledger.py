@@ -186,3 +186,17 @@ def test_migrations_run_in_order_and_keep_the_data(tmp_path: Path, monkeypatch: 
         assert upgraded.counts()["files"] == 1
         columns = [row[1] for row in upgraded.connection.execute("PRAGMA table_info(files)")]
         assert "clerk_note" in columns
+
+
+def test_a_ledger_busy_with_another_command_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "zjkcollect.db"
+    Ledger(db).close()
+    monkeypatch.setattr(ledger_module, "LOCK_WAIT_SECONDS", 0.1)
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with Ledger(db) as ledger, pytest.raises(ZjkError, match="正被另一个"), ledger.transaction():
+            pass
+    finally:
+        other.execute("ROLLBACK")
+        other.close()

@@ -542,3 +542,22 @@ def test_libreoffice_opens_the_roll_up_and_converts_it_to_pdf(season: tuple[Path
         assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
         assert pdf.stat().st_size > 5000
     shutil.rmtree(profile.removeprefix("file://"), ignore_errors=True)
+
+
+def test_an_empty_inbox_gives_an_empty_roll_up(tmp_path: Path) -> None:
+    (tmp_path / "inbox").mkdir()
+    run = run_merge(CAMPAIGN, W1, tmp_path / "inbox", tmp_path / "out", tmp_path / "zjkcollect.db", now=at(W1))
+    content = _content(run.rollup_path)
+    assert tuple(content) == ROLLUP_SHEETS
+    assert run.rollup.projects == [] and run.rollup.problems == []
+    assert _rows(content, "周变化") == [(None, "无变化", *[None] * 8)]
+    assert all(row.statuses == [RosterStatus.MISSING] for row in run.rollup.roster)
+    assert _content(run.consolidated_path)["附件3"][3:] == []
+
+
+def test_outputs_inside_the_inbox_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "inbox").mkdir()
+    with pytest.raises(ZjkError, match="收件箱"):
+        run_merge(CAMPAIGN, W1, tmp_path / "inbox", tmp_path / "inbox" / "out", tmp_path / "zjkcollect.db")
+    with pytest.raises(ZjkError, match="找不到收件箱"):
+        run_merge(CAMPAIGN, W1, tmp_path / "nowhere", tmp_path / "out", tmp_path / "zjkcollect.db")

@@ -35,6 +35,7 @@ from zjkcollect.report import FileResult
 from zjkcollect.schemas import display
 
 ARCHIVE_FOLDER = "archive"
+LOCK_WAIT_SECONDS = 10.0  # another command holding the ledger: wait this long, then say so
 INBOX_RULES = frozenset({"superseded", "project-conflict", "project-duplicate-reporters"})
 
 # MIGRATIONS[i] takes the schema from user_version i to i + 1. Append, never edit.
@@ -160,7 +161,7 @@ class Ledger:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.connection = sqlite3.connect(self.path, isolation_level=None)
+            self.connection = sqlite3.connect(self.path, isolation_level=None, timeout=LOCK_WAIT_SECONDS)
             self.connection.execute("PRAGMA foreign_keys = ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
@@ -187,7 +188,10 @@ class Ledger:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """Everything inside is committed together or not at all."""
         connection = self.connection
-        connection.execute("BEGIN IMMEDIATE")
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise ZjkError(f"账本文件 {self.path} 正被另一个 zjkcollect 命令使用（{exc}），请等它结束后再运行") from exc
         try:
             yield connection
         except BaseException:

@@ -146,6 +146,9 @@ def run_merge(
     inbox_dir = Path(inbox_dir)
     if not inbox_dir.is_dir():
         raise ZjkError(f"找不到收件箱文件夹 {inbox_dir}，请用 --inbox 指定存放报回表格的文件夹")
+    if Path(out_dir).resolve().is_relative_to(inbox_dir.resolve()):
+        # The next run would take the city's own 附件3 in as a report from the bureau.
+        raise ZjkError(f"输出文件夹 {out_dir} 在收件箱 {inbox_dir} 里面，请把 --out 设到收件箱以外")
     files = collect_paths([inbox_dir])
     targets = {
         "rollup": Path(out_dir) / rollup_file_name(day),
