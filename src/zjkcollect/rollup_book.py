@@ -9,7 +9,9 @@ them temp files and moves the results into place together.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import math
+import unicodedata
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -152,16 +154,38 @@ class _Sheet:
             sheet.set_column(index, index, width)
         for column, header in enumerate(headers, start=1):
             put(sheet, top, column, header, styles.header)
+        _fit_height(sheet, top, headers, widths)
         for offset, values in enumerate(rows, start=1):
             fill = fills[offset - 1] if fills else None
             for column, value in enumerate(values, start=1):
                 put(sheet, top + offset, column, value, _style_for(styles, value, fill))
+            _fit_height(sheet, top + offset, values, widths)
         last = top + max(len(rows), 0)
         if filter_and_freeze:
             sheet.freeze_panes(top, 0)
             sheet.autofilter(top - 1, 0, max(last, top) - 1, len(headers) - 1)
             _page_setup(sheet, top, self.name)
         return last
+
+
+def _unit(values: Iterable[int]) -> int:
+    """A whole-number axis step: counts of projects are never fractions."""
+    return max(1, math.ceil(max(values, default=0) / 8))
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _fit_height(sheet: Any, row: int, values: Sequence[object], widths: Sequence[int]) -> None:
+    """Tall enough for wrapped text: neither Excel nor LibreOffice grows rows written without a height."""
+    lines = 1
+    for value, width in zip(values, widths, strict=False):
+        if isinstance(value, str) and value:
+            usable = max(width - 1, 1)
+            lines = max(lines, sum(max(1, math.ceil(_display_width(part) / usable)) for part in value.split("\n")))
+    if lines > 1:
+        sheet.set_row(row - 1, min(409, 15 * lines + 3))
 
 
 def _style_for(styles: _Styles, value: object, fill: str | None) -> Any:
@@ -355,7 +379,9 @@ class _RollUpWriter:
         chart.set_title({"name": f"各赛道参赛项目数（{self.week}）"})
         chart.set_legend({"none": True})
         chart.set_x_axis({"num_font": {"rotation": -45}})
-        chart.set_y_axis({"min": 0, "major_gridlines": {"visible": True}})
+        chart.set_y_axis(
+            {"min": 0, "major_unit": _unit(t.projects for t in rollup.tracks), "major_gridlines": {"visible": True}}
+        )
 
         # Topics to the right of the tracks, the chart below both.
         left = len(headers) + 2
@@ -435,9 +461,11 @@ class _RollUpWriter:
         )
         chart.set_title({"name": f"各单位有效项目数（{self.week}）"})
         chart.set_legend({"none": True})
+        chart.set_x_axis({"min": 0, "major_unit": _unit(stats.valid for stats in rollup.reporters)})
         chart.set_y_axis({"reverse": True})
-        chart.set_size({"width": 640, "height": max(320, 22 * len(rows) + 80)})
-        page.sheet.insert_chart(_TABLE_TOP - 1, len(headers) + 1, chart)
+        chart.set_size({"width": 720, "height": max(320, 18 * len(rows) + 80)})
+        # Below the table, so a printout keeps the table at a readable size.
+        page.sheet.insert_chart(_TABLE_TOP + len(rows) + 1, 1, chart)
 
     # --- 项目明细 -------------------------------------------------------------------------------
 
@@ -527,10 +555,10 @@ class _RollUpWriter:
                 }
             )
         chart.set_title({"name": "各赛道项目数趋势"})
-        chart.set_y_axis({"min": 0})
+        chart.set_y_axis({"min": 0, "major_unit": _unit(n for _, counts in rollup.trend for n in counts)})
         chart.set_legend({"position": "right"})
-        chart.set_size({"width": 820, "height": 420})
-        page.sheet.insert_chart(_TABLE_TOP + len(rows) + 1, 0, chart)
+        chart.set_size({"width": 680, "height": 400})
+        page.sheet.insert_chart(_TABLE_TOP - 1, len(weeks) + 2, chart)
 
     # --- 报送情况 -------------------------------------------------------------------------------
 
