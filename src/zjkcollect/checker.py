@@ -15,11 +15,17 @@ from zjkcollect.schemas import display, validate_row
 from zjkcollect.text import closest, normalize_text
 
 
-def check_table(result: FileResult, table: Table, campaign: Campaign) -> None:
-    """Fill ``result`` with the table's rows and every finding about it."""
+def check_table(result: FileResult, table: Table, campaign: Campaign, uncached: list[str] | None = None) -> None:
+    """Fill ``result`` with the table's rows and every finding about it.
+
+    ``uncached`` lists the table sheet's formula cells that have no calculated value: they
+    read as empty, so they get their own finding instead of a misleading "required".
+    """
     result.table = table
     result.kind = table.kind
     findings = result.findings
+    formula_cells = set(uncached or ())
+    _check_formulas(result, table, formula_cells)
     _check_fingerprint(result, table, campaign)
     _check_reporter(result, table, campaign)
     _check_date(result, table, campaign)
@@ -33,6 +39,12 @@ def check_table(result: FileResult, table: Table, campaign: Campaign) -> None:
         outcome = validate_row(table.kind, data_row.values, campaign, absent)
         for issue in outcome.issues:
             column = table.columns.get(issue.field)
+            if (
+                issue.rule == "required-missing"
+                and column
+                and f"{column_letter(column)}{data_row.number}" in formula_cells
+            ):
+                continue
             header = attachment.column(issue.field).header if issue.field else None
             findings.append(
                 make_finding(
@@ -53,6 +65,25 @@ def check_table(result: FileResult, table: Table, campaign: Campaign) -> None:
         _check_contacts(result, table, campaign)
     else:
         _check_repeated_projects(result, table)
+
+
+def _check_formulas(result: FileResult, table: Table, cells: set[str]) -> None:
+    fields_by_column = {column_letter(index): name for name, index in table.columns.items()}
+    attachment = ATTACHMENTS[table.kind]
+    for cell in sorted(cells):
+        letters = cell.rstrip("0123456789")
+        field_name = fields_by_column.get(letters)
+        header = attachment.column(field_name).header if field_name else None
+        result.findings.append(
+            make_finding(
+                "formula-not-calculated",
+                file=result.label,
+                sheet=table.sheet,
+                row=int(cell[len(letters) :]),
+                column=letters,
+                field=header,
+            )
+        )
 
 
 def _at(

@@ -29,9 +29,14 @@ PROLOGUE_BYTES = 64 * 1024
 CHUNK = 1024 * 1024
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
-_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?r="([A-Z]{1,3}\d+)"[^>]*>(.*?)</(?:\w+:)?c>', re.S)
-_HAS_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_HAS_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")
+_FORMULA_CELL = re.compile(rb'<c\s[^>]*?r="([A-Z]{1,3}\d+)"[^>]*>(.*?)</c>', re.S)
+_LAST_ROW = re.compile(rb'<row\s[^>]*?r="(\d+)"')
+# Every writer we know puts r first; a file that hides it elsewhere still meets the worker's limits.
+# Patterns start with a literal so the regex engine can scan for it at C speed (a sheet can be 80 MB).
+_THREE_LETTER_CELL = re.compile(rb'<c r="([A-Z]{3})\d')
+_TWO_LETTER_CELL = re.compile(rb'<c r="([A-Z]{2})\d')
+_HAS_FORMULA = re.compile(rb"<f[\s>/]")
+_HAS_VALUE = re.compile(rb"<v>[^<]")
 _DECLARATION = re.compile(rb"<!(DOCTYPE|ENTITY)", re.I)
 
 
@@ -76,7 +81,7 @@ def inspect_zip(data: bytes, file_format: str) -> ZipFacts:
             if _DECLARATION.search(content[:PROLOGUE_BYTES]):
                 raise ReadFailure("xml-declaration", part=member.filename)
             if member.filename in sheet_names:
-                _check_dimension(content, sheet_names[member.filename])
+                _check_extent(content, sheet_names[member.filename])
                 cells = _uncached_formulas(content)
                 if cells:
                     facts.uncached_formulas[sheet_names[member.filename]] = cells
@@ -125,14 +130,30 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _check_dimension(content: bytes, sheet: str) -> None:
+def _check_extent(content: bytes, sheet: str) -> None:
+    """Refuse a sheet whose claimed or actual used range is far beyond any real return.
+
+    Readers allocate the whole rectangle from A1 to the last cell, so one cell at
+    XFD1048576 costs as much as a full sheet, whatever the <dimension> element says.
+    """
     match = _DIMENSION.search(content[:PROLOGUE_BYTES])
-    if not match or not match.group(3):
-        return
-    rows = int(match.group(4)) - int(match.group(2)) + 1
-    columns = column_number(match.group(3)) - column_number(match.group(1)) + 1
+    if match and match.group(3):
+        rows = int(match.group(4)) - int(match.group(2)) + 1
+        columns = column_number(match.group(3)) - column_number(match.group(1)) + 1
+        _refuse_if_huge(rows, columns, sheet, match.group(0).decode("ascii", "replace")[-40:])
+    last_row = _LAST_ROW.search(content, max(0, content.rfind(b"<row ") - 1)) if b"<row " in content else None
+    rows = int(last_row.group(1)) if last_row else content.count(b"<row")
+    columns = 26
+    for pattern in (_THREE_LETTER_CELL, _TWO_LETTER_CELL):
+        if pattern.search(content):
+            columns = max(column_number(letters) for letters in pattern.findall(content))
+            break
+    _refuse_if_huge(rows, columns, sheet, f"{rows} 行 × {columns} 列")
+
+
+def _refuse_if_huge(rows: int, columns: int, sheet: str, shown: str) -> None:
     if rows > MAX_SHEET_ROWS or rows * columns > MAX_SHEET_CELLS:
-        raise ReadFailure("sheet-too-large", sheet=sheet, range=match.group(0).decode("ascii", "replace")[-40:])
+        raise ReadFailure("sheet-too-large", sheet_name=sheet, range=shown)
 
 
 def _uncached_formulas(content: bytes) -> list[str]:

@@ -68,11 +68,13 @@ def validate_file(path: Path, label: str, campaign: Campaign, data: bytes | None
         result.findings.append(make_finding(failure.rule, file=label, **failure.context))
         return result
     result.format = workbook.format
+    if workbook.facts.has_macros:
+        result.findings.append(make_finding("macro-present", file=label))
     table = locate_table(workbook)
     if table is None:
         result.findings.append(make_finding("kind-unknown", file=label))
         return result
-    check_table(result, table, campaign)
+    check_table(result, table, campaign, workbook.facts.uncached_formulas.get(table.sheet))
     return result
 
 

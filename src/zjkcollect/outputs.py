@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ from typing import Any
 # Text starting with these would be read by Excel as a formula, a DDE call or a sign.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_MAX_CELL_CHARS = 32767
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def is_formula_like(text: str) -> bool:
@@ -73,6 +75,8 @@ def _quote_prefixed(sheet: Any, style: Any) -> Any:
 def _put_openpyxl(sheet: Any, row: int, column: int, value: object, style: Any) -> None:
     cell = sheet.cell(row=row, column=column)
     if isinstance(value, str):
+        # control characters are not allowed in the file format; the validator already said so
+        value = _ILLEGAL_XML.sub("", value)
         # Assigning through .value would turn "=..." into a formula; set the string directly.
         cell._value = value
         cell.data_type = "s"

@@ -115,13 +115,21 @@ def detect_format(data: bytes, suffix: str) -> str:
     if kind == "empty":
         raise ReadFailure("file-empty")
     if kind == "html":
-        raise ReadFailure("not-spreadsheet", what="网页（HTML）格式，请在 Excel/WPS 中“另存为”Excel 工作簿（.xlsx）")
+        raise ReadFailure("wrong-format", what="网页（HTML）格式")
     if kind == "xml":
-        raise ReadFailure("not-spreadsheet", what="XML 格式，请在 Excel/WPS 中“另存为”Excel 工作簿（.xlsx）")
+        if b"urn:schemas-microsoft-com:office:spreadsheet" in data[:4096]:
+            raise ReadFailure("wrong-format", what="“XML 电子表格 2003”格式")
+        raise ReadFailure("not-spreadsheet", what="XML 文件")
     if kind == "text":
-        what = "CSV 文本" if suffix == ".csv" or b"," in data[:2048] else "文本文件"
-        raise ReadFailure("not-spreadsheet", what=f"{what}，请在 Excel/WPS 中“另存为”Excel 工作簿（.xlsx）")
+        if _looks_like_csv(data):
+            raise ReadFailure("wrong-format", what="CSV 文本")
+        raise ReadFailure("not-spreadsheet", what="文本文件")
     raise ReadFailure("not-spreadsheet", what="无法识别的文件")
+
+
+def _looks_like_csv(data: bytes) -> bool:
+    lines = [line for line in data[:8192].splitlines() if line.strip()][:5]
+    return bool(lines) and all(line.count(b",") >= 1 or line.count(b"\t") >= 1 for line in lines)
 
 
 def read_values(path: Path, data: bytes, file_format: str) -> WorkbookData:

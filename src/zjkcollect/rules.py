@@ -24,9 +24,11 @@ RULES: dict[str, Rule] = {
     # --- cell level ---------------------------------------------------------------------------
     "required-missing": Rule(E, "“{field}”为必填项，请填写。"),
     "choice-invalid": Rule(E, "“{field}”填写的“{value}”不在可选范围内，请从下拉列表中选择：{choices}。{hint}"),
-    "text-too-long": Rule(E, "“{field}”超过 Excel 单元格上限 32767 个字符，内容可能已被截断，请精简后重填。"),
+    "text-too-long": Rule(E, "“{field}”达到或超过 Excel 单元格上限 32767 个字符，内容可能已被截断，请精简后重填。"),
     "invisible-characters": Rule(W, "“{field}”含有看不见的控制字符或零宽字符，已自动去除，请核对。"),
-    "formula-not-calculated": Rule(E, "“{field}”是公式但没有计算结果，请用 Excel/WPS 打开并保存后重新报送。"),
+    "formula-not-calculated": Rule(
+        E, "公式未计算，请用Excel/WPS打开并保存后重新报送（此单元格是公式，但文件里没有它的计算结果）。"
+    ),
     "uscc-length": Rule(E, "统一社会信用代码应为18位，“{value}”是{length}位，请按营业执照或登记证书重填。"),
     "uscc-charset": Rule(
         E, "统一社会信用代码含有不允许的字符“{chars}”（代码只用数字和除 I、O、S、V、Z 以外的大写字母），请核对后重填。"
@@ -105,10 +107,15 @@ RULES: dict[str, Rule] = {
     "file-encrypted": Rule(E, "文件已加密，请取消打开密码后重新报送。"),
     "file-empty": Rule(E, "文件是空的（0字节），请重新发送。"),
     "not-spreadsheet": Rule(W, "这不是电子表格文件（{what}），已跳过。"),
+    "wrong-format": Rule(
+        E,
+        "文件实际是{what}，不是 Excel 工作簿。请在 Excel/WPS 中打开，用“另存为”选择“Excel 工作簿（*.xlsx）”后重新报送。",
+    ),
     "lock-file": Rule(W, "这是 Excel/WPS 打开文件时产生的临时锁文件，已跳过。"),
     "file-too-large": Rule(E, "文件异常，已拒绝读取（{reason}）。正常的报表不会这样，请重新保存为 .xlsx 后报送。"),
     "sheet-too-large": Rule(
-        E, "工作表“{sheet}”声称使用了极大的区域（{range}），已拒绝读取。请删除多余的行列、另存为 .xlsx 后重新报送。"
+        E,
+        "工作表“{sheet_name}”声称使用了极大的区域（{range}），已拒绝读取。请删除多余的行列、另存为 .xlsx 后重新报送。",
     ),
     "xml-declaration": Rule(
         E,

@@ -83,7 +83,8 @@ def _text(value: object, info: ValidationInfo) -> str | None:
     text, had_invisible = strip_invisible(text)
     if had_invisible:
         _warn(info, "invisible-characters", value)
-    if len(text) > EXCEL_MAX_CELL_CHARS:
+    # a reader hands back at most Excel's limit, so a full cell may already have lost its end
+    if len(text) >= EXCEL_MAX_CELL_CHARS:
         raise _fail("text-too-long", value)
     text = normalize_text(text)
     return text or None
