@@ -200,3 +200,16 @@ def test_a_ledger_busy_with_another_command_is_a_clear_error(tmp_path: Path, mon
     finally:
         other.execute("ROLLBACK")
         other.close()
+
+
+def test_a_version_1_ledger_is_upgraded_in_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "zjkcollect.db"
+    with monkeypatch.context() as patch:
+        patch.setattr(ledger_module, "MIGRATIONS", ledger_module.MIGRATIONS[:1])
+        patch.setattr(ledger_module, "SCHEMA_VERSION", 1)
+        with Ledger(db) as old:
+            assert old.user_version == 1
+    with Ledger(db) as upgraded:
+        assert upgraded.user_version == SCHEMA_VERSION == 2
+        columns = [row[1] for row in upgraded.connection.execute("PRAGMA table_info(files)")]
+        assert columns[-1] == "checked_with"

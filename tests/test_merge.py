@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from tests.builders import HYPERLINK, W1, W2, at, run_season, season_week2_late, season_week2_on_time
+from tests.builders import HYPERLINK, P1, W1, W2, at, run_season, season_week2_late, season_week2_on_time
 from zjkcollect import rollup_book
 from zjkcollect.campaign import load_campaign
 from zjkcollect.cli import app
@@ -561,3 +561,35 @@ def test_outputs_inside_the_inbox_are_refused(tmp_path: Path) -> None:
         run_merge(CAMPAIGN, W1, tmp_path / "inbox", tmp_path / "inbox" / "out", tmp_path / "zjkcollect.db")
     with pytest.raises(ZjkError, match="找不到收件箱"):
         run_merge(CAMPAIGN, W1, tmp_path / "nowhere", tmp_path / "out", tmp_path / "zjkcollect.db")
+
+
+def test_editing_the_campaign_file_rechecks_files_already_taken_in(tmp_path: Path) -> None:
+    from importlib import resources
+
+    from tests.builders import write_registered
+    from zjkcollect.campaign import load_campaign as load
+
+    inbox, db, out = tmp_path / "inbox", tmp_path / "zjkcollect.db", tmp_path / "out"
+    write_registered(inbox / "附件3.xlsx", "东城区", W1, [P1])  # the county's own name for itself
+    first = run_merge(CAMPAIGN, W1, inbox, out, db, now=at(W1))
+    assert first.rollup.projects == []
+    assert [(p.reporter, p.rule) for p in first.rollup.problems] == [("东城区", "reporter-unknown")]
+
+    # The clerk adds the alias to the registry in a copy of the campaign file.
+    text = resources.files("zjkcollect.data").joinpath("campaign-2025.toml").read_text(encoding="utf-8")
+    edited = tmp_path / "我的配置.toml"
+    edited.write_text(
+        text.replace('name = "桥东区"\nlevel = "县区"\n', 'name = "桥东区"\nlevel = "县区"\naliases = ["东城区"]\n'),
+        encoding="utf-8",
+    )
+    campaign = load(edited)
+    second = run_merge(campaign, W1, inbox, out, db, now=at(W1 + dt.timedelta(days=3)))
+    assert second.ingest.new == [] and second.ingest.rechecked == 1
+    assert [project.reporters for project in second.rollup.projects] == [["桥东区"]]
+    with Ledger(db) as ledger:
+        [stored] = ledger.files()
+    # Re-checked, but still taken in on the Thursday: on time.
+    assert (stored.reporter, stored.ingested_at) == ("桥东区", dt.datetime(2025, 6, 26, 9))
+    assert second.rollup.roster[0].statuses == [RosterStatus.ON_TIME]
+    third = run_merge(campaign, W1, inbox, out, db, now=at(W2))
+    assert third.ingest.rechecked == 0

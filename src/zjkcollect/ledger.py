@@ -78,6 +78,8 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX files_by_reporter ON files (reporter, kind, week);
     """,
+    # 2: which rules each file was checked against, so an edited campaign file re-checks the archive.
+    "ALTER TABLE files ADD COLUMN checked_with TEXT",
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -108,6 +110,7 @@ class StoredFile:
     format: str | None
     sheet: str | None
     columns: dict[str, int]
+    checked_with: str | None = None
 
     @property
     def received_on(self) -> dt.date:
@@ -180,6 +183,9 @@ class Ledger:
     def archive_dir(self) -> Path:
         return self.path.parent / ARCHIVE_FOLDER
 
+    def archived(self, stored: StoredFile) -> Path:
+        return self.path.parent / stored.archive_path
+
     @property
     def user_version(self) -> int:
         return int(self.connection.execute("PRAGMA user_version").fetchone()[0])
@@ -219,29 +225,62 @@ class Ledger:
         row = self.connection.execute("SELECT 1 FROM files WHERE sha256 = ?", (sha256,)).fetchone()
         return row is not None
 
-    def record(self, result: FileResult, data: bytes, ingested_at: dt.datetime) -> IngestOutcome:
-        """Record one validated file and archive its bytes; call inside :meth:`transaction`."""
+    def record(
+        self, result: FileResult, data: bytes, ingested_at: dt.datetime, checked_with: str = ""
+    ) -> IngestOutcome:
+        """Record one validated file and archive its bytes; call inside :meth:`transaction`.
+
+        ``checked_with`` names the rules the file was validated against (see :meth:`stale`).
+        """
         if not is_recordable(result):
             raise ValueError(f"{result.label} has no content to record")
         if self.knows(result.sha256):
             return IngestOutcome(result.sha256, added=False)
         archive = self._archive(result.sha256, result.path.suffix, data)
-        findings = own_findings(result)
-        verdict, errors, warnings = file_verdict(findings)
         self.connection.execute(
-            "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO files (sha256, original_path, original_name, archive_path, ingested_at, mtime,"
+            " reporter_known, verdict, row_count, error_count, warning_count, columns_json)"
+            " VALUES (?, ?, ?, ?, ?, ?, 0, '', 0, 0, 0, '{}')",
             (
                 result.sha256,
                 result.label,
                 result.path.name,
                 archive,
+                ingested_at.isoformat(timespec="seconds"),
+                result.mtime,
+            ),
+        )
+        self._store_check(result, checked_with)
+        return IngestOutcome(result.sha256, added=True)
+
+    def stale(self, checked_with: str) -> list[StoredFile]:
+        """Files validated against other rules (an edited campaign file, another program version)."""
+        return [stored for stored in self.files() if stored.checked_with != checked_with]
+
+    def recheck(self, sha256: str, result: FileResult, checked_with: str) -> None:
+        """Replace a file's validation with ``result`` (from its archived bytes); call inside a transaction.
+
+        What the file is and when it was taken in stay; what it says is read again.
+        """
+        if result.sha256 != sha256:
+            raise ValueError(f"the archive of {sha256} no longer holds the same bytes")
+        self.connection.execute("DELETE FROM rows WHERE file_sha = ?", (sha256,))
+        self.connection.execute("DELETE FROM findings WHERE file_sha = ?", (sha256,))
+        self._store_check(result, checked_with)
+
+    def _store_check(self, result: FileResult, checked_with: str) -> None:
+        findings = own_findings(result)
+        verdict, errors, warnings = file_verdict(findings)
+        self.connection.execute(
+            "UPDATE files SET reporter = ?, reporter_known = ?, kind = ?, report_date = ?, week = ?,"
+            " verdict = ?, row_count = ?, error_count = ?, warning_count = ?, format = ?, sheet = ?,"
+            " columns_json = ?, checked_with = ? WHERE sha256 = ?",
+            (
                 result.reporter,
                 int(result.reporter_known),
                 result.kind.value if result.kind else None,
                 result.date.isoformat() if result.date else None,
                 result.week.isoformat() if result.week else None,
-                ingested_at.isoformat(timespec="seconds"),
-                result.mtime,
                 verdict,
                 len(result.rows),
                 errors,
@@ -249,6 +288,8 @@ class Ledger:
                 result.format,
                 result.sheet,
                 json.dumps(result.table.columns if result.table else {}, ensure_ascii=False, sort_keys=True),
+                checked_with,
+                result.sha256,
             ),
         )
         self.connection.executemany(
@@ -271,7 +312,6 @@ class Ledger:
                 for seq, finding in enumerate(findings)
             ],
         )
-        return IngestOutcome(result.sha256, added=True)
 
     def _archive(self, sha256: str, suffix: str, data: bytes) -> str:
         relative = Path(ARCHIVE_FOLDER) / sha256[:2] / f"{sha256}{suffix.lower()}"
@@ -361,6 +401,7 @@ def _stored_file(row: dict[str, Any]) -> StoredFile:
         format=row["format"],
         sheet=row["sheet"],
         columns={key: int(value) for key, value in json.loads(row["columns_json"]).items()},
+        checked_with=row["checked_with"],
     )
 
 

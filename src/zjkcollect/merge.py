@@ -19,6 +19,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from zjkcollect import __version__
 from zjkcollect.campaign import Campaign
 from zjkcollect.codes import parse_date
 from zjkcollect.errors import ZjkError
@@ -66,6 +67,13 @@ class IngestRun:
     new: list[FileResult] = field(default_factory=list)  # recorded by this run
     known: list[Path] = field(default_factory=list)  # the same bytes were already in the ledger
     ignored: list[FileResult] = field(default_factory=list)  # lock files, non-spreadsheets, unreadable
+    rechecked: int = 0  # files taken in earlier, checked again against changed rules
+
+
+def validation_stamp(campaign: Campaign) -> str:
+    """Names the rules files are checked against: the campaign's content and this program's version."""
+    rules = campaign.model_dump_json(exclude={"source"})
+    return hashlib.sha256(f"{__version__}\n{rules}".encode()).hexdigest()[:16]
 
 
 def ingest_into(
@@ -81,6 +89,7 @@ def ingest_into(
     cannot change which counts as late.
     """
     run = IngestRun()
+    stamp = validation_stamp(campaign)
     contents: dict[str, bytes] = {}
     fresh: list[tuple[Path, str]] = []
     for path, label in sorted(files, key=lambda item: item[1]):
@@ -103,8 +112,25 @@ def ingest_into(
             run.ignored.append(result)  # unreadable, not a spreadsheet, or changed while being read
             continue
         run.new.append(result)
-        ledger.record(result, data, taken_in)
+        ledger.record(result, data, taken_in, stamp)
+    run.rechecked = recheck_stale(ledger, campaign, stamp, progress)
     return run
+
+
+def recheck_stale(ledger: Ledger, campaign: Campaign, stamp: str, progress: Progress | None = None) -> int:
+    """Check archived files again when the campaign file (or the program) changed since they came in.
+
+    A registry alias added or a topic list completed then applies to every week, not only to
+    files that arrive afterwards. Files whose archive copy is gone keep their old verdict.
+    """
+    stale = {stored.sha256: stored for stored in ledger.stale(stamp) if ledger.archived(stored).is_file()}
+    pairs = [(ledger.archived(stored), stored.original_path) for stored in stale.values()]
+    count = 0
+    for result in validate_files(pairs, campaign, progress).files if pairs else []:
+        if result.sha256 in stale:
+            ledger.recheck(result.sha256, result, stamp)
+            count += 1
+    return count
 
 
 def run_ingest(

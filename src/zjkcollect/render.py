@@ -121,6 +121,8 @@ def show_ingest(run: IngestRun) -> None:
         reason = result.findings[0].message if result.findings else "无法读取"
         console.print(f"[dim]未收录[/dim] {_escape(result.label)}：{_escape(reason)}")
     console.print(f"新收录 {len(run.new)} 个文件；{len(run.known)} 个文件此前已收录（内容相同），未重复收录。")
+    if run.rechecked:
+        console.print(f"活动配置或程序版本有变化，已按新规则重新校验此前收录的 {run.rechecked} 个文件。")
 
 
 def show_merge(run: MergeRun) -> None:
