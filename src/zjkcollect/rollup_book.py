@@ -447,7 +447,7 @@ class _RollUpWriter:
                 ]
             )
             fills.append(STATUS_FILLS[stats.status] if stats.status is RosterStatus.MISSING else None)
-        page.table(headers, [6, 20, 10, 12, 36, 12, 12, 10, 10, 8, 12, 8, 8, 12, 12, 12, 12], rows, fills)
+        page.table(headers, [6, 20, 10, 12, 36, 12, 12, 10, 10, 8, 12, 8, 8, 14, 14, 14, 14], rows, fills)
         first = _TABLE_TOP
         last = _TABLE_TOP + len(rows) - 1
         chart = self.workbook.add_chart({"type": "bar"})
@@ -717,11 +717,13 @@ def write_consolidated(rollup: RollUp, campaign: Campaign, path: Path) -> None:
         _title_and_header_block(sheet, styles, campaign, rollup.week)
         for index, column in enumerate(columns, start=1):
             put(sheet, HEADER_ROW, index, column.header, styles.header)
+        _fit_height(sheet, HEADER_ROW, [column.header for column in columns], widths)
         for offset, project in enumerate(rollup.projects):
             row = FIRST_DATA_ROW + offset
-            for index, column in enumerate(columns, start=1):
-                value = offset + 1 if column.kind is ColumnKind.SERIAL else project.get(column.field)
+            values = [offset + 1 if c.kind is ColumnKind.SERIAL else project.get(c.field) for c in columns]
+            for index, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
                 put(sheet, row, index, value, styles(**_data_properties(column)))
+            _fit_height(sheet, row, values, widths)
         sheet.freeze_panes(HEADER_ROW, 0)
         last = FIRST_DATA_ROW + max(len(rollup.projects), 1) - 1
         sheet.autofilter(HEADER_ROW - 1, 0, last - 1, len(columns) - 1)
