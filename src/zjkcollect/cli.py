@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from zjkcollect.errors import ZjkError
 
@@ -18,7 +19,44 @@ if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Callable
 
+HELP_TEXT = "显示本帮助并退出。"
+
+
+_HELP_WORDS = {
+    "OPTIONS_PANEL_TITLE": "选项",
+    "COMMANDS_PANEL_TITLE": "命令",
+    "ARGUMENTS_PANEL_TITLE": "参数",
+    "ERRORS_PANEL_TITLE": "错误",
+    "DEFAULT_STRING": "[默认：{}]",
+    "REQUIRED_LONG_STRING": "[必填]",
+    "ABORTED_TEXT": "已取消。",
+}
+
+
+def _chinese_help_option(option: Any) -> Any:
+    """Typer's own help words are English; the clerk reads Chinese."""
+    if option is not None:
+        option.help = HELP_TEXT
+        from typer import rich_utils
+
+        for name, text in _HELP_WORDS.items():
+            if hasattr(rich_utils, name):
+                setattr(rich_utils, name, text)
+    return option
+
+
+class _ChineseHelpGroup(TyperGroup):
+    def get_help_option(self, ctx: Any) -> Any:
+        return _chinese_help_option(super().get_help_option(ctx))
+
+
+class _ChineseHelpCommand(TyperCommand):
+    def get_help_option(self, ctx: Any) -> Any:
+        return _chinese_help_option(super().get_help_option(ctx))
+
+
 app = typer.Typer(
+    cls=_ChineseHelpGroup,
     name="zjkcollect",
     help=(
         "张家口市“数据要素×”大赛报送工具：生成模板、校验报回的表格、汇总每周参赛项目。\n\n"
@@ -52,7 +90,7 @@ def _root(debug: DebugOption = False) -> None:
     _debug = debug
 
 
-@app.command("validate")
+@app.command("validate", cls=_ChineseHelpCommand)
 def validate_command(
     paths: Annotated[list[Path], typer.Argument(help="要校验的文件或文件夹（文件夹会递归读取）。", show_default=False)],
     out: Annotated[Path, typer.Option("--out", help="输出文件夹；标注问题的退回副本写在其中的“退回”子文件夹。")] = Path(
@@ -88,7 +126,7 @@ def _redirected(target: Path, actual: Path) -> None:
     render.warn(f"{target} 正被其他程序（如 Excel）打开，结果已另存为 {actual}")
 
 
-@app.command("make-templates")
+@app.command("make-templates", cls=_ChineseHelpCommand)
 def make_templates_command(
     out: Annotated[Path, typer.Option("--out", help="模板保存到的文件夹。")] = Path("out/模板"),
     per_reporter: Annotated[
@@ -131,7 +169,7 @@ def _clock(received: str | None) -> Callable[[], dt.datetime]:
     return received_on(received) if received else system_clock
 
 
-@app.command("merge")
+@app.command("merge", cls=_ChineseHelpCommand)
 def merge_command(
     week: Annotated[str, typer.Option("--week", help="统计周（周四），如 2025-06-26。", show_default=False)],
     inbox: Annotated[Path, typer.Option("--inbox", help="存放报回表格的文件夹（递归读取）。")] = Path("inbox"),
@@ -159,7 +197,7 @@ def merge_command(
     render.show_merge(run)
 
 
-@app.command("ingest")
+@app.command("ingest", cls=_ChineseHelpCommand)
 def ingest_command(
     paths: Annotated[list[Path], typer.Argument(help="要收录的文件或文件夹（文件夹会递归读取）。", show_default=False)],
     db: DbOption = Path("zjkcollect.db"),
@@ -182,7 +220,7 @@ def ingest_command(
     render.show_ingest(run)
 
 
-@app.command("status")
+@app.command("status", cls=_ChineseHelpCommand)
 def status_command(
     week: Annotated[
         str | None, typer.Option("--week", help="统计周（周四）；不填则为今天之前最近的周四。", show_default=False)
