@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from zjkcollect.errors import ZjkError
 from zjkcollect.findings import Finding, Severity
 from zjkcollect.outputs import atomic_write, is_formula_like, put
 from zjkcollect.report import FileResult, Report
@@ -68,10 +69,19 @@ def _open_copy(data: bytes, result: FileResult) -> Any:
     import openpyxl
 
     if result.format in {"xlsx", "xlsm"}:
+        ensure_defused_openpyxl()
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_vba=False, keep_links=False)
         _neutralise_text(workbook)
         return workbook
     return _rebuild_from_values(result)
+
+
+def ensure_defused_openpyxl() -> None:
+    """openpyxl parses inbox XML safely only when defusedxml is installed; refuse to run without it."""
+    import openpyxl.xml
+
+    if not openpyxl.xml.DEFUSEDXML:
+        raise ZjkError("缺少安全组件 defusedxml，无法安全地打开报送文件。请重新安装本工具（pip install -e .）。")
 
 
 def _neutralise_text(workbook: Any) -> None:
