@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from tests.workbooks import COMPANY, contact_row, project_row
 from zjkcollect.attachments import ATTACHMENTS, Kind
 from zjkcollect.campaign import load_campaign
 from zjkcollect.codes import build_credit_code
@@ -13,52 +14,13 @@ from zjkcollect.rules import RULES
 from zjkcollect.schemas import ROW_MODELS, validate_row
 
 CAMPAIGN = load_campaign()
-COMPANY = build_credit_code("91", "130730", "MA0F1234")
 INSTITUTION = build_credit_code("12", "130700", "40000062")
 GOVERNMENT = build_credit_code("11", "130700", "00001234")
 INDIVIDUAL = build_credit_code("92", "130730", "MA0F5678")
 OUTSIDE = "91330100716105852F"
-
-SURVEY_ROW: dict[str, object] = {
-    "serial": 1.0,
-    "project_name": "怀来县智慧葡萄园数据平台",
-    "unit_name": "怀来县某某科技有限公司",
-    "credit_code": COMPANY,
-    "unit_type": "企业",
-    "legal_person": "是",
-    "partners": None,
-    "track": "现代农业",
-    "topic": "农业生产数据应用",
-    "jiebang": "否",
-    "applied": "是",
-    "summary": "汇聚气象、土壤和种植数据，指导精准灌溉。",
-    "benefits": None,
-    "platform_registered": "否",
-    "contact_name": "张三",
-    "contact_phone": "13812345678",
-    "note": None,
-}
-REGISTERED_ROW: dict[str, object] = {
-    **{
-        key: value
-        for key, value in SURVEY_ROW.items()
-        if key in {c.field for c in ATTACHMENTS[Kind.REGISTERED].columns}
-    },
-    "status": "已报名",
-    "registered_on": dt.date(2025, 6, 20),
-    "division": "张家口赛区",
-}
-CONTACT_ROW: dict[str, object] = {
-    "serial": 1.0,
-    "unit": "怀来县",
-    "role": "具体负责人",
-    "name": "李四",
-    "position": "科长",
-    "office_phone": "0313-7680129",
-    "mobile": "13912345678",
-    "email": "lisi@example.com",
-    "note": None,
-}
+SURVEY_ROW = project_row(Kind.SURVEY)
+REGISTERED_ROW = project_row(Kind.REGISTERED)
+CONTACT_ROW = contact_row()
 BASE = {Kind.SURVEY: SURVEY_ROW, Kind.REGISTERED: REGISTERED_ROW, Kind.CONTACTS: CONTACT_ROW}
 
 
