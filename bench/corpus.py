@@ -513,7 +513,7 @@ def check(corpus: Corpus, sample: int = 3) -> list[str]:
     campaign = load_campaign(corpus.campaign)
     problems: list[str] = []
     paths = corpus.paths()
-    picks = paths[:sample] + paths[-1:]
+    picks = list(dict.fromkeys(paths[:sample] + paths[-1:]))
     for path in picks:
         report = validate_paths([path], campaign)
         result = report.files[0]

@@ -241,6 +241,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="also profile the province validate")
     parser.add_argument("--results", type=Path, default=None, help="where to write the results")
     parser.add_argument("--skip-peers", action="store_true", help="leave out the baseline and frictionless")
+    parser.add_argument(
+        "--profile-only", action="store_true", help="only profile, and replace the Profile section of the results"
+    )
     args = parser.parse_args(argv)
     runs = args.runs or (1 if args.quick else 3)
     results_path = args.results or (BENCH / ("RESULTS-quick.md" if args.quick else "RESULTS.md"))
@@ -259,6 +262,16 @@ def main(argv: list[str] | None = None) -> int:
     for problem in problems:
         log(f"  ! corpus check: {problem}")
     campaign = str(built["city-clean"].campaign)
+    if args.profile_only:
+        with tempfile.TemporaryDirectory(prefix="zjkbench-") as scratch:
+            text = profile(built, campaign, Path(scratch))
+        previous = results_path.read_text(encoding="utf-8") if results_path.exists() else "# Benchmark results\n"
+        marker = "\n## Profile\n"
+        head = previous[: previous.index(marker)] if marker in previous else previous.rstrip("\n") + "\n"
+        stamp = f"Profiled on {dt.datetime.now():%Y-%m-%d %H:%M}; source: {_source_state()}.\n\n"
+        results_path.write_text(head + marker + "\n" + stamp + text + "\n", encoding="utf-8")
+        log(f"wrote the Profile section of {results_path}")
+        return 0
 
     with tempfile.TemporaryDirectory(prefix="zjkbench-") as scratch:
         work = Path(scratch)
@@ -289,7 +302,8 @@ def main(argv: list[str] | None = None) -> int:
                 ok_codes=(0, 1),
             )
             copies = sorted((out / "退回").glob("*.xlsx")) if (out / "退回").exists() else []
-            bench.results[f"validate-{role}"].note += f"{len(copies)} marked-up copies"
+            measured = bench.results[f"validate-{role}"]
+            measured.note = "; ".join(part for part in (measured.note, f"{len(copies)} marked-up copies") if part)
             if role == "province-dirty":
                 marked = _sources_of(copies, inbox)
 
@@ -371,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
         profile_text = ""
         if args.profile:
             log("profile …")
-            profile_text = profile(built["province-clean"], campaign, work)
+            profile_text = profile(built, campaign, work)
 
     elapsed = time.perf_counter() - started
     text = render(bench, built, args.quick, runs, problems, merge_ok, profile_text, elapsed)
@@ -409,45 +423,66 @@ def _sources_of(copies: list[Path], corpus: corpora.Corpus) -> list[Path]:
 # --- profile ---------------------------------------------------------------------------------
 
 
-def profile(corpus: corpora.Corpus, campaign: str, work: Path) -> str:
-    command = [
-        "-m",
-        "zjkcollect",
-        "validate",
-        str(corpus.root),
-        "--out",
-        str(work / "prof-out"),
-        "--campaign",
-        campaign,
+def profile(built: dict[str, corpora.Corpus], campaign: str, work: Path) -> str:
+    """pyinstrument (else cProfile) on the checking, the marked-up copies and the huge sheet, in one process each."""
+    target = [str(BENCH / "profile_target.py")]
+    province, dirty, huge = built["province-clean"], built["province-dirty"], built["huge"]
+    parts = [
+        "The CLI checks files in worker processes, so a profiler on it sees only the parent waiting; these profiles "
+        "run the same library calls in one process (`bench/profile_target.py`: `validate_files(workers=0)`, then "
+        "`write_marked_copies`).\n"
     ]
-    parts: list[str] = []
+    jobs = [
+        (f"checking, {_describe(province)}", [str(province.root), campaign], 60),
+        (
+            f"marked-up copies, first 100 files of {_describe(dirty)}",
+            [str(dirty.root), campaign, "--limit", "100", "--out", str(work / "prof-out")],
+            45,
+        ),
+        (f"the huge sheet, {_describe(huge)}", [str(huge.root), campaign], 45),
+    ]
     try:
         import pyinstrument  # noqa: F401
 
-        report = work / "pyinstrument.txt"
-        subprocess.run(
-            [PYTHON, "-m", "pyinstrument", "-r", "text", "-o", str(report), *command],
-            capture_output=True,
-            check=False,
-        )
-        lines = report.read_text(encoding="utf-8").splitlines()
-        parts.append(f"pyinstrument, `zjkcollect validate` on {_describe(corpus)} (top of the call tree):\n")
-        parts.append("```\n" + "\n".join(_trim_tree(lines, 70)) + "\n```\n")
+        have_pyinstrument = True
     except ImportError:
-        parts.append("pyinstrument is not installed; cProfile only.\n")
-    stats_file = work / "cprofile.out"
-    subprocess.run([PYTHON, "-m", "cProfile", "-o", str(stats_file), *command], capture_output=True, check=False)
+        have_pyinstrument = False
+        parts.append("pyinstrument is not installed: cProfile (top functions by own time) instead.\n")
+    for index, (title, arguments, limit) in enumerate(jobs):
+        log(f"  profiling {title} …")
+        if have_pyinstrument:
+            report = work / f"pyinstrument-{index}.txt"
+            subprocess.run(
+                [PYTHON, "-m", "pyinstrument", "-r", "text", "-o", str(report), *target, *arguments],
+                capture_output=True,
+                check=False,
+            )
+            lines = report.read_text(encoding="utf-8").splitlines() if report.exists() else ["(no output)"]
+            parts.append(f"### {title}\n\npyinstrument, top of the call tree:\n")
+            parts.append("```\n" + "\n".join(_trim_tree(lines, limit)) + "\n```\n")
+        stats_file = work / f"cprofile-{index}.out"
+        subprocess.run(
+            [PYTHON, "-m", "cProfile", "-o", str(stats_file), *target, *arguments], capture_output=True, check=False
+        )
+        if not have_pyinstrument:
+            parts.append(f"### {title}\n")
+        parts.append("cProfile, top 20 functions by own time:\n")
+        parts.append("```\n" + _top_functions(stats_file, 20) + "\n```\n")
+    return "\n".join(parts)
+
+
+def _top_functions(stats_file: Path, count: int) -> str:
     import io
     import pstats
 
+    if not stats_file.exists():
+        return "(no profile written)"
     buffer = io.StringIO()
     stats = pstats.Stats(str(stats_file), stream=buffer)
-    stats.strip_dirs().sort_stats("tottime").print_stats(25)
+    stats.strip_dirs().sort_stats("tottime").print_stats(count)
     lines = [line for line in buffer.getvalue().splitlines() if line.strip()]
     start = next((i for i, line in enumerate(lines) if "ncalls" in line), 0)
-    parts.append("cProfile, same command, top 25 functions by own time:\n")
-    parts.append("```\n" + "\n".join(lines[start - 1 : start + 26]) + "\n```\n")
-    return "\n".join(parts)
+    return "\n".join(lines[max(0, start - 2) : start + count + 1])
 
 
 def _trim_tree(lines: list[str], limit: int) -> list[str]:
@@ -597,6 +632,22 @@ def _versions() -> str:
     return ", ".join(found)
 
 
+def _source_state() -> str:
+    """The commit measured, and whether src/ had uncommitted changes (others work in the same checkout)."""
+    root = BENCH.parent
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--", "src"], capture_output=True, text=True, check=True
+        ).stdout.splitlines()
+    except (OSError, subprocess.CalledProcessError):
+        return "not a git checkout"
+    dirty = f", plus uncommitted changes to {len(changed)} file(s) under src/" if changed else ""
+    return f"commit {head}{dirty}"
+
+
 def _machine() -> str:
     model = "unknown"
     try:
@@ -634,6 +685,7 @@ def render(
         f"mode {mode}, {runs} run(s) per measurement, {elapsed:.0f} s in all.\n"
     )
     out.append(f"- Machine: {_machine()}")
+    out.append(f"- Source: {_source_state()}")
     out.append(f"- Python {platform.python_version()} ({sys.executable})")
     out.append(f"- Libraries: {_versions()}")
     out.append(
