@@ -20,39 +20,57 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 HELP_TEXT = "显示本帮助并退出。"
+# Typer's own words in help and errors are English; the clerk reads Chinese.
+_HELP_WORDS = (("default: ", "默认："), ("required", "必填"), ("env var: ", "环境变量："))
 
 
-_HELP_WORDS = {
-    "OPTIONS_PANEL_TITLE": "选项",
-    "COMMANDS_PANEL_TITLE": "命令",
-    "ARGUMENTS_PANEL_TITLE": "参数",
-    "ERRORS_PANEL_TITLE": "错误",
-    "DEFAULT_STRING": "[默认：{}]",
-    "REQUIRED_LONG_STRING": "[必填]",
-    "ABORTED_TEXT": "已取消。",
-}
+def _chinese(text: str) -> str:
+    for english, chinese in _HELP_WORDS:
+        text = text.replace(english, chinese)
+    return text
 
 
-def _chinese_help_option(option: Any) -> Any:
-    """Typer's own help words are English; the clerk reads Chinese."""
-    if option is not None:
-        option.help = HELP_TEXT
-        from typer import rich_utils
+class _ChineseHelp:
+    """Plain (not rich) help in Chinese: rich's import alone would double the start-up time."""
 
-        for name, text in _HELP_WORDS.items():
-            if hasattr(rich_utils, name):
-                setattr(rich_utils, name, text)
-    return option
-
-
-class _ChineseHelpGroup(TyperGroup):
     def get_help_option(self, ctx: Any) -> Any:
-        return _chinese_help_option(super().get_help_option(ctx))
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = HELP_TEXT
+        return option
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix="用法：")  # type: ignore[attr-defined]
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        sections: dict[str, list[tuple[str, str]]] = {"参数": [], "选项": []}
+        for param in self.get_params(ctx):  # type: ignore[attr-defined]
+            record = param.get_help_record(ctx)
+            if record is not None:
+                name = "参数" if param.param_type_name == "argument" else "选项"
+                sections[name].append((record[0], _chinese(record[1])))
+        for title, rows in sections.items():
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+        commands = getattr(self, "list_commands", None)
+        if commands is not None:
+            rows = []
+            for name in commands(ctx):
+                command = self.get_command(ctx, name)  # type: ignore[attr-defined]
+                if command is not None and not command.hidden:
+                    rows.append((name, command.get_short_help_str(limit=60)))
+            if rows:
+                with formatter.section("命令"):
+                    formatter.write_dl(rows)
 
 
-class _ChineseHelpCommand(TyperCommand):
-    def get_help_option(self, ctx: Any) -> Any:
-        return _chinese_help_option(super().get_help_option(ctx))
+class _ChineseHelpGroup(_ChineseHelp, TyperGroup):
+    pass
+
+
+class _ChineseHelpCommand(_ChineseHelp, TyperCommand):
+    pass
 
 
 app = typer.Typer(
@@ -65,6 +83,7 @@ app = typer.Typer(
     ),
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )

@@ -168,6 +168,14 @@ def _phone_digits(value: object) -> str | None:
     return text if _PHONE_TEXT.match(text) else None
 
 
+def _mobile_pattern() -> re.Pattern[str]:
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region("CN")
+    return re.compile(metadata.mobile.national_number_pattern)
+
+
+_CN_MOBILE = _mobile_pattern()
+
+
 def parse_phone(value: object, kind: str = "any") -> str | None:
     """A valid Chinese mobile ("13812345678") or landline ("0313-7680129"), else None.
 
@@ -179,6 +187,9 @@ def parse_phone(value: object, kind: str = "any") -> str | None:
     digits = _phone_digits(value)
     if digits is None:
         return None
+    if kind != "landline" and len(digits) == 11 and _CN_MOBILE.fullmatch(digits):
+        # Most cells are plain mobiles: the same pattern libphonenumber would apply, without its parse.
+        return digits
     try:
         number = phonenumbers.parse(digits, "CN")
     except NumberParseException:

@@ -113,20 +113,29 @@ def read_fingerprint(workbook: WorkbookData) -> Fingerprint | None:
     return None
 
 
-def _match_row(cells: list[object], kind: Kind) -> dict[str, int]:
-    keys = _HEADERS[kind]
-    found: dict[str, int] = {}
+def _header_keys(cells: list[object]) -> list[tuple[int, str, str]]:
+    """(column, normalised header, the same without a parenthetical) for every text cell of a row."""
+    keys = []
     for index, cell in enumerate(cells, start=1):
-        if not isinstance(cell, str) or not cell.strip():
-            continue
-        key = normalize_header(cell)
-        field_name = keys.get(key)
-        if field_name is None:
+        if isinstance(cell, str) and cell.strip():
+            key = normalize_header(cell)
             cut = key.find("(")
-            field_name = keys.get(key[:cut]) if cut > 0 else None
+            keys.append((index, key, key[:cut] if cut > 0 else ""))
+    return keys
+
+
+def _match_row(keys: list[tuple[int, str, str]], kind: Kind) -> dict[str, int]:
+    headers = _HEADERS[kind]
+    found: dict[str, int] = {}
+    for index, key, short in keys:
+        field_name = headers.get(key) or (headers.get(short) if short else None)
         if field_name is not None and field_name not in found:
             found[field_name] = index
     return found
+
+
+def _complete(candidate: _Candidate) -> bool:
+    return all(name in candidate.columns for name in ATTACHMENTS[candidate.kind].required_fields)
 
 
 def _sheet_text(grid: Grid, rows: int) -> str:
@@ -149,18 +158,25 @@ def locate_table(workbook: WorkbookData) -> Table | None:
     for order, grid in enumerate(workbook.sheets):
         if grid.name in INTERNAL_SHEETS:
             continue
-        above = _sheet_text(grid, HEADER_SEARCH_ROWS)
+        above: str | None = None
         for row_index, cells in enumerate(grid.rows[:HEADER_SEARCH_ROWS], start=1):
+            keys = _header_keys(cells)
+            if len(keys) < MIN_HEADER_MATCHES:
+                continue
             for kind in Kind:
-                columns = _match_row(cells, kind)
+                columns = _match_row(keys, kind)
                 if len(columns) < MIN_HEADER_MATCHES:
                     continue
+                if above is None:
+                    above = _sheet_text(grid, HEADER_SEARCH_ROWS)
                 distinct = len(columns) - _shared_count(columns, kind)
                 fingerprint_bonus = 1 if fingerprint and fingerprint.kind == kind else 0
                 title_bonus = 1 if any(hint in above for hint in _TITLE_HINTS[kind]) else 0
                 score = (len(columns) + distinct, fingerprint_bonus + title_bonus, -int(grid.hidden), -order)
                 if best is None or score > best.score:
                     best = _Candidate(score, grid, kind, row_index, columns)
+            if best is not None and best.grid is grid and _complete(best):
+                break  # a full header row: the rows below it are data, not another header
     if best is None:
         return None
     grid, kind = best.grid, best.kind

@@ -99,7 +99,7 @@ def _rebuild_from_values(result: FileResult) -> Any:
 
     from zjkcollect.reader import load_workbook_data
 
-    source = load_workbook_data(result.path, result.path.read_bytes())
+    source = load_workbook_data(result.path, result.path.read_bytes(), all_sheets=True)
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     for grid in source.sheets:

@@ -132,8 +132,12 @@ def _looks_like_csv(data: bytes) -> bool:
     return bool(lines) and all(line.count(b",") >= 1 or line.count(b"\t") >= 1 for line in lines)
 
 
-def read_values(path: Path, data: bytes, file_format: str) -> WorkbookData:
-    """Every sheet's cell values via python-calamine."""
+# Sheets our own templates carry that never hold the reporter's table: not worth reading.
+TEMPLATE_AUX_SHEETS = frozenset({"_lists", "填表说明"})
+
+
+def read_values(path: Path, data: bytes, file_format: str, all_sheets: bool = False) -> WorkbookData:
+    """Every sheet's cell values via python-calamine (without the templates' helper sheets unless asked)."""
     import python_calamine as calamine
 
     try:
@@ -146,6 +150,8 @@ def read_values(path: Path, data: bytes, file_format: str) -> WorkbookData:
     try:
         for meta in workbook.sheets_metadata:
             if str(meta.typ) not in {"SheetTypeEnum.WorkSheet", "WorkSheet"}:
+                continue
+            if not all_sheets and meta.name in TEMPLATE_AUX_SHEETS:
                 continue
             sheet = workbook.get_sheet_by_name(meta.name)
             rows = sheet.to_python(skip_empty_area=False)
@@ -168,13 +174,13 @@ def is_lock_file(path: Path) -> bool:
     return path.name.startswith(LOCK_PREFIX)
 
 
-def load_workbook_data(path: Path, data: bytes) -> WorkbookData:
+def load_workbook_data(path: Path, data: bytes, all_sheets: bool = False) -> WorkbookData:
     """Format by content, the guard's checks for zip containers, then every sheet's values."""
     file_format = detect_format(data, path.suffix.lower())
     facts = inspect_zip(data, file_format) if file_format in {"xlsx", "xlsm", "ods"} else ZipFacts()
     if file_format in {"xls", "et"}:
         facts.has_macros = _ole_has_macros(data)
-    workbook = read_values(path, data, file_format)
+    workbook = read_values(path, data, file_format, all_sheets)
     workbook.facts = facts
     if not workbook.sheets:
         raise ReadFailure("no-sheets")
