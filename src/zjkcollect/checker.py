@@ -61,6 +61,8 @@ def check_table(result: FileResult, table: Table, campaign: Campaign, uncached: 
         result.rows.append(CheckedRow(data_row.number, outcome.values, data_row.values, outcome.has_error))
     if not table.rows:
         findings.append(_at(result, table, "table-empty", table.header_row + 1, None, None))
+    # the checked rows keep the raw values; a second copy would only travel back from the worker
+    table.rows = []
     if table.kind is Kind.CONTACTS:
         _check_contacts(result, table, campaign)
     else:

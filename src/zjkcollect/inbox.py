@@ -84,23 +84,42 @@ def validate_paths(
     return validate_files(collect_paths(paths), campaign, progress, workers)
 
 
+# What the rules across files need of a row; the rest stays in the worker when only a verdict is wanted.
+SLIM_FIELDS = ("project_name", "credit_code", "track", "topic")
+
+
+def validate_slim(path: Path, label: str, campaign: Campaign) -> FileResult:
+    """A file's verdict with rows cut down to what the inbox rules read (less to copy and keep)."""
+    result = validate_file(path, label, campaign)
+    result.rows = [
+        CheckedRow(row.number, {name: row.values.get(name) for name in SLIM_FIELDS}, {}, row.has_error)
+        for row in result.rows
+    ]
+    return result
+
+
 def validate_files(
     files: list[tuple[Path, str]],
     campaign: Campaign,
     progress: Progress | None = None,
     workers: int | None = None,
     time_limit: float = FILE_TIME_LIMIT,
+    keep_rows: bool = True,
 ) -> Report:
-    """Every file's verdict (in worker processes unless ``workers`` is 0), then the inbox rules."""
+    """Every file's verdict (in worker processes unless ``workers`` is 0), then the inbox rules.
+
+    With ``keep_rows`` False each row keeps only the fields the inbox rules need.
+    """
     workers = default_workers(len(files)) if workers is None else workers
+    check = validate_file if keep_rows else validate_slim
     if workers == 0:
         results = []
         for path, label in files:
-            results.append(guarded_check(validate_file, path, label, campaign))
+            results.append(guarded_check(check, path, label, campaign))
             if progress is not None:
                 progress(results[-1])
     else:
-        results = check_isolated(files, campaign, validate_file, workers, time_limit, progress)
+        results = check_isolated(files, campaign, check, workers, time_limit, progress)
     apply_inbox_rules(results)
     return Report(files=results)
 
@@ -121,7 +140,7 @@ def run_validation(
     on_redirect: Callable[[Path, Path], None] | None = None,
 ) -> ValidationRun:
     """The ``validate`` command: check every file, write marked-up copies and the JSON report."""
-    report = validate_files(files, campaign, progress)
+    report = validate_files(files, campaign, progress, keep_rows=False)
     copies = write_marked_copies(report, out_dir, on_redirect) if out_dir is not None else []
     if json_path is not None:
         with atomic_write(json_path, on_redirect) as temp:

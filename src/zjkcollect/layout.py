@@ -273,14 +273,18 @@ def _data_rows(grid: Grid, header_row: int, columns: dict[str, int]) -> list[Dat
     content_fields = [name for name in columns if name != "serial"]
     rows: list[DataRow] = []
     total = max(len(grid.rows), max((bottom + 1 for _, (bottom, _) in grid.merged), default=0))
+    positions = [(name, index - 1) for name, index in columns.items()]
     for number in range(header_row + 1, total + 1):
         cells = grid.rows[number - 1] if number <= len(grid.rows) else []
         if _is_footer(cells):
             break
+        width = len(cells)
         values: dict[str, object] = {}
-        for name, index in columns.items():
-            value = merges.get((number - 1, index - 1), grid.value(number, index))
-            values[name] = None if value == "" or (isinstance(value, str) and not value.strip()) else value
+        for name, offset in positions:
+            value = cells[offset] if offset < width else ""
+            if merges:
+                value = merges.get((number - 1, offset), value)
+            values[name] = None if value == "" or (type(value) is str and value.isspace()) else value
         if any(values[name] is not None for name in content_fields):
             rows.append(DataRow(number=number, values=values))
     return rows

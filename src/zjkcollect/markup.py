@@ -87,11 +87,11 @@ def ensure_defused_openpyxl() -> None:
 def _neutralise_text(workbook: Any) -> None:
     """Text that looks like a formula keeps its quote-prefix so Excel never evaluates it."""
     for sheet in workbook.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                value = cell.value
-                if isinstance(value, str) and is_formula_like(value):
-                    put(sheet, cell.row, cell.column, value)
+        # only the cells the file has: iter_rows() would create every empty cell of the used range
+        for cell in list(sheet._cells.values()):
+            value = cell._value
+            if isinstance(value, str) and is_formula_like(value):
+                put(sheet, cell.row, cell.column, value)
 
 
 def _rebuild_from_values(result: FileResult) -> Any:

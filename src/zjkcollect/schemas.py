@@ -79,7 +79,7 @@ def _suggestion(value: str, choices: list[str]) -> str:
 def _text(value: object, info: ValidationInfo) -> str | None:
     if value is None:
         return None
-    text = display(value) or ""
+    text = value if type(value) is str else (display(value) or "")
     text, had_invisible = strip_invisible(text)
     if had_invisible:
         _warn(info, "invisible-characters", value)
