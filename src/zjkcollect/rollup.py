@@ -503,6 +503,10 @@ def _reporter_stats(
     problems_by_reporter: dict[str, list[Problem]] = defaultdict(list)
     for problem in problems:
         problems_by_reporter[problem.reporter].append(problem)
+    projects_by_reporter: dict[str, list[Project]] = defaultdict(list)
+    for project in state.projects.values():
+        for reporter_name in {source.reporter for source in project.sources}:
+            projects_by_reporter[reporter_name].append(project)
     stats = []
     for reporter in campaign.reporters:
         name = reporter.name
@@ -510,7 +514,7 @@ def _reporter_stats(
         for item in states.values():
             season[item.statuses[name]] += 1
         submission = state.used.get(name)
-        mine = [p for p in state.projects.values() if any(source.reporter == name for source in p.sources)]
+        mine = projects_by_reporter.get(name, [])
         stored = submission.file if submission else None
         own = problems_by_reporter.get(name, [])
         stats.append(

@@ -12,6 +12,7 @@ import datetime as dt
 import math
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -173,7 +174,10 @@ def _unit(values: Iterable[int]) -> int:
     return max(1, math.ceil(max(values, default=0) / 8))
 
 
+@lru_cache(maxsize=65536)
 def _display_width(text: str) -> int:
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
@@ -181,7 +185,8 @@ def _fit_height(sheet: Any, row: int, values: Sequence[object], widths: Sequence
     """Tall enough for wrapped text: neither Excel nor LibreOffice grows rows written without a height."""
     lines = 1
     for value, width in zip(values, widths, strict=False):
-        if isinstance(value, str) and value:
+        # a cell narrower than its column in the widest case (2 per character) cannot wrap
+        if isinstance(value, str) and value and (2 * len(value) >= width - 1 or "\n" in value):
             usable = max(width - 1, 1)
             lines = max(lines, sum(max(1, math.ceil(_display_width(part) / usable)) for part in value.split("\n")))
     if lines > 1:
