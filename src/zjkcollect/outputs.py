@@ -95,6 +95,22 @@ def add_format(workbook: Any, properties: dict[str, Any]) -> Any:
     return fmt
 
 
+class FormatCache:
+    """XlsxWriter formats made once per distinct set of properties, over shared defaults."""
+
+    def __init__(self, workbook: Any, **defaults: Any) -> None:
+        self.workbook = workbook
+        self.defaults = defaults
+        self.cache: dict[tuple[tuple[str, Any], ...], Any] = {}
+
+    def __call__(self, **properties: Any) -> Any:
+        properties = {**self.defaults, **properties}
+        key = tuple(sorted(properties.items()))
+        if key not in self.cache:
+            self.cache[key] = add_format(self.workbook, properties)
+        return self.cache[key]
+
+
 def add_worksheet(workbook: Any, name: str) -> Any:
     sheet = workbook.add_worksheet(name)
     sheet.zjk_workbook = workbook

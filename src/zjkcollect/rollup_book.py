@@ -18,7 +18,7 @@ from typing import Any
 
 from zjkcollect.attachments import ATTACHMENTS, Column, ColumnKind, Kind
 from zjkcollect.campaign import Campaign
-from zjkcollect.outputs import add_format, add_worksheet, put
+from zjkcollect.outputs import FormatCache, add_worksheet, put
 from zjkcollect.rollup import ChangeKind, Project, RollUp, RosterStatus
 from zjkcollect.templates import (
     DATE_FORMAT,
@@ -82,17 +82,9 @@ def _workbook(path: Path, campaign: Campaign, title: str, week: dt.date) -> Any:
     return workbook
 
 
-class _Styles:
+class _Styles(FormatCache):
     def __init__(self, workbook: Any) -> None:
-        self.workbook = workbook
-        self.cache: dict[tuple[tuple[str, Any], ...], Any] = {}
-
-    def __call__(self, **properties: Any) -> Any:
-        properties = {"font_name": FONT, "font_size": 11, "valign": "vcenter", **properties}
-        key = tuple(sorted(properties.items()))
-        if key not in self.cache:
-            self.cache[key] = add_format(self.workbook, properties)
-        return self.cache[key]
+        super().__init__(workbook, font_name=FONT, font_size=11, valign="vcenter")
 
     @property
     def title(self) -> Any:

@@ -33,7 +33,7 @@ from typing import Any
 from zjkcollect.attachments import ATTACHMENTS, Attachment, Column, ColumnKind, Kind, choices_for
 from zjkcollect.campaign import Campaign
 from zjkcollect.findings import column_letter
-from zjkcollect.outputs import add_format, add_worksheet, atomic_write, put
+from zjkcollect.outputs import FormatCache, add_worksheet, atomic_write, put
 
 # --- layout the reader imports ------------------------------------------------------------------
 TITLE_ROW = 1
@@ -211,15 +211,8 @@ class _TemplateWriter:
         self.campaign = campaign
         self.attachment = attachment
         self.reporter = reporter
-        self.formats: dict[tuple[tuple[str, Any], ...], Any] = {}
-
-    def fmt(self, **properties: Any) -> Any:
-        """A cached XlsxWriter format: 宋体 11 unless told otherwise."""
-        properties = {"font_name": FONT, "font_size": 11, "valign": "vcenter", **properties}
-        key = tuple(sorted(properties.items()))
-        if key not in self.formats:
-            self.formats[key] = add_format(self.workbook, properties)
-        return self.formats[key]
+        # 宋体 11 unless told otherwise
+        self.fmt = FormatCache(workbook, font_name=FONT, font_size=11, valign="vcenter")
 
     def write(self) -> None:
         campaign, attachment = self.campaign, self.attachment
