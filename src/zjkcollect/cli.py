@@ -6,6 +6,7 @@ Only this module imports Typer. Heavy libraries are imported inside the commands
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -260,13 +261,58 @@ def status_command(
 def main() -> None:
     """Entry point: a run-stopping problem becomes one Chinese line and exit code 2, never a traceback."""
     try:
-        app()
+        result = app(standalone_mode=False)
     except ZjkError as exc:
         _fail(str(exc), exc)
+    except typer.TyperException as exc:  # click's usage errors: say them in Chinese
+        _usage_error(exc)
+    except typer.Abort:
+        _fail("已取消。", None)
     except KeyboardInterrupt:
         _fail("已中断，未完成的输出没有写入。", None)
     except Exception as exc:  # anything unexpected: one line, details only with --debug
         _fail(f"程序内部错误：{type(exc).__name__}: {exc}。请加 --debug 重新运行并把输出发给开发人员。", exc)
+    else:
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+_USAGE_PATTERNS = (
+    (re.compile(r"Option '(.+)' requires an argument\."), "选项 {0} 后面需要跟一个值。"),
+    (re.compile(r"Option '(.+)' requires (\d+) arguments\."), "选项 {0} 后面需要跟 {1} 个值。"),
+    (re.compile(r"No such command '(.+)'\."), "没有 {0} 这个命令。"),
+    (re.compile(r"Got unexpected extra arguments? \((.+)\)"), "多余的参数：{0}。"),
+)
+
+
+def _usage_error(exc: Any) -> None:
+    """Click's usage errors, said in Chinese with where to find the usage."""
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        exc.show()
+        sys.exit(getattr(exc, "exit_code", 2))
+    ctx = getattr(exc, "ctx", None)
+    param = getattr(exc, "param", None)
+    hint = "、".join(param.opts) if param is not None and getattr(param, "opts", None) else getattr(param, "name", "")
+    kind = type(exc).__name__
+    if kind == "MissingParameter":
+        what = "参数" if getattr(param, "param_type_name", "") == "argument" else "选项"
+        message = f"缺少必填的{what} {hint}。"
+    elif kind == "NoSuchOption":
+        message = f"没有 {exc.option_name} 这个选项。"
+    elif kind == "BadParameter":
+        message = f"{hint} 的值无效：{exc.message}"
+    else:
+        text = exc.format_message()
+        message = next(
+            (
+                template.format(*match.groups())
+                for pattern, template in _USAGE_PATTERNS
+                if (match := pattern.search(text))
+            ),
+            f"命令用法有误：{text}",
+        )
+    command = ctx.command_path if ctx is not None else "zjkcollect"
+    sys.stderr.write(f"错误：{message}\n查看用法：{command} --help\n")
+    sys.exit(getattr(exc, "exit_code", 2))
 
 
 def _fail(message: str, exc: BaseException | None) -> None:
