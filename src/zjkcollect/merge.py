@@ -90,24 +90,24 @@ def ingest_into(
     """
     run = IngestRun()
     stamp = validation_stamp(campaign)
-    contents: dict[str, bytes] = {}
+    # sha -> path, not the bytes: a province inbox would otherwise sit in memory twice over
+    seen: dict[str, Path] = {}
     fresh: list[tuple[Path, str]] = []
     for path, label in sorted(files, key=lambda item: item[1]):
         try:
-            data = None if is_lock_file(path) else path.read_bytes()
+            sha = None if is_lock_file(path) else _sha256_of(path)
         except OSError:
-            data = None  # validation turns the failure into a finding
-        if data is not None:
-            sha = hashlib.sha256(data).hexdigest()
-            if sha in contents or ledger.knows(sha):
+            sha = None  # validation turns the failure into a finding
+        if sha is not None:
+            if sha in seen or ledger.knows(sha):
                 run.known.append(path)
                 continue
-            contents[sha] = data
+            seen[sha] = path
         fresh.append((path, label))
     # Worker processes with a time limit, and the cross-file notes among the new files for the
     # console; the ledger keeps only each file's own findings.
     for result in validate_files(fresh, campaign, progress).files:
-        data = contents.get(result.sha256)
+        data = _read_if_unchanged(seen.get(result.sha256), result.sha256)
         if data is None or not is_recordable(result):
             run.ignored.append(result)  # unreadable, not a spreadsheet, or changed while being read
             continue
@@ -115,6 +115,25 @@ def ingest_into(
         ledger.record(result, data, taken_in, stamp)
     run.rechecked = recheck_stale(ledger, campaign, stamp, progress)
     return run
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _read_if_unchanged(path: Path | None, sha: str) -> bytes | None:
+    """The file's bytes if they are still the ones that were validated."""
+    if path is None:
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return data if hashlib.sha256(data).hexdigest() == sha else None
 
 
 def recheck_stale(ledger: Ledger, campaign: Campaign, stamp: str, progress: Progress | None = None) -> int:

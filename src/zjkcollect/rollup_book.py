@@ -65,10 +65,11 @@ def consolidated_file_name(week: dt.date) -> str:
     return f"{ATTACHMENTS[Kind.REGISTERED].file_stem}（{CITY}汇总_{week.isoformat()}）.xlsx"
 
 
-def _workbook(path: Path, campaign: Campaign, title: str, week: dt.date) -> Any:
+def _workbook(path: Path, campaign: Campaign, title: str, week: dt.date, streaming: bool = False) -> Any:
+    """``streaming`` (XlsxWriter's constant-memory mode) only for a sheet written strictly top to bottom."""
     import xlsxwriter
 
-    workbook = xlsxwriter.Workbook(str(path), _WORKBOOK_OPTIONS)
+    workbook = xlsxwriter.Workbook(str(path), {**_WORKBOOK_OPTIONS, "constant_memory": streaming})
     # A fixed creation time: the same roll-up gives the same bytes however often it is written.
     workbook.set_properties(
         {
@@ -703,7 +704,7 @@ def write_consolidated(rollup: RollUp, campaign: Campaign, path: Path) -> None:
     withdrawals by status), numbered afresh.
     """
     attachment = ATTACHMENTS[Kind.REGISTERED]
-    workbook = _workbook(path, campaign, f"{attachment.kind.value} {attachment.title}", rollup.week)
+    workbook = _workbook(path, campaign, f"{attachment.kind.value} {attachment.title}", rollup.week, streaming=True)
     try:
         styles = _Styles(workbook)
         sheet = add_worksheet(workbook, attachment.kind.value)
