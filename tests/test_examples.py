@@ -36,3 +36,22 @@ def test_marked_copies_open_in_libreoffice(tmp_path: Path) -> None:
     assert len(copies) == sum(1 for r in report.files if r.findings and not r.skipped)
     for copy in copies:
         assert libreoffice_convert(copy, "pdf", tmp_path / "pdf").stat().st_size > 1000
+
+
+def test_marked_copy_keeps_the_templates_dropdowns_and_formats(tmp_path: Path) -> None:
+    import openpyxl
+
+    source = INBOX / "第1周-2025-06-26" / "桥东区 附件3（6.26）.xlsx"
+    copy = write_marked_copies(validate_paths([source], load_campaign()), tmp_path)[0]
+    original, marked = openpyxl.load_workbook(source), openpyxl.load_workbook(copy)
+    before, after = original.worksheets[0], marked[original.sheetnames[0]]
+
+    def validations(sheet) -> set[tuple[str, str, str]]:
+        return {(dv.type, str(dv.formula1), str(dv.sqref)) for dv in sheet.data_validations.dataValidation}
+
+    assert validations(after) == validations(before) and validations(before)
+    assert set(marked.defined_names) == set(original.defined_names)
+    assert after["D4"].number_format == before["D4"].number_format == "@"
+    assert [[c.value for c in row] for row in after.iter_rows(max_row=8)] == [
+        [c.value for c in row] for row in before.iter_rows(max_row=8)
+    ]
