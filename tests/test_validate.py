@@ -350,3 +350,19 @@ def test_cli_json_equals_library_report_and_exit_codes(tmp_path: Path) -> None:
     assert clean.exit_code == 0, clean.output
     missing = runner.invoke(app, ["validate", str(tmp_path / "nope")])
     assert missing.exit_code != 0
+
+
+def test_a_second_table_in_the_same_workbook_is_not_silently_dropped(tmp_path: Path) -> None:
+    path = write_workbook(tmp_path / "a.xlsx", Kind.SURVEY, [project_row(Kind.SURVEY)], date=dt.date(2025, 6, 20))
+    contacts = write_workbook(
+        tmp_path / "b.xlsx", Kind.CONTACTS, [contact_row(role="主管领导", email=None), contact_row()]
+    )
+    workbook = openpyxl.load_workbook(path)
+    second = workbook.create_sheet("附件4")
+    for row in openpyxl.load_workbook(contacts).active.iter_rows(values_only=True):
+        second.append(row)
+    workbook.save(path)
+    result = one(path)
+    assert result.kind is Kind.SURVEY
+    assert [(f.rule, f.severity.value) for f in result.findings] == [("other-table-ignored", "warning")]
+    assert "附件4" in result.findings[0].message

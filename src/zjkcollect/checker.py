@@ -63,6 +63,19 @@ def check_table(result: FileResult, table: Table, campaign: Campaign, uncached: 
         findings.append(_at(result, table, "table-empty", table.header_row + 1, None, None))
     # the checked rows keep the raw values; a second copy would only travel back from the worker
     table.rows = []
+    if table.extras:
+        findings.append(
+            _at(
+                result,
+                table,
+                "other-table-ignored",
+                None,
+                None,
+                None,
+                tables="、".join(table.extras),
+                sheet_name=table.sheet,
+            )
+        )
     if table.kind is Kind.CONTACTS:
         _check_contacts(result, table, campaign)
     else:

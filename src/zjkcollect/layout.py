@@ -154,11 +154,12 @@ class _Candidate:
 def locate_table(workbook: WorkbookData) -> Table | None:
     """The best attachment table in the workbook, or None when no sheet has a recognisable header row."""
     fingerprint = read_fingerprint(workbook)
-    best: _Candidate | None = None
+    per_sheet: list[_Candidate] = []
     for order, grid in enumerate(workbook.sheets):
         if grid.name in INTERNAL_SHEETS:
             continue
         above: str | None = None
+        sheet_best: _Candidate | None = None
         for row_index, cells in enumerate(grid.rows[:HEADER_SEARCH_ROWS], start=1):
             keys = _header_keys(cells)
             if len(keys) < MIN_HEADER_MATCHES:
@@ -173,10 +174,15 @@ def locate_table(workbook: WorkbookData) -> Table | None:
                 fingerprint_bonus = 1 if fingerprint and fingerprint.kind == kind else 0
                 title_bonus = 1 if any(hint in above for hint in _TITLE_HINTS[kind]) else 0
                 score = (len(columns) + distinct, fingerprint_bonus + title_bonus, -int(grid.hidden), -order)
-                if best is None or score > best.score:
-                    best = _Candidate(score, grid, kind, row_index, columns)
-            if best is not None and best.grid is grid and _complete(best):
+                if sheet_best is None or score > sheet_best.score:
+                    sheet_best = _Candidate(score, grid, kind, row_index, columns)
+            if sheet_best is not None and _complete(sheet_best):
                 break  # a full header row: the rows below it are data, not another header
+        if sheet_best is not None:
+            per_sheet.append(sheet_best)
+    best = max(per_sheet, key=lambda candidate: candidate.score, default=None)
+    # Another full table elsewhere in the workbook (附件2 and 附件4 sent as two sheets) must not vanish quietly.
+    extras = [f"“{c.grid.name}”（{c.kind.value}）" for c in per_sheet if c is not best and _complete(c)]
     if best is None:
         return None
     grid, kind = best.grid, best.kind
@@ -193,6 +199,7 @@ def locate_table(workbook: WorkbookData) -> Table | None:
         rows=_data_rows(grid, best.header_row, best.columns),
         fingerprint=fingerprint,
         title=_title(grid, best.header_row),
+        extras=extras,
     )
 
 
