@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import groupby
 from typing import TYPE_CHECKING
@@ -72,7 +72,7 @@ def _escape(text: str) -> str:
 
 
 @contextmanager
-def progress_bar(total: int, description: str = "读取文件") -> Iterator[callable]:
+def progress_bar(total: int, description: str = "读取文件") -> Iterator[Callable[[FileResult], None]]:
     """A progress bar while reading many files; yields the per-file callback."""
     if total < 5 or not err_console.is_terminal:
         yield lambda _result: None
