@@ -366,3 +366,9 @@ def test_a_second_table_in_the_same_workbook_is_not_silently_dropped(tmp_path: P
     assert result.kind is Kind.SURVEY
     assert [(f.rule, f.severity.value) for f in result.findings] == [("other-table-ignored", "warning")]
     assert "附件4" in result.findings[0].message
+
+
+def test_lock_file_is_decided_by_content_too(tmp_path: Path) -> None:
+    real = write_workbook(tmp_path / "~$附件3.xlsx", R, [project_row(R)])
+    result = one(real)
+    assert result.kind is R and len(result.rows) == 1 and result.findings == []

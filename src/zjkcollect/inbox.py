@@ -24,7 +24,7 @@ from zjkcollect.isolation import FILE_TIME_LIMIT, check_isolated, default_worker
 from zjkcollect.layout import locate_table
 from zjkcollect.markup import write_marked_copies
 from zjkcollect.outputs import atomic_write
-from zjkcollect.reader import is_lock_file, load_workbook_data
+from zjkcollect.reader import is_lock_file, load_workbook_data, sniff
 from zjkcollect.report import CheckedRow, FileResult, Report
 
 Progress = Callable[[FileResult], None]
@@ -49,17 +49,18 @@ def collect_paths(paths: Iterable[Path | str]) -> list[tuple[Path, str]]:
 def validate_file(path: Path, label: str, campaign: Campaign, data: bytes | None = None) -> FileResult:
     """One file's verdict; nothing about a bad file escapes as an exception."""
     result = FileResult(path=path, label=label)
-    if is_lock_file(path):
-        result.skipped = True
-        result.findings.append(make_finding("lock-file", file=label))
-        return result
     try:
         if data is None:
             data = path.read_bytes()
         result.mtime = path.stat().st_mtime
     except OSError as exc:
+        if is_lock_file(path):  # Excel may hold its own lock file open
+            return _lock_file(result)
         result.findings.append(make_finding("file-unreadable", file=label, reason=exc.strerror or str(exc)))
         return result
+    # The name only suggests a lock file; a real workbook that happens to be called "~$…" is still read.
+    if is_lock_file(path) and sniff(data) not in {"zip", "ole"}:
+        return _lock_file(result)
     result.sha256 = hashlib.sha256(data).hexdigest()
     try:
         workbook = load_workbook_data(path, data)
@@ -75,6 +76,12 @@ def validate_file(path: Path, label: str, campaign: Campaign, data: bytes | None
         result.findings.append(make_finding("kind-unknown", file=label))
         return result
     check_table(result, table, campaign, workbook.facts.uncached_formulas.get(table.sheet))
+    return result
+
+
+def _lock_file(result: FileResult) -> FileResult:
+    result.skipped = True
+    result.findings.append(make_finding("lock-file", file=result.label))
     return result
 
 

@@ -26,7 +26,6 @@ from zjkcollect.errors import ZjkError
 from zjkcollect.inbox import Progress, collect_paths, validate_files
 from zjkcollect.ledger import Ledger, is_recordable
 from zjkcollect.outputs import atomic_write
-from zjkcollect.reader import is_lock_file
 from zjkcollect.report import FileResult
 from zjkcollect.rollup import RollUp, RosterRow, RosterStatus, compute_rollup, roster
 from zjkcollect.rollup_book import consolidated_file_name, rollup_file_name, write_consolidated, write_rollup_book
@@ -95,7 +94,7 @@ def ingest_into(
     fresh: list[tuple[Path, str]] = []
     for path, label in sorted(files, key=lambda item: item[1]):
         try:
-            sha = None if is_lock_file(path) else _sha256_of(path)
+            sha = _sha256_of(path)
         except OSError:
             sha = None  # validation turns the failure into a finding
         if sha is not None:
