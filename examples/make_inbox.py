@@ -231,10 +231,15 @@ def own_layout_workbook(target: Path, reporter: str, date: dt.date, rows: list[d
     workbook.save(target)
 
 
-def to_xls(source: Path, target: Path) -> bool:
+_FILTERS = {"xls": "xls:MS Excel 97", "ods": "ods"}
+
+
+def convert(source: Path, target: Path) -> bool:
+    """Save ``source`` in the format of ``target``'s suffix with LibreOffice (.et is WPS's name for .xls)."""
     soffice = shutil.which("soffice")
     if soffice is None:
         return False
+    fmt = "xls" if target.suffix in {".xls", ".et"} else target.suffix.lstrip(".")
     profile = Path(tempfile.gettempdir()) / f"lo-{uuid.uuid4().hex}"
     with tempfile.TemporaryDirectory() as out:
         subprocess.run(
@@ -243,7 +248,7 @@ def to_xls(source: Path, target: Path) -> bool:
                 f"-env:UserInstallation=file://{profile}",
                 "--headless",
                 "--convert-to",
-                "xls:MS Excel 97",
+                _FILTERS[fmt],
                 "--outdir",
                 out,
                 str(source),
@@ -252,9 +257,20 @@ def to_xls(source: Path, target: Path) -> bool:
             capture_output=True,
             timeout=180,
         )
-        shutil.move(Path(out) / f"{source.stem}.xls", target)
+        shutil.move(Path(out) / f"{source.stem}.{fmt}", target)
     shutil.rmtree(profile, ignore_errors=True)
     return True
+
+
+def saved_as(source: Path, relative: str, root: Path) -> None:
+    """Replace the filled .xlsx by the same workbook saved as another format (or the committed copy)."""
+    target = root / relative
+    converted = convert(source, target)
+    source.unlink()
+    if not converted:
+        if not (INBOX / relative).exists():
+            sys.exit(f"需要 LibreOffice（soffice）来生成示例文件 {relative}")
+        shutil.copy(INBOX / relative, target)
 
 
 def build(root: Path) -> list[dict[str, str | None]]:
@@ -357,14 +373,7 @@ def build(root: Path) -> list[dict[str, str | None]]:
             week1,
             [WINDFARM_ROW | {"project_name": "风电功率预测", "track": "工业制造业"}],
         )
-        xls = root / f"{WEEK1}/张北县.xls"
-        if to_xls(zhangbei, xls):
-            zhangbei.unlink()
-        else:
-            zhangbei.unlink()
-            if not (INBOX / f"{WEEK1}/张北县.xls").exists():
-                sys.exit("需要 LibreOffice（soffice）来生成 .xls 示例文件")
-            shutil.copy(INBOX / f"{WEEK1}/张北县.xls", xls)
+        saved_as(zhangbei, f"{WEEK1}/张北县.xls", root)
         inbox.plant(f"{WEEK1}/张北县.xls", "track-unknown", inbox.cell(R, 0, "track"))
         # an Excel lock file left beside the attachments
         (root / f"{WEEK1}/~$附件3.xlsx").write_bytes(b"\x0bWang Xiaoming" + b"\x00" * 150)
@@ -399,6 +408,13 @@ def build(root: Path) -> list[dict[str, str | None]]:
         # 经开区 reports for the first time, a week late for 6.26 but on time for 7.3
         inbox.from_template(f"{WEEK2}/经开区.xlsx", R, "经开区", week2, [MOTOR_ROW])
         inbox.plant(f"{WEEK2}/经开区.xlsx", "project-duplicate-reporters", inbox.cell(R, 0, "track"))
+        # 宣化区 fills 附件3 in WPS and sends its own .et format; 崇礼区 uses LibreOffice (.ods)
+        xuanhua = inbox.from_template(f"{WEEK2}/宣化区.xlsx", R, "宣化区", week2, [STEEL_ROW])
+        saved_as(xuanhua, f"{WEEK2}/宣化区-附件3.et", root)
+        chongli_row = ICE_ROW | {"contact_phone": "0313-123"}
+        chongli = inbox.from_template(f"{WEEK2}/崇礼区.xlsx", R, "崇礼区", week2, [chongli_row])
+        saved_as(chongli, f"{WEEK2}/崇礼区-附件3.ods", root)
+        inbox.plant(f"{WEEK2}/崇礼区-附件3.ods", "phone-invalid", inbox.cell(R, 0, "contact_phone"))
         inbox.plant(f"{WEEK2}/市工信局-附件3.xlsx", "project-duplicate-reporters", inbox.cell(R, 1, "track"))
         return inbox.expected
 
