@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from zjkcollect.attachments import ATTACHMENTS, Column, ColumnKind, Kind
+from zjkcollect.attachments import ATTACHMENTS, ColumnKind, Kind
 from zjkcollect.campaign import Campaign
 from zjkcollect.outputs import FormatCache, add_worksheet, put
 from zjkcollect.rollup import ChangeKind, Project, RollUp, RosterStatus
@@ -27,8 +27,8 @@ from zjkcollect.templates import (
     HEADER_BLOCK_ROW,
     HEADER_FILL,
     HEADER_ROW,
-    TEXT_FORMAT,
     TITLE_ROW,
+    cell_properties,
     column_widths,
     header_block,
 )
@@ -720,7 +720,7 @@ def write_consolidated(rollup: RollUp, campaign: Campaign, path: Path) -> None:
             row = FIRST_DATA_ROW + offset
             values = [offset + 1 if c.kind is ColumnKind.SERIAL else project.get(c.field) for c in columns]
             for index, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
-                put(sheet, row, index, value, styles(**_data_properties(column)))
+                put(sheet, row, index, value, styles(**cell_properties(column)))
             _fit_height(sheet, row, values, widths)
         sheet.freeze_panes(HEADER_ROW, 0)
         last = FIRST_DATA_ROW + max(len(rollup.projects), 1) - 1
@@ -757,16 +757,3 @@ def _title_and_header_block(sheet: Any, styles: _Styles, campaign: Campaign, wee
     put(sheet, row, block.reporter_value_column, campaign.campaign.bureau, value)
     put(sheet, row, block.date_label_column, attachment.date_label, label)
     put(sheet, row, block.date_value_column, week, styles(align="center", num_format=DATE_FORMAT))
-
-
-def _data_properties(column: Column) -> dict[str, Any]:
-    properties: dict[str, Any] = {"border": 1}
-    if column.is_text_format:
-        properties["num_format"] = TEXT_FORMAT
-    if column.kind is ColumnKind.DATE:
-        properties.update(num_format=DATE_FORMAT, align="center")
-    elif column.kind in (ColumnKind.SERIAL, ColumnKind.YES_NO, ColumnKind.JIEBANG, ColumnKind.STATUS):
-        properties["align"] = "center"
-    else:
-        properties["text_wrap"] = True
-    return properties

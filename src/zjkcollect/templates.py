@@ -318,7 +318,7 @@ class _TemplateWriter:
 
         # Rows 4..: formatted empty rows and the validations.
         for index, column in enumerate(columns, start=1):
-            cell_format = self.fmt(**_cell_properties(column))
+            cell_format = self.fmt(**cell_properties(column))
             for row in range(FIRST_DATA_ROW, LAST_DATA_ROW + 1):
                 put(sheet, row, index, None, cell_format)
             self.validate_column(sheet, index, column)
@@ -494,7 +494,8 @@ class _TemplateWriter:
             raise ValueError(f"XlsxWriter refused the data validation {options!r}")
 
 
-def _cell_properties(column: Column) -> dict[str, Any]:
+def cell_properties(column: Column) -> dict[str, Any]:
+    """The data-cell format of a column in the template (and in the city's consolidated 附件3)."""
     properties: dict[str, Any] = {"border": 1}
     if column.is_text_format:
         properties["num_format"] = TEXT_FORMAT
