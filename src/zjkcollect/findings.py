@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+from typing import Any
 
 from zjkcollect.rules import RULES
 
@@ -63,6 +64,21 @@ class Finding:
             "value": record["value"],
             "message": record["message"],
         }
+
+    @classmethod
+    def from_dict(cls, record: dict[str, Any]) -> Finding:
+        """The inverse of :meth:`to_dict` (the derived ``cell`` is ignored)."""
+        return cls(
+            file=record["file"],
+            sheet=record["sheet"],
+            row=record["row"],
+            column=record["column"],
+            field=record["field"],
+            rule=record["rule"],
+            severity=Severity(record["severity"]),
+            value=record["value"],
+            message=record["message"],
+        )
 
     def sort_key(self) -> tuple[str, str, int, int, str]:
         column = self.column or ""

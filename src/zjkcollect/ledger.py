@@ -340,7 +340,7 @@ class Ledger:
         for sha, finding_json in self.connection.execute(
             "SELECT file_sha, finding_json FROM findings ORDER BY file_sha, seq"
         ):
-            by_sha[sha].findings.append(_finding(json.loads(finding_json)))
+            by_sha[sha].findings.append(Finding.from_dict(json.loads(finding_json)))
         return list(by_sha.values())
 
     def counts(self) -> dict[str, int]:
@@ -402,18 +402,4 @@ def _stored_file(row: dict[str, Any]) -> StoredFile:
         sheet=row["sheet"],
         columns={key: int(value) for key, value in json.loads(row["columns_json"]).items()},
         checked_with=row["checked_with"],
-    )
-
-
-def _finding(record: dict[str, Any]) -> Finding:
-    return Finding(
-        file=record["file"],
-        sheet=record["sheet"],
-        row=record["row"],
-        column=record["column"],
-        field=record["field"],
-        rule=record["rule"],
-        severity=Severity(record["severity"]),
-        value=record["value"],
-        message=record["message"],
     )
