@@ -190,3 +190,17 @@ def test_openpyxl_uses_defusedxml() -> None:
     import openpyxl.xml
 
     assert openpyxl.xml.DEFUSEDXML
+
+
+def test_workers_also_start_the_windows_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows has no fork: workers are spawned, so the check and the campaign must travel by pickle."""
+    import multiprocessing
+
+    import zjkcollect.isolation as isolation
+
+    monkeypatch.setattr(isolation, "_context", lambda: multiprocessing.get_context("spawn"))
+    write_workbook(tmp_path / "a.xlsx", Kind.REGISTERED, [project_row(Kind.REGISTERED, track="工业制造业")])
+    write_workbook(tmp_path / "b.xlsx", Kind.REGISTERED, [project_row(Kind.REGISTERED)], reporter=LAST_REPORTER)
+    report = validate_paths([tmp_path], CAMPAIGN, workers=2)
+    assert {(Path(f.file).name, f.rule) for f in report.findings} >= {("a.xlsx", "track-unknown")}
+    assert not any(f.rule == "reader-crashed" for f in report.findings)
