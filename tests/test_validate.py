@@ -372,3 +372,14 @@ def test_lock_file_is_decided_by_content_too(tmp_path: Path) -> None:
     real = write_workbook(tmp_path / "~$附件3.xlsx", R, [project_row(R)])
     result = one(real)
     assert result.kind is R and len(result.rows) == 1 and result.findings == []
+
+
+def test_hidden_rows_are_read_and_noted(tmp_path: Path) -> None:
+    rows = [project_row(R), project_row(R, project_name="二", credit_code=COMPANY_2, track="工业制造业")]
+    path = write_workbook(tmp_path / "a.xlsx", R, rows)
+    workbook = openpyxl.load_workbook(path)
+    workbook.active.row_dimensions[5].hidden = True
+    workbook.save(path)
+    result = one(path)
+    assert len(result.rows) == 2
+    assert {(f.rule, f.row, f.cell) for f in result.findings} == {("hidden-row", 5, None), ("track-unknown", 5, "G5")}

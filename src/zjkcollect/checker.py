@@ -15,7 +15,13 @@ from zjkcollect.schemas import display, validate_row
 from zjkcollect.text import closest, normalize_text
 
 
-def check_table(result: FileResult, table: Table, campaign: Campaign, uncached: list[str] | None = None) -> None:
+def check_table(
+    result: FileResult,
+    table: Table,
+    campaign: Campaign,
+    uncached: list[str] | None = None,
+    hidden_rows: set[int] | None = None,
+) -> None:
     """Fill ``result`` with the table's rows and every finding about it.
 
     ``uncached`` lists the table sheet's formula cells that have no calculated value: they
@@ -36,6 +42,8 @@ def check_table(result: FileResult, table: Table, campaign: Campaign, uncached: 
         )
     absent = frozenset(table.missing)
     for data_row in table.rows:
+        if hidden_rows and data_row.number in hidden_rows:
+            findings.append(_at(result, table, "hidden-row", data_row.number, None, None, row_number=data_row.number))
         outcome = validate_row(table.kind, data_row.values, campaign, absent)
         for issue in outcome.issues:
             column = table.columns.get(issue.field)

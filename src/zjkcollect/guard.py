@@ -35,6 +35,7 @@ _LAST_ROW = re.compile(rb'<row\s[^>]*?r="(\d+)"')
 # Patterns start with a literal so the regex engine can scan for it at C speed (a sheet can be 80 MB).
 _THREE_LETTER_CELL = re.compile(rb'<c r="([A-Z]{3})\d')
 _TWO_LETTER_CELL = re.compile(rb'<c r="([A-Z]{2})\d')
+_HIDDEN_ROW = re.compile(rb'<row r="(\d+)"[^>]*?\shidden="(?:1|true)"')
 _HAS_FORMULA = re.compile(rb"<f[\s>/]")
 _HAS_VALUE = re.compile(rb"<v>[^<]")
 _DECLARATION = re.compile(rb"<!(DOCTYPE|ENTITY)", re.I)
@@ -45,6 +46,7 @@ class ZipFacts:
     """What the guard learned on the way: sheet names by part, uncached formulas, macros."""
 
     uncached_formulas: dict[str, list[str]] = field(default_factory=dict)  # sheet name -> cell refs
+    hidden_rows: dict[str, set[int]] = field(default_factory=dict)  # sheet name -> row numbers
     has_macros: bool = False
     strict_ooxml: bool = False
 
@@ -85,6 +87,10 @@ def inspect_zip(data: bytes, file_format: str) -> ZipFacts:
                 cells = _uncached_formulas(content)
                 if cells:
                     facts.uncached_formulas[sheet_names[member.filename]] = cells
+                if b'hidden="' in content:
+                    hidden = {int(number) for number in _HIDDEN_ROW.findall(content)}
+                    if hidden:
+                        facts.hidden_rows[sheet_names[member.filename]] = hidden
             if member.filename == "xl/workbook.xml" and b"purl.oclc.org/ooxml/spreadsheetml/main" in content[:4096]:
                 facts.strict_ooxml = True
     return facts

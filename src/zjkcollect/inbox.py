@@ -75,7 +75,8 @@ def validate_file(path: Path, label: str, campaign: Campaign, data: bytes | None
     if table is None:
         result.findings.append(make_finding("kind-unknown", file=label))
         return result
-    check_table(result, table, campaign, workbook.facts.uncached_formulas.get(table.sheet))
+    facts = workbook.facts
+    check_table(result, table, campaign, facts.uncached_formulas.get(table.sheet), facts.hidden_rows.get(table.sheet))
     return result
 
 
