@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from zjkcollect.layout import Table
 @dataclass(slots=True)
 class CheckedRow:
     number: int
-    values: dict[str, Any]  # normalised values of the fields that passed
+    values: Mapping[str, Any]  # normalised values of the fields that passed
     raw: dict[str, object]
     has_error: bool
 
