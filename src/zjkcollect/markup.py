@@ -73,7 +73,7 @@ def _open_copy(data: bytes, result: FileResult) -> Any:
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_vba=False, keep_links=False)
         _neutralise_text(workbook)
         return workbook
-    return _rebuild_from_values(result)
+    return _rebuild_from_values(result, data)
 
 
 def ensure_defused_openpyxl() -> None:
@@ -94,12 +94,12 @@ def _neutralise_text(workbook: Any) -> None:
                 put(sheet, cell.row, cell.column, value)
 
 
-def _rebuild_from_values(result: FileResult) -> Any:
+def _rebuild_from_values(result: FileResult, data: bytes) -> Any:
     import openpyxl
 
     from zjkcollect.reader import load_workbook_data
 
-    source = load_workbook_data(result.path, result.path.read_bytes(), all_sheets=True)
+    source = load_workbook_data(result.path, data, all_sheets=True)
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     for grid in source.sheets:
