@@ -12,6 +12,20 @@ from enum import StrEnum
 from zjkcollect.campaign import Campaign
 from zjkcollect.text import normalize_header
 
+# Sheets that templates and marked-up copies add beside the reporter's table. The writers name
+# them and the reader skips them, so both take the names from here.
+INSTRUCTIONS_SHEET = "填表说明"
+LISTS_SHEET = "_lists"
+FINGERPRINT_SHEET = "_zjkcollect"
+ISSUES_SHEET = "问题清单"
+# The fingerprint: row 1 is (FINGERPRINT_MARK, FINGERPRINT_FORMAT), then (key, value) rows, all text.
+FINGERPRINT_MARK = "zjkcollect-template"
+FINGERPRINT_FORMAT = "1"
+FP_KIND = "kind"  # Kind value, e.g. "附件3"
+FP_TEMPLATE_VERSION = "template_version"  # campaign.campaign.template_version
+FP_CAMPAIGN_YEAR = "campaign_year"  # e.g. "2025"
+FP_REPORTER = "reporter"  # only in per-reporter copies
+
 
 class Kind(StrEnum):
     SURVEY = "附件2"

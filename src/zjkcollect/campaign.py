@@ -202,7 +202,7 @@ class Campaign(_Strict):
         return self.reporter_lookup.get(normalize_name(text))
 
     def week_for(self, day: dt.date) -> dt.date | None:
-        """The calendar week (its Thursday) whose update ``day`` belongs to, if any."""
+        """``day`` itself when it is one of the calendar's update Thursdays, else None."""
         return day if day in self.calendar.weeks else None
 
 

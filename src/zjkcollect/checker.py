@@ -9,7 +9,7 @@ from zjkcollect.attachments import ATTACHMENTS, Kind
 from zjkcollect.campaign import Campaign
 from zjkcollect.codes import parse_date
 from zjkcollect.findings import Finding, column_letter, make_finding
-from zjkcollect.layout import LabelledValue, Table
+from zjkcollect.layout import Table
 from zjkcollect.report import CheckedRow, FileResult
 from zjkcollect.schemas import display, validate_row
 from zjkcollect.text import closest, normalize_text
@@ -143,7 +143,7 @@ def _check_fingerprint(result: FileResult, table: Table, campaign: Campaign) -> 
 def _check_reporter(result: FileResult, table: Table, campaign: Campaign) -> None:
     cell = table.reporter
     text = normalize_text(display(cell.value) or "")
-    row, column = _cell_or_default(cell, table)
+    row, column = cell.row, cell.column
     if not text:
         result.findings.append(_at(result, table, "reporter-missing", row, column, "填报单位"))
         return
@@ -158,16 +158,10 @@ def _check_reporter(result: FileResult, table: Table, campaign: Campaign) -> Non
     result.reporter_known = True
 
 
-def _cell_or_default(cell: LabelledValue, table: Table) -> tuple[int | None, int | None]:
-    if cell.row is not None:
-        return cell.row, cell.column
-    return None, None
-
-
 def _check_date(result: FileResult, table: Table, campaign: Campaign) -> None:
     label = ATTACHMENTS[table.kind].date_label
     cell = table.date
-    row, column = _cell_or_default(cell, table)
+    row, column = cell.row, cell.column
     if cell.value in (None, ""):
         result.findings.append(_at(result, table, "date-missing", row, column, label))
         return

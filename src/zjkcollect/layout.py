@@ -10,14 +10,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from zjkcollect.attachments import ATTACHMENTS, Attachment, Kind, header_keys
+from zjkcollect.attachments import (
+    ATTACHMENTS,
+    FINGERPRINT_MARK,
+    FINGERPRINT_SHEET,
+    FP_KIND,
+    FP_REPORTER,
+    FP_TEMPLATE_VERSION,
+    ISSUES_SHEET,
+    LISTS_SHEET,
+    Attachment,
+    Kind,
+    header_keys,
+)
 from zjkcollect.findings import column_letter
 from zjkcollect.reader import Grid, WorkbookData
 from zjkcollect.text import normalize_header, normalize_name
 
-FINGERPRINT_SHEET = "_zjkcollect"
-FINGERPRINT_MARK = "zjkcollect-template"
-INTERNAL_SHEETS = {FINGERPRINT_SHEET, "_lists", "问题清单"}
+INTERNAL_SHEETS = {FINGERPRINT_SHEET, LISTS_SHEET, ISSUES_SHEET}
 HEADER_SEARCH_ROWS = 40
 MIN_HEADER_MATCHES = 3
 REPORTER_LABELS = ("填报单位",)
@@ -74,7 +84,6 @@ class Table:
     date: LabelledValue
     rows: list[DataRow]
     fingerprint: Fingerprint | None
-    title: str = ""
     extras: list[str] = field(default_factory=list)
 
     @property
@@ -105,10 +114,10 @@ def read_fingerprint(workbook: WorkbookData) -> Fingerprint | None:
         if grid.name != FINGERPRINT_SHEET or str(grid.value(1, 1)).strip() != FINGERPRINT_MARK:
             continue
         pairs = {str(row[0]).strip(): row[1] for row in grid.rows if len(row) >= 2 and row[0] != ""}
-        kind_text = str(pairs.get("kind", "")).strip()
+        kind_text = str(pairs.get(FP_KIND, "")).strip()
         kind = Kind(kind_text) if kind_text in {k.value for k in Kind} else None
-        version = str(pairs.get("template_version", "")).strip() or None
-        reporter = str(pairs.get("reporter", "")).strip() or None
+        version = str(pairs.get(FP_TEMPLATE_VERSION, "")).strip() or None
+        reporter = str(pairs.get(FP_REPORTER, "")).strip() or None
         return Fingerprint(kind=kind, version=version, reporter=reporter)
     return None
 
@@ -198,7 +207,6 @@ def locate_table(workbook: WorkbookData) -> Table | None:
         date=_labelled(grid, best.header_row, _date_labels(attachment)),
         rows=_data_rows(grid, best.header_row, best.columns),
         fingerprint=fingerprint,
-        title=_title(grid, best.header_row),
         extras=extras,
     )
 
@@ -213,14 +221,6 @@ def _shared_count(columns: dict[str, int], kind: Kind) -> int:
 
 def _date_labels(attachment: Attachment) -> tuple[str, ...]:
     return (attachment.date_label, *[label for label in DATE_LABELS if label != attachment.date_label])
-
-
-def _title(grid: Grid, header_row: int) -> str:
-    for cells in grid.rows[: header_row - 1]:
-        for cell in cells:
-            if isinstance(cell, str) and len(cell.strip()) >= 6 and "填报" not in cell:
-                return cell.strip()
-    return ""
 
 
 def _labelled(grid: Grid, header_row: int, labels: tuple[str, ...]) -> LabelledValue:

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from zjkcollect.attachments import ISSUES_SHEET
 from zjkcollect.errors import ZjkError
 from zjkcollect.findings import Finding, Severity
 from zjkcollect.outputs import atomic_write, is_formula_like, put
 from zjkcollect.report import FileResult, Report
 
-ISSUES_SHEET = "问题清单"
 ERROR_FILL = "FFC7CE"
 WARNING_FILL = "FFEB9C"
 ISSUE_HEADERS = ("序号", "严重程度", "工作表", "单元格", "字段", "填写内容", "问题说明", "规则代码")

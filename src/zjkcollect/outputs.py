@@ -117,10 +117,6 @@ def add_worksheet(workbook: Any, name: str) -> Any:
     return sheet
 
 
-class OutputLocked(Exception):
-    """Internal: the target is open in another program."""
-
-
 @contextmanager
 def atomic_write(target: Path, on_redirect: Callable[[Path, Path], None] | None = None) -> Iterator[Path]:
     """Yield a temp path beside ``target``; on success move it into place.

@@ -12,14 +12,13 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from zjkcollect.attachments import INSTRUCTIONS_SHEET, LISTS_SHEET
 from zjkcollect.errors import ReadFailure
 from zjkcollect.guard import ZipFacts, inspect_zip
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 LOCK_PREFIX = "~$"
-
-SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ods", ".xltx", ".xlt", ".ett", ".csv"}
 
 
 @dataclass(slots=True)
@@ -133,7 +132,7 @@ def _looks_like_csv(data: bytes) -> bool:
 
 
 # Sheets our own templates carry that never hold the reporter's table: not worth reading.
-TEMPLATE_AUX_SHEETS = frozenset({"_lists", "填表说明"})
+TEMPLATE_AUX_SHEETS = frozenset({LISTS_SHEET, INSTRUCTIONS_SHEET})
 
 
 def read_values(path: Path, data: bytes, file_format: str, all_sheets: bool = False) -> WorkbookData:

@@ -135,5 +135,4 @@ RULES: dict[str, Rule] = {
     "macro-present": Rule(
         W, "文件含有宏（VBA 代码），程序不会运行它，退回副本中也不含宏。请另存为不含宏的 .xlsx 后报送。"
     ),
-    "converted-copy": Rule(W, "原文件是 {fmt} 格式，退回的标注副本已另存为 .xlsx。"),
 }

@@ -30,7 +30,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from zjkcollect.attachments import ATTACHMENTS, Attachment, Column, ColumnKind, Kind, choices_for
+from zjkcollect.attachments import (
+    ATTACHMENTS,
+    FINGERPRINT_FORMAT,
+    FINGERPRINT_MARK,
+    FINGERPRINT_SHEET,
+    FP_CAMPAIGN_YEAR,
+    FP_KIND,
+    FP_REPORTER,
+    FP_TEMPLATE_VERSION,
+    INSTRUCTIONS_SHEET,
+    LISTS_SHEET,
+    Attachment,
+    Column,
+    ColumnKind,
+    Kind,
+    choices_for,
+)
 from zjkcollect.campaign import Campaign
 from zjkcollect.findings import column_letter
 from zjkcollect.outputs import FormatCache, add_worksheet, atomic_write, put
@@ -42,19 +58,6 @@ HEADER_ROW = 3
 FIRST_DATA_ROW = 4
 BLANK_ROWS = 200
 LAST_DATA_ROW = FIRST_DATA_ROW + BLANK_ROWS - 1
-
-INSTRUCTIONS_SHEET = "填表说明"
-LISTS_SHEET = "_lists"
-FINGERPRINT_SHEET = "_zjkcollect"
-
-# --- fingerprint --------------------------------------------------------------------------------
-# Row 1 is (FINGERPRINT_MARK, FINGERPRINT_FORMAT); then (key, value) rows. Values are text.
-FINGERPRINT_MARK = "zjkcollect-template"
-FINGERPRINT_FORMAT = "1"
-FP_KIND = "kind"  # Kind value, e.g. "附件3"
-FP_TEMPLATE_VERSION = "template_version"  # campaign.campaign.template_version
-FP_CAMPAIGN_YEAR = "campaign_year"  # e.g. "2025"
-FP_REPORTER = "reporter"  # only in per-reporter copies
 
 # --- defined names ------------------------------------------------------------------------------
 # ASCII names with an underscore can never be read as a cell reference, so they are valid in
