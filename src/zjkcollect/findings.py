@@ -6,7 +6,7 @@ the same list of :class:`Finding` records.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any
 
@@ -50,39 +50,32 @@ class Finding:
         return f"{self.column}{self.row}"
 
     def to_dict(self) -> dict[str, object]:
-        record = asdict(self)
-        record["severity"] = str(self.severity)
+        """The JSON record: the fields in the report's order, with the derived ``cell``."""
         return {
-            "file": record["file"],
-            "sheet": record["sheet"],
-            "row": record["row"],
-            "column": record["column"],
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
             "cell": self.cell,
-            "field": record["field"],
-            "rule": record["rule"],
-            "severity": record["severity"],
-            "value": record["value"],
-            "message": record["message"],
+            "field": self.field,
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "value": self.value,
+            "message": self.message,
         }
 
     @classmethod
     def from_dict(cls, record: dict[str, Any]) -> Finding:
-        """The inverse of :meth:`to_dict` (the derived ``cell`` is ignored)."""
-        return cls(
-            file=record["file"],
-            sheet=record["sheet"],
-            row=record["row"],
-            column=record["column"],
-            field=record["field"],
-            rule=record["rule"],
-            severity=Severity(record["severity"]),
-            value=record["value"],
-            message=record["message"],
-        )
+        """The inverse of :meth:`to_dict` (the derived ``cell`` is dropped)."""
+        values = {name: record[name] for name in _FIELDS}
+        return cls(**{**values, "severity": Severity(record["severity"])})
 
     def sort_key(self) -> tuple[str, str, int, int, str]:
         column = self.column or ""
         return (self.file, self.sheet or "", self.row or 0, len(column) * 100 + _column_rank(column), self.rule)
+
+
+_FIELDS = tuple(field.name for field in fields(Finding))
 
 
 def _column_rank(column: str) -> int:

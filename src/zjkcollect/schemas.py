@@ -22,6 +22,7 @@ from zjkcollect.attachments import ATTACHMENTS, Attachment, Kind
 from zjkcollect.campaign import Campaign, Track
 from zjkcollect.codes import credit_code_division, parse_date, parse_email, parse_phone
 from zjkcollect.outputs import EXCEL_MAX_CELL_CHARS
+from zjkcollect.rules import RULES
 from zjkcollect.text import closest, normalize_name, normalize_text, split_choices, strip_invisible
 
 
@@ -416,10 +417,4 @@ def validate_row(
     return RowOutcome(values=values, issues=issues)
 
 
-def _error_rules() -> frozenset[str]:
-    from zjkcollect.rules import RULES
-
-    return frozenset(code for code, rule in RULES.items() if rule.severity == "error")
-
-
-_ERROR_RULES = _error_rules()
+_ERROR_RULES = frozenset(code for code, rule in RULES.items() if rule.severity == "error")
