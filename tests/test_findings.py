@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from zjkcollect.errors import os_reason
 from zjkcollect.findings import Finding, Severity, column_letter, make_finding
 
 
@@ -18,3 +23,10 @@ def test_record_round_trips_and_has_the_reports_keys() -> None:
 
 def test_column_letters() -> None:
     assert [column_letter(n) for n in (1, 26, 27, 52, 703)] == ["A", "Z", "AA", "AZ", "AAA"]
+
+
+def test_os_errors_are_explained_in_chinese(tmp_path: Path) -> None:
+    with pytest.raises(OSError) as raised:
+        (tmp_path / "missing.xlsx").read_bytes()
+    assert os_reason(raised.value) == "文件不存在"
+    assert os_reason(PermissionError(13, "denied")).startswith("没有读取权限")

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from zjkcollect.errors import CampaignError
+from zjkcollect.errors import CampaignError, os_reason
 from zjkcollect.text import normalize_name
 
 DEFAULT_CAMPAIGN_RESOURCE = "campaign-2025.toml"
@@ -226,7 +226,7 @@ def load_campaign(path: Path | str | None = None) -> Campaign:
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            raise CampaignError(f"无法读取活动配置文件 {path}：{exc.strerror or exc}") from exc
+            raise CampaignError(f"无法读取活动配置文件 {path}：{os_reason(exc)}") from exc
     try:
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:

@@ -18,7 +18,7 @@ from pathlib import Path
 from zjkcollect.attachments import ATTACHMENTS, Kind
 from zjkcollect.campaign import Campaign
 from zjkcollect.checker import check_table, describe_choice, project_key
-from zjkcollect.errors import ReadFailure, ZjkError
+from zjkcollect.errors import ReadFailure, ZjkError, os_reason
 from zjkcollect.findings import column_letter, make_finding
 from zjkcollect.isolation import FILE_TIME_LIMIT, check_isolated, default_workers, guarded_check
 from zjkcollect.layout import locate_table
@@ -56,7 +56,7 @@ def validate_file(path: Path, label: str, campaign: Campaign, data: bytes | None
     except OSError as exc:
         if is_lock_file(path):  # Excel may hold its own lock file open
             return _lock_file(result)
-        result.findings.append(make_finding("file-unreadable", file=label, reason=exc.strerror or str(exc)))
+        result.findings.append(make_finding("file-unreadable", file=label, reason=os_reason(exc)))
         return result
     # The name only suggests a lock file; a real workbook that happens to be called "~$…" is still read.
     if is_lock_file(path) and sniff(data) not in {"zip", "ole"}:

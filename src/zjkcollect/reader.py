@@ -165,8 +165,9 @@ def read_values(path: Path, data: bytes, file_format: str, all_sheets: bool = Fa
 
 
 def _reason(exc: Exception) -> str:
+    """A Chinese reason; the reader's own (English) words follow only as detail for whoever helps."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return f"读取失败：{text[:120]}"
+    return f"文件内容已损坏或格式不受支持；技术信息：{text[:100]}"
 
 
 def is_lock_file(path: Path) -> bool:
