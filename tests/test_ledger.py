@@ -38,7 +38,7 @@ def _registered(tmp_path: Path, name: str = "附件3.xlsx") -> Path:
 def test_new_ledger_has_the_current_schema_version(tmp_path: Path) -> None:
     with Ledger(tmp_path / "zjkcollect.db") as ledger:
         assert ledger.user_version == SCHEMA_VERSION
-        assert ledger.counts() == {"files": 0, "rows": 0, "findings": 0}
+        assert ledger.counts() == {"files": 0, "tables": 0, "rows": 0, "findings": 0}
 
 
 def test_recording_keeps_file_rows_findings_and_an_archive_copy(tmp_path: Path) -> None:
@@ -210,6 +210,8 @@ def test_a_version_1_ledger_is_upgraded_in_place(tmp_path: Path, monkeypatch: py
         with Ledger(db) as old:
             assert old.user_version == 1
     with Ledger(db) as upgraded:
-        assert upgraded.user_version == SCHEMA_VERSION == 2
+        assert upgraded.user_version == SCHEMA_VERSION == 3
         columns = [row[1] for row in upgraded.connection.execute("PRAGMA table_info(files)")]
         assert columns[-1] == "checked_with"
+        row_columns = [row[1] for row in upgraded.connection.execute("PRAGMA table_info(rows)")]
+        assert row_columns[:3] == ["file_sha", "table_seq", "row_number"]

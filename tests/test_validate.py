@@ -352,7 +352,7 @@ def test_cli_json_equals_library_report_and_exit_codes(tmp_path: Path) -> None:
     assert missing.exit_code != 0
 
 
-def test_a_second_table_in_the_same_workbook_is_not_silently_dropped(tmp_path: Path) -> None:
+def test_a_second_table_in_the_same_workbook_is_read_as_its_own_table(tmp_path: Path) -> None:
     path = write_workbook(tmp_path / "a.xlsx", Kind.SURVEY, [project_row(Kind.SURVEY)], date=dt.date(2025, 6, 20))
     contacts = write_workbook(
         tmp_path / "b.xlsx", Kind.CONTACTS, [contact_row(role="主管领导", email=None), contact_row()]
@@ -363,9 +363,12 @@ def test_a_second_table_in_the_same_workbook_is_not_silently_dropped(tmp_path: P
         second.append(row)
     workbook.save(path)
     result = one(path)
-    assert result.kind is Kind.SURVEY
-    assert [(f.rule, f.severity.value) for f in result.findings] == [("other-table-ignored", "warning")]
-    assert "附件4" in result.findings[0].message
+    assert [(table.kind, table.sheet, len(table.rows)) for table in result.tables] == [
+        (Kind.SURVEY, workbook.sheetnames[0], 1),
+        (Kind.CONTACTS, "附件4", 2),
+    ]
+    assert result.findings == []
+    assert [table["kind"] for table in result.summary()["tables"]] == ["附件2", "附件4"]
 
 
 def test_lock_file_is_decided_by_content_too(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from zjkcollect.campaign import Campaign
 from zjkcollect.codes import parse_date
 from zjkcollect.findings import Finding, column_letter, make_finding
 from zjkcollect.layout import Table
-from zjkcollect.report import CheckedRow, FileResult
+from zjkcollect.report import CheckedRow, FileResult, TableResult
 from zjkcollect.schemas import display, validate_row
 from zjkcollect.text import closest, normalize_text
 
@@ -22,19 +22,19 @@ def check_table(
     uncached: list[str] | None = None,
     hidden_rows: set[int] | None = None,
 ) -> None:
-    """Fill ``result`` with the table's rows and every finding about it.
+    """Add the table, its rows and every finding about it to ``result``.
 
     ``uncached`` lists the table sheet's formula cells that have no calculated value: they
     read as empty, so they get their own finding instead of a misleading "required".
     """
-    result.table = table
-    result.kind = table.kind
+    checked = TableResult(table=table)
+    result.tables.append(checked)
     findings = result.findings
     formula_cells = set(uncached or ())
     _check_formulas(result, table, formula_cells)
     _check_fingerprint(result, table, campaign)
-    _check_reporter(result, table, campaign)
-    _check_date(result, table, campaign)
+    _check_reporter(result, checked, campaign)
+    _check_date(result, checked, campaign)
     attachment = ATTACHMENTS[table.kind]
     for field_name in table.missing:
         findings.append(
@@ -66,28 +66,15 @@ def check_table(
                     **issue.context,
                 )
             )
-        result.rows.append(CheckedRow(data_row.number, outcome.values, data_row.values, outcome.has_error))
+        checked.rows.append(CheckedRow(data_row.number, outcome.values, data_row.values, outcome.has_error))
     if not table.rows:
         findings.append(_at(result, table, "table-empty", table.header_row + 1, None, None))
     # the checked rows keep the raw values; a second copy would only travel back from the worker
     table.rows = []
-    if table.extras:
-        findings.append(
-            _at(
-                result,
-                table,
-                "other-table-ignored",
-                None,
-                None,
-                None,
-                tables="、".join(table.extras),
-                sheet_name=table.sheet,
-            )
-        )
     if table.kind is Kind.CONTACTS:
-        _check_contacts(result, table, campaign)
+        _check_contacts(result, checked, campaign)
     else:
-        _check_repeated_projects(result, table)
+        _check_repeated_projects(result, checked)
 
 
 def _check_formulas(result: FileResult, table: Table, cells: set[str]) -> None:
@@ -140,7 +127,8 @@ def _check_fingerprint(result: FileResult, table: Table, campaign: Campaign) -> 
         )
 
 
-def _check_reporter(result: FileResult, table: Table, campaign: Campaign) -> None:
+def _check_reporter(result: FileResult, checked: TableResult, campaign: Campaign) -> None:
+    table = checked.table
     cell = table.reporter
     text = normalize_text(display(cell.value) or "")
     row, column = cell.row, cell.column
@@ -151,14 +139,15 @@ def _check_reporter(result: FileResult, table: Table, campaign: Campaign) -> Non
     if reporter is None:
         guess = closest(text, campaign.reporter_names)
         hint = f"您是否要填“{guess}”？" if guess else ""
-        result.reporter = text
+        checked.reporter = text
         result.findings.append(_at(result, table, "reporter-unknown", row, column, "填报单位", value=text, hint=hint))
         return
-    result.reporter = reporter.name
-    result.reporter_known = True
+    checked.reporter = reporter.name
+    checked.reporter_known = True
 
 
-def _check_date(result: FileResult, table: Table, campaign: Campaign) -> None:
+def _check_date(result: FileResult, checked: TableResult, campaign: Campaign) -> None:
+    table = checked.table
     label = ATTACHMENTS[table.kind].date_label
     cell = table.date
     row, column = cell.row, cell.column
@@ -169,17 +158,17 @@ def _check_date(result: FileResult, table: Table, campaign: Campaign) -> None:
     if day is None:
         result.findings.append(_at(result, table, "date-invalid", row, column, label, value=display(cell.value)))
         return
-    result.date = day
+    checked.date = day
     calendar = campaign.calendar
     if table.kind is Kind.REGISTERED:
-        result.week = week_of(day, calendar.weeks)
+        checked.week = week_of(day, calendar.weeks)
         if day not in calendar.weeks:
             weeks = "、".join(week.isoformat() for week in calendar.weeks)
             result.findings.append(
                 _at(result, table, "report-date-not-week", row, column, label, value=day.isoformat(), weeks=weeks)
             )
     else:
-        result.week = None
+        checked.week = None
         if table.kind is Kind.SURVEY and day > calendar.survey_due:
             result.findings.append(
                 _at(result, table, "survey-late", row, column, label, value=day.isoformat(), due=calendar.survey_due)
@@ -191,9 +180,10 @@ def week_of(day: dt.date, weeks: list[dt.date]) -> dt.date | None:
     return next((week for week in weeks if week >= day), None)
 
 
-def _check_repeated_projects(result: FileResult, table: Table) -> None:
+def _check_repeated_projects(result: FileResult, checked: TableResult) -> None:
+    table = checked.table
     by_key: dict[tuple[str, str], list[CheckedRow]] = defaultdict(list)
-    for row in result.rows:
+    for row in checked.rows:
         key = project_key(row.values)
         if key is not None:
             by_key[key].append(row)
@@ -240,11 +230,12 @@ def describe_choice(values: dict[str, object]) -> str:
     return f"{values.get('track') or ''}／{values.get('topic') or ''}"
 
 
-def _check_contacts(result: FileResult, table: Table, campaign: Campaign) -> None:
+def _check_contacts(result: FileResult, checked: TableResult, campaign: Campaign) -> None:
+    table = checked.table
     leaders: dict[str, int] = defaultdict(int)
     staff: dict[str, int] = defaultdict(int)
     first_row: dict[str, int] = {}
-    for row in result.rows:
+    for row in checked.rows:
         unit = row.values.get("unit")
         role = row.values.get("role")
         if not unit:
@@ -255,8 +246,8 @@ def _check_contacts(result: FileResult, table: Table, campaign: Campaign) -> Non
         elif role == campaign.choices.staff_role:
             staff[unit] += 1
     units = set(first_row)
-    if result.reporter_known and result.reporter:
-        units.add(result.reporter)
+    if checked.reporter_known and checked.reporter:
+        units.add(checked.reporter)
     role_column = table.columns.get("role")
     role_header = ATTACHMENTS[Kind.CONTACTS].column("role").header
     for unit in sorted(units):

@@ -21,11 +21,11 @@ from zjkcollect.checker import check_table, describe_choice, project_key
 from zjkcollect.errors import ReadFailure, ZjkError, os_reason
 from zjkcollect.findings import column_letter, make_finding
 from zjkcollect.isolation import FILE_TIME_LIMIT, check_isolated, default_workers, guarded_check
-from zjkcollect.layout import locate_table
+from zjkcollect.layout import locate_tables
 from zjkcollect.markup import write_marked_copies
 from zjkcollect.outputs import atomic_write
 from zjkcollect.reader import is_lock_file, load_workbook_data, sniff
-from zjkcollect.report import CheckedRow, FileResult, Report
+from zjkcollect.report import CheckedRow, FileResult, Report, Submission, TableResult
 
 Progress = Callable[[FileResult], None]
 
@@ -71,12 +71,15 @@ def validate_file(path: Path, label: str, campaign: Campaign, data: bytes | None
     result.format = workbook.format
     if workbook.facts.has_macros:
         result.findings.append(make_finding("macro-present", file=label))
-    table = locate_table(workbook)
-    if table is None:
+    tables = locate_tables(workbook)
+    if not tables:
         result.findings.append(make_finding("kind-unknown", file=label))
         return result
     facts = workbook.facts
-    check_table(result, table, campaign, facts.uncached_formulas.get(table.sheet), facts.hidden_rows.get(table.sheet))
+    for table in tables:
+        sheet = table.sheet
+        check_table(result, table, campaign, facts.uncached_formulas.get(sheet), facts.hidden_rows.get(sheet))
+    result.number_parts()
     return result
 
 
@@ -123,7 +126,8 @@ _NO_RAW: dict[str, object] = {}  # shared by every slim row; nothing writes to i
 def validate_slim(path: Path, label: str, campaign: Campaign) -> FileResult:
     """A file's verdict with rows cut down to what the inbox rules read (less to copy and keep)."""
     result = validate_file(path, label, campaign)
-    result.rows = [CheckedRow(row.number, SlimValues(row.values), _NO_RAW, row.has_error) for row in result.rows]
+    for table in result.tables:
+        table.rows = [CheckedRow(row.number, SlimValues(row.values), _NO_RAW, row.has_error) for row in table.rows]
     return result
 
 
@@ -177,80 +181,95 @@ def run_validation(
     return ValidationRun(report=report, copies=copies, json_path=json_path)
 
 
-def _standing_order(result: FileResult) -> tuple[object, ...]:
-    return (result.date.isoformat() if result.date else "", result.mtime, result.sha256)
+def _standing_order(submission: Submission) -> tuple[object, ...]:
+    result = submission.result
+    date = submission.date.isoformat() if submission.date else ""
+    return (date, result.mtime, result.sha256, submission.first.part)
 
 
 def apply_inbox_rules(results: list[FileResult]) -> None:
-    """Rules across files: superseded resends, then projects reported differently or twice."""
-    groups: dict[tuple[str, Kind, object], list[FileResult]] = defaultdict(list)
+    """Rules across returns: superseded resends, then projects reported differently or twice."""
+    groups: dict[tuple[str, Kind, object], list[Submission]] = defaultdict(list)
     for result in results:
-        if result.kind is not None and result.reporter_known and result.reporter:
-            groups[(result.reporter, result.kind, result.week)].append(result)
+        for submission in result.submissions():
+            if submission.reporter_known and submission.reporter:
+                groups[(submission.reporter, submission.kind, submission.week)].append(submission)
     for members in groups.values():
         if len(members) < 2:
             continue
         members.sort(key=_standing_order)
         latest = members[-1]
         for older in members[:-1]:
-            if older.sha256 == latest.sha256:
+            if older.result.sha256 == latest.result.sha256 and older.first.part == latest.first.part:
                 continue  # the same bytes twice are one submission
-            older.superseded = True
-            older.findings.append(
+            older.mark_superseded()
+            older.result.findings.append(
                 make_finding(
                     "superseded",
-                    file=older.label,
+                    file=older.result.label,
+                    sheet=older.first.sheet,
                     reporter=older.reporter,
-                    other_file=latest.label,
+                    other_file=_place(latest),
                     other_date=latest.date.isoformat() if latest.date else "无日期",
                 )
             )
-    _cross_file_projects([result for result in results if not result.superseded and result.kind is not None])
+    current = [
+        submission
+        for result in results
+        for submission in result.submissions()
+        if not submission.superseded and submission.kind is not Kind.CONTACTS
+    ]
+    _cross_file_projects(current)
 
 
-def _cross_file_projects(results: list[FileResult]) -> None:
-    placed: dict[tuple[Kind, object, tuple[str, str]], list[tuple[FileResult, CheckedRow]]] = defaultdict(list)
-    for result in results:
-        if result.kind is Kind.CONTACTS:
-            continue
+def _place(submission: Submission) -> str:
+    """A return named for the reporter: the file, and the sheet when the file holds more than one table."""
+    result = submission.result
+    if len(result.tables) > 1:
+        return f"{result.label}（工作表“{submission.first.sheet}”）"
+    return result.label
+
+
+def _cross_file_projects(submissions: list[Submission]) -> None:
+    placed: dict[tuple[Kind, object, tuple[str, str]], list[tuple[Submission, TableResult, CheckedRow]]]
+    placed = defaultdict(list)
+    for submission in submissions:
         seen_here: set[tuple[str, str]] = set()
-        for row in result.rows:
+        for table, row in submission.rows():
             key = project_key(row.values)
             if key is None or key in seen_here:
                 continue
             seen_here.add(key)
-            placed[(result.kind, result.week, key)].append((result, row))
+            placed[(submission.kind, submission.week, key)].append((submission, table, row))
     for (kind, _week, _key), places in placed.items():
-        files = {id(result) for result, _ in places}
-        if len(files) < 2:
+        if len({id(submission) for submission, _, _ in places}) < 2:
             continue
-        for result, row in places:
-            for other_result, other_row in places:
-                if other_result is result or (other_result.sha256 and other_result.sha256 == result.sha256):
+        for submission, table, row in places:
+            for other, _, other_row in places:
+                if other is submission or other.result.sha256 == submission.result.sha256:
                     continue
-                _add_cross_finding(kind, result, row, other_result, other_row)
+                _add_cross_finding(kind, submission, table, row, other, other_row)
 
 
 def _add_cross_finding(
-    kind: Kind, result: FileResult, row: CheckedRow, other: FileResult, other_row: CheckedRow
+    kind: Kind, submission: Submission, table: TableResult, row: CheckedRow, other: Submission, other_row: CheckedRow
 ) -> None:
-    table = result.table
-    column = table.columns.get("track") if table else None
+    column = table.table.columns.get("track")
     same_choice = describe_choice(row.values) == describe_choice(other_row.values)
-    if same_choice and other.reporter == result.reporter:
-        return  # the same reporter's two files of one week are handled by "superseded"
+    if same_choice and other.reporter == submission.reporter:
+        return  # the same reporter's two returns of one week are handled by "superseded"
     rule = "project-duplicate-reporters" if same_choice else "project-conflict"
-    result.findings.append(
+    submission.result.findings.append(
         make_finding(
             rule,
-            file=result.label,
-            sheet=result.sheet,
+            file=submission.result.label,
+            sheet=table.sheet,
             row=row.number,
             column=column_letter(column) if column else None,
             field=ATTACHMENTS[kind].column("track").header,
             value=row.values.get("track"),
             project=row.values.get("project_name"),
-            other_file=other.label,
+            other_file=_place(other),
             other_row=other_row.number,
             other=describe_choice(other_row.values),
             other_reporter=other.reporter or "未知单位",

@@ -8,7 +8,7 @@ sit below extra rows; columns may be in any order, renamed within reason, or ext
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from zjkcollect.attachments import (
     ATTACHMENTS,
@@ -84,7 +84,6 @@ class Table:
     date: LabelledValue
     rows: list[DataRow]
     fingerprint: Fingerprint | None
-    extras: list[str] = field(default_factory=list)
 
     @property
     def attachment(self) -> Attachment:
@@ -160,54 +159,78 @@ class _Candidate:
     columns: dict[str, int]
 
 
-def locate_table(workbook: WorkbookData) -> Table | None:
-    """The best attachment table in the workbook, or None when no sheet has a recognisable header row."""
-    fingerprint = read_fingerprint(workbook)
-    per_sheet: list[_Candidate] = []
-    for order, grid in enumerate(workbook.sheets):
-        if grid.name in INTERNAL_SHEETS:
+def _sheet_candidate(grid: Grid, order: int, fingerprint: Fingerprint | None) -> _Candidate | None:
+    """The best header row of a known kind on one sheet, or None."""
+    above: str | None = None
+    sheet_best: _Candidate | None = None
+    for row_index, cells in enumerate(grid.rows[:HEADER_SEARCH_ROWS], start=1):
+        keys = _header_keys(cells)
+        if len(keys) < MIN_HEADER_MATCHES:
             continue
-        above: str | None = None
-        sheet_best: _Candidate | None = None
-        for row_index, cells in enumerate(grid.rows[:HEADER_SEARCH_ROWS], start=1):
-            keys = _header_keys(cells)
-            if len(keys) < MIN_HEADER_MATCHES:
+        for kind in Kind:
+            columns = _match_row(keys, kind)
+            if len(columns) < MIN_HEADER_MATCHES:
                 continue
-            for kind in Kind:
-                columns = _match_row(keys, kind)
-                if len(columns) < MIN_HEADER_MATCHES:
-                    continue
-                if above is None:
-                    above = _sheet_text(grid, HEADER_SEARCH_ROWS)
-                distinct = len(columns) - _shared_count(columns, kind)
-                fingerprint_bonus = 1 if fingerprint and fingerprint.kind == kind else 0
-                title_bonus = 1 if any(hint in above for hint in _TITLE_HINTS[kind]) else 0
-                score = (len(columns) + distinct, fingerprint_bonus + title_bonus, -int(grid.hidden), -order)
-                if sheet_best is None or score > sheet_best.score:
-                    sheet_best = _Candidate(score, grid, kind, row_index, columns)
-            if sheet_best is not None and _complete(sheet_best):
-                break  # a full header row: the rows below it are data, not another header
-        if sheet_best is not None:
-            per_sheet.append(sheet_best)
-    best = max(per_sheet, key=lambda candidate: candidate.score, default=None)
-    # Another full table elsewhere in the workbook (附件2 and 附件4 sent as two sheets) must not vanish quietly.
-    extras = [f"“{c.grid.name}”（{c.kind.value}）" for c in per_sheet if c is not best and _complete(c)]
-    if best is None:
-        return None
-    grid, kind = best.grid, best.kind
+            if above is None:
+                above = _sheet_text(grid, HEADER_SEARCH_ROWS)
+            distinct = len(columns) - _shared_count(columns, kind)
+            fingerprint_bonus = 1 if fingerprint and fingerprint.kind == kind else 0
+            title_bonus = 1 if any(hint in above for hint in _TITLE_HINTS[kind]) else 0
+            score = (len(columns) + distinct, fingerprint_bonus + title_bonus, -int(grid.hidden), -order)
+            if sheet_best is None or score > sheet_best.score:
+                sheet_best = _Candidate(score, grid, kind, row_index, columns)
+        if sheet_best is not None and _complete(sheet_best):
+            break  # a full header row: the rows below it are data, not another header
+    return sheet_best
+
+
+def _is_table(candidate: _Candidate) -> bool:
+    """A header row that names most of an attachment's required columns: a table, even with one missing."""
+    required = ATTACHMENTS[candidate.kind].required_fields
+    found = sum(1 for name in required if name in candidate.columns)
+    return found * 5 >= len(required) * 3
+
+
+def locate_tables(workbook: WorkbookData) -> list[Table]:
+    """Every attachment table in the workbook, one per sheet that holds one, in sheet order.
+
+    A sheet counts when its header row names most of an attachment's required columns. When
+    no sheet does, the best partial match is still returned, so its missing columns are reported
+    instead of the whole file being "unknown".
+    """
+    fingerprint = read_fingerprint(workbook)
+    candidates = [
+        candidate
+        for order, grid in enumerate(workbook.sheets)
+        if grid.name not in INTERNAL_SHEETS
+        and (candidate := _sheet_candidate(grid, order, fingerprint)) is not None
+    ]
+    chosen = [candidate for candidate in candidates if _is_table(candidate)]
+    if not chosen and candidates:
+        chosen = [max(candidates, key=lambda candidate: candidate.score)]
+    return [_table(candidate, fingerprint) for candidate in chosen]
+
+
+def locate_table(workbook: WorkbookData) -> Table | None:
+    """The best attachment table in the workbook (the one a single-table caller wants), or None."""
+    tables = locate_tables(workbook)
+    return tables[0] if tables else None
+
+
+def _table(candidate: _Candidate, fingerprint: Fingerprint | None) -> Table:
+    grid, kind = candidate.grid, candidate.kind
     attachment = ATTACHMENTS[kind]
-    missing = [column.field for column in attachment.columns if column.required and column.field not in best.columns]
+    missing = [column.field for column in attachment.columns if column.required and column.field not in candidate.columns]
     return Table(
         kind=kind,
         sheet=grid.name,
-        header_row=best.header_row,
-        columns=best.columns,
+        header_row=candidate.header_row,
+        columns=candidate.columns,
         missing=missing,
-        reporter=_labelled(grid, best.header_row, REPORTER_LABELS),
-        date=_labelled(grid, best.header_row, _date_labels(attachment)),
-        rows=_data_rows(grid, best.header_row, best.columns),
+        reporter=_labelled(grid, candidate.header_row, REPORTER_LABELS),
+        date=_labelled(grid, candidate.header_row, _date_labels(attachment)),
+        rows=_data_rows(grid, candidate.header_row, candidate.columns),
         fingerprint=fingerprint,
-        extras=extras,
     )
 
 

@@ -23,7 +23,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ from zjkcollect.attachments import ATTACHMENTS, ColumnKind, Kind
 from zjkcollect.errors import ZjkError
 from zjkcollect.findings import Finding, Severity
 from zjkcollect.outputs import atomic_write
-from zjkcollect.report import FileResult
+from zjkcollect.report import FileResult, TableResult
 from zjkcollect.schemas import display
 
 ARCHIVE_FOLDER = "archive"
@@ -80,6 +80,42 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # 2: which rules each file was checked against, so an edited campaign file re-checks the archive.
     "ALTER TABLE files ADD COLUMN checked_with TEXT",
+    # 3: a workbook may hold several tables (附件2 and 附件4 on two sheets, two weeks of 附件3, one list
+    # split over sheets); each is recorded, and rows belong to a table. Tables with the same ``part``
+    # are one return in parts. Older ledgers held one table per file: it becomes table 0, part 0.
+    """
+    CREATE TABLE tables (
+        file_sha TEXT NOT NULL REFERENCES files(sha256),
+        seq INTEGER NOT NULL,
+        part INTEGER NOT NULL,
+        sheet TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        reporter TEXT,
+        reporter_known INTEGER NOT NULL,
+        report_date TEXT,
+        week TEXT,
+        row_count INTEGER NOT NULL,
+        columns_json TEXT NOT NULL,
+        PRIMARY KEY (file_sha, seq)
+    );
+    INSERT INTO tables
+        SELECT sha256, 0, 0, COALESCE(sheet, ''), kind, reporter, reporter_known, report_date, week, row_count,
+               columns_json
+        FROM files WHERE kind IS NOT NULL;
+    CREATE TABLE table_rows (
+        file_sha TEXT NOT NULL REFERENCES files(sha256),
+        table_seq INTEGER NOT NULL,
+        row_number INTEGER NOT NULL,
+        has_error INTEGER NOT NULL,
+        values_json TEXT NOT NULL,
+        raw_json TEXT NOT NULL,
+        PRIMARY KEY (file_sha, table_seq, row_number)
+    );
+    INSERT INTO table_rows SELECT file_sha, 0, row_number, has_error, values_json, raw_json FROM rows;
+    DROP TABLE rows;
+    ALTER TABLE table_rows RENAME TO rows;
+    CREATE INDEX tables_by_reporter ON tables (reporter, kind, week)
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -92,6 +128,8 @@ class Verdict:
 
 @dataclass(frozen=True, slots=True)
 class StoredFile:
+    """A file in the ledger, seen as one of its returns (``part``): the table fields are that return's."""
+
     sha256: str
     original_path: str
     original_name: str
@@ -111,10 +149,16 @@ class StoredFile:
     sheet: str | None
     columns: dict[str, int]
     checked_with: str | None = None
+    part: int = 0
 
     @property
     def received_on(self) -> dt.date:
         return self.ingested_at.date()
+
+    @property
+    def key(self) -> str:
+        """Names one return: the file's SHA-256 and the part within it."""
+        return f"{self.sha256}:{self.part}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,11 +167,12 @@ class StoredRow:
     has_error: bool
     values: dict[str, Any]
     raw: dict[str, str | None]
+    sheet: str | None = None
 
 
 @dataclass(slots=True)
 class Submission:
-    """One file from the ledger with everything recorded about it."""
+    """One return from the ledger (a file, or one of the returns a file holds) with its rows and findings."""
 
     file: StoredFile
     rows: list[StoredRow] = field(default_factory=list)
@@ -264,8 +309,8 @@ class Ledger:
         """
         if result.sha256 != sha256:
             raise ValueError(f"the archive of {sha256} no longer holds the same bytes")
-        self.connection.execute("DELETE FROM rows WHERE file_sha = ?", (sha256,))
-        self.connection.execute("DELETE FROM findings WHERE file_sha = ?", (sha256,))
+        for table in ("rows", "tables", "findings"):
+            self.connection.execute(f"DELETE FROM {table} WHERE file_sha = ?", (sha256,))
         self._store_check(result, checked_with)
 
     def _store_check(self, result: FileResult, checked_with: str) -> None:
@@ -292,24 +337,45 @@ class Ledger:
                 result.sha256,
             ),
         )
-        self.connection.executemany(
-            "INSERT INTO rows VALUES (?, ?, ?, ?, ?)",
-            [
-                (
-                    result.sha256,
-                    row.number,
-                    int(row.has_error),
-                    _dump_values(row.values),
-                    json.dumps({key: display(value) for key, value in row.raw.items()}, ensure_ascii=False),
-                )
-                for row in result.rows
-            ],
-        )
+        for seq, table in enumerate(result.tables):
+            self._store_table(result.sha256, seq, table)
         self.connection.executemany(
             "INSERT INTO findings VALUES (?, ?, ?, ?)",
             [
                 (result.sha256, seq, str(finding.severity), json.dumps(finding.to_dict(), ensure_ascii=False))
                 for seq, finding in enumerate(findings)
+            ],
+        )
+
+    def _store_table(self, sha256: str, seq: int, table: TableResult) -> None:
+        self.connection.execute(
+            "INSERT INTO tables VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                sha256,
+                seq,
+                table.part,
+                table.sheet,
+                table.kind.value,
+                table.reporter,
+                int(table.reporter_known),
+                table.date.isoformat() if table.date else None,
+                table.week.isoformat() if table.week else None,
+                len(table.rows),
+                json.dumps(table.table.columns, ensure_ascii=False, sort_keys=True),
+            ),
+        )
+        self.connection.executemany(
+            "INSERT INTO rows VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    sha256,
+                    seq,
+                    row.number,
+                    int(row.has_error),
+                    _dump_values(row.values),
+                    json.dumps({key: display(value) for key, value in row.raw.items()}, ensure_ascii=False),
+                )
+                for row in table.rows
             ],
         )
 
@@ -329,25 +395,81 @@ class Ledger:
         return [_stored_file(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
 
     def submissions(self) -> list[Submission]:
-        """Every file with its rows and findings, ordered by SHA-256 (never by arrival)."""
-        by_sha = {stored.sha256: Submission(stored) for stored in self.files()}
-        for sha, number, has_error, values_json, raw_json in self.connection.execute(
-            "SELECT file_sha, row_number, has_error, values_json, raw_json FROM rows ORDER BY file_sha, row_number"
+        """Every return with its rows and findings, ordered by SHA-256 and part (never by arrival).
+
+        A file holding no table (unrecognised, unreadable content) is one return without a kind.
+        """
+        tables: dict[str, list[dict[str, Any]]] = {}
+        cursor = self.connection.execute("SELECT * FROM tables ORDER BY file_sha, seq")
+        names = [column[0] for column in cursor.description]
+        for record in cursor.fetchall():
+            table = dict(zip(names, record, strict=True))
+            tables.setdefault(table["file_sha"], []).append(table)
+        rows: dict[tuple[str, int], list[tuple[int, bool, str, str]]] = {}
+        for sha, seq, number, has_error, values_json, raw_json in self.connection.execute(
+            "SELECT file_sha, table_seq, row_number, has_error, values_json, raw_json FROM rows"
+            " ORDER BY file_sha, table_seq, row_number"
         ):
-            submission = by_sha[sha]
-            values = _load_values(json.loads(values_json), submission.file.kind)
-            submission.rows.append(StoredRow(number, bool(has_error), values, json.loads(raw_json)))
+            rows.setdefault((sha, seq), []).append((number, bool(has_error), values_json, raw_json))
+        findings: dict[str, list[Finding]] = {}
         for sha, finding_json in self.connection.execute(
             "SELECT file_sha, finding_json FROM findings ORDER BY file_sha, seq"
         ):
-            by_sha[sha].findings.append(Finding.from_dict(json.loads(finding_json)))
-        return list(by_sha.values())
+            findings.setdefault(sha, []).append(Finding.from_dict(json.loads(finding_json)))
+        found: list[Submission] = []
+        for stored in self.files():
+            own = findings.get(stored.sha256, [])
+            if stored.sha256 not in tables:
+                found.append(Submission(stored, findings=own))
+                continue
+            parts: dict[int, list[dict[str, Any]]] = {}
+            for table in tables[stored.sha256]:
+                parts.setdefault(table["part"], []).append(table)
+            for part, members in sorted(parts.items()):
+                found.append(_submission(stored, part, members, rows, own))
+        return found
 
     def counts(self) -> dict[str, int]:
         return {
             table: int(self.connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
-            for table in ("files", "rows", "findings")
+            for table in ("files", "tables", "rows", "findings")
         }
+
+
+def _submission(
+    stored: StoredFile,
+    part: int,
+    tables: list[dict[str, Any]],
+    rows: dict[tuple[str, int], list[tuple[int, bool, str, str]]],
+    findings: list[Finding],
+) -> Submission:
+    """One return of a file: its tables' rows, and the findings on its sheets (file-wide ones with part 0)."""
+    first = tables[0]
+    kind = Kind(first["kind"])
+    sheets = {table["sheet"] for table in tables}
+    mine = [item for item in findings if item.sheet in sheets or (item.sheet is None and part == 0)]
+    verdict, errors, warnings = file_verdict(mine)
+    view = replace(
+        stored,
+        reporter=first["reporter"],
+        reporter_known=bool(first["reporter_known"]),
+        kind=kind,
+        report_date=_optional_date(first["report_date"]),
+        week=_optional_date(first["week"]),
+        verdict=verdict,
+        row_count=sum(int(table["row_count"]) for table in tables),
+        error_count=errors,
+        warning_count=warnings,
+        sheet=first["sheet"],
+        columns={key: int(value) for key, value in json.loads(first["columns_json"]).items()},
+        part=part,
+    )
+    submission = Submission(view, findings=mine)
+    for table in tables:
+        for number, has_error, values_json, raw_json in rows.get((stored.sha256, table["seq"]), []):
+            values = _load_values(json.loads(values_json), kind)
+            submission.rows.append(StoredRow(number, has_error, values, json.loads(raw_json), table["sheet"]))
+    return submission
 
 
 def _statements(script: str) -> list[str]:

@@ -42,7 +42,7 @@ def show_report(report: Report) -> None:
     for result in report.files:
         table.add_row(
             result.label,
-            result.kind.value if result.kind else "—",
+            result.kinds or "—",
             result.reporter or "—",
             result.date.isoformat() if result.date else "—",
             str(len(result.rows)),
@@ -110,7 +110,7 @@ def show_ingest(run: IngestRun) -> None:
         for result in run.new:
             table.add_row(
                 _escape(result.label),
-                result.kind.value if result.kind else "—",
+                result.kinds or "—",
                 _escape(result.reporter or "—"),
                 result.date.isoformat() if result.date else "—",
                 str(len(result.rows)),

@@ -22,22 +22,98 @@ class CheckedRow:
 
 
 @dataclass(slots=True)
+class TableResult:
+    """One table read from one sheet of a file: which attachment, whose, of which day, and its rows."""
+
+    table: Table
+    reporter: str | None = None  # registry name when recognised, else the text read
+    reporter_known: bool = False
+    date: dt.date | None = None
+    week: dt.date | None = None
+    rows: list[CheckedRow] = field(default_factory=list)
+    part: int = 0  # which submission of the file this table belongs to (see FileResult.submissions)
+    superseded: bool = False
+
+    @property
+    def kind(self) -> Kind:
+        return self.table.kind
+
+    @property
+    def sheet(self) -> str:
+        return self.table.sheet
+
+    def summary(self, findings: list[Finding]) -> dict[str, object]:
+        mine = [finding for finding in findings if finding.sheet == self.sheet]
+        return {
+            "kind": self.kind.value,
+            "sheet": self.sheet,
+            "reporter": self.reporter,
+            "date": self.date.isoformat() if self.date else None,
+            "rows": len(self.rows),
+            "errors": sum(1 for finding in mine if finding.severity is Severity.ERROR),
+            "warnings": sum(1 for finding in mine if finding.severity is Severity.WARNING),
+            "superseded": self.superseded,
+        }
+
+
+@dataclass(slots=True)
+class Submission:
+    """What one reporter sent as one return in one file: a table, or one list split over sheets."""
+
+    result: FileResult
+    tables: list[TableResult]
+
+    @property
+    def first(self) -> TableResult:
+        return self.tables[0]
+
+    @property
+    def kind(self) -> Kind:
+        return self.first.kind
+
+    @property
+    def reporter(self) -> str | None:
+        return self.first.reporter
+
+    @property
+    def reporter_known(self) -> bool:
+        return self.first.reporter_known
+
+    @property
+    def date(self) -> dt.date | None:
+        return self.first.date
+
+    @property
+    def week(self) -> dt.date | None:
+        return self.first.week
+
+    @property
+    def superseded(self) -> bool:
+        return self.first.superseded
+
+    def mark_superseded(self) -> None:
+        for table in self.tables:
+            table.superseded = True
+
+    def rows(self) -> list[tuple[TableResult, CheckedRow]]:
+        return [(table, row) for table in self.tables for row in table.rows]
+
+
+def submission_key(table: TableResult) -> tuple[object, ...]:
+    """Tables of one file with the same kind, reporter and date are one return in parts."""
+    return (table.kind, table.reporter, table.date)
+
+
+@dataclass(slots=True)
 class FileResult:
     path: Path
     label: str  # the path as the clerk gave it
     sha256: str = ""
     format: str | None = None
-    kind: Kind | None = None
-    reporter: str | None = None  # registry name when recognised, else the text read
-    reporter_known: bool = False
-    date: dt.date | None = None
-    week: dt.date | None = None
     mtime: float = 0.0
-    table: Table | None = None
-    rows: list[CheckedRow] = field(default_factory=list)
+    tables: list[TableResult] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     skipped: bool = False  # lock files and non-spreadsheets: noted, not validated
-    superseded: bool = False
 
     @property
     def errors(self) -> int:
@@ -47,19 +123,77 @@ class FileResult:
     def warnings(self) -> int:
         return sum(1 for finding in self.findings if finding.severity is Severity.WARNING)
 
+    def number_parts(self) -> None:
+        """Give each table the index of the submission it belongs to, in sheet order."""
+        parts: dict[tuple[object, ...], int] = {}
+        for table in self.tables:
+            table.part = parts.setdefault(submission_key(table), len(parts))
+
+    def submissions(self) -> list[Submission]:
+        grouped: dict[int, list[TableResult]] = {}
+        for table in self.tables:
+            grouped.setdefault(table.part, []).append(table)
+        return [Submission(self, tables) for _, tables in sorted(grouped.items())]
+
+    # The file's first table, for views that show one line per file.
+    @property
+    def first(self) -> TableResult | None:
+        return self.tables[0] if self.tables else None
+
+    @property
+    def kind(self) -> Kind | None:
+        return self.tables[0].kind if self.tables else None
+
+    @property
+    def reporter(self) -> str | None:
+        return self.tables[0].reporter if self.tables else None
+
+    @property
+    def reporter_known(self) -> bool:
+        return bool(self.tables) and self.tables[0].reporter_known
+
+    @property
+    def date(self) -> dt.date | None:
+        return self.tables[0].date if self.tables else None
+
+    @property
+    def week(self) -> dt.date | None:
+        return self.tables[0].week if self.tables else None
+
+    @property
+    def table(self) -> Table | None:
+        return self.tables[0].table if self.tables else None
+
     @property
     def sheet(self) -> str | None:
-        return self.table.sheet if self.table else None
+        return self.tables[0].sheet if self.tables else None
+
+    @property
+    def rows(self) -> list[CheckedRow]:
+        """Every data row of every table."""
+        return [row for table in self.tables for row in table.rows]
+
+    @property
+    def superseded(self) -> bool:
+        """Every return in the file was replaced by a newer one."""
+        return bool(self.tables) and all(table.superseded for table in self.tables)
+
+    @property
+    def kinds(self) -> str | None:
+        """The attachments in the file, e.g. "附件2+附件4"."""
+        names = list(dict.fromkeys(table.kind.value for table in self.tables))
+        return "+".join(names) if names else None
 
     def summary(self) -> dict[str, object]:
         return {
             "file": self.label,
-            "kind": self.kind.value if self.kind else None,
+            "kind": self.kinds,
             "reporter": self.reporter,
             "date": self.date.isoformat() if self.date else None,
             "rows": len(self.rows),
             "errors": self.errors,
             "warnings": self.warnings,
+            "tables": [table.summary(self.findings) for table in self.tables],
         }
 
 

@@ -254,7 +254,7 @@ class RollUp:
 def _order(stored: StoredFile) -> tuple[str, str, float, str]:
     """Later is newer: report date, then taken in, then modified, then the SHA-256 as a tie-break."""
     day = stored.week or stored.report_date
-    return (day.isoformat() if day else "", stored.ingested_at.isoformat(), stored.mtime, stored.sha256)
+    return (day.isoformat() if day else "", stored.ingested_at.isoformat(), stored.mtime, stored.sha256, stored.part)
 
 
 def blocking(submission: Submission) -> bool:
@@ -306,16 +306,16 @@ def roster(campaign: Campaign, submissions: Iterable[Submission], weeks: list[dt
 # --- projects ----------------------------------------------------------------------------------
 
 
-def _error_rows(submission: Submission) -> set[int]:
-    """Rows that must stay out of the counts: a row error, or a file rule that failed at that row
-    (the same project with two topics in one file)."""
-    rows = {row.number for row in submission.rows if row.has_error}
+def _error_rows(submission: Submission) -> set[tuple[str | None, int]]:
+    """Rows (sheet, number) that must stay out of the counts: a row error, or a file rule that failed
+    at that row (the same project with two topics in one file)."""
+    rows = {(row.sheet, row.number) for row in submission.rows if row.has_error}
     if submission.file.kind in _PROJECT_KINDS:
-        data_rows = {row.number for row in submission.rows}
+        data_rows = {(row.sheet, row.number) for row in submission.rows}
         rows |= {
-            finding.row
+            (finding.sheet, finding.row)
             for finding in submission.findings
-            if finding.severity is Severity.ERROR and finding.row in data_rows
+            if finding.severity is Severity.ERROR and finding.row is not None and (finding.sheet, finding.row) in data_rows
         }
     return rows
 
@@ -326,13 +326,13 @@ def _valid_places(submission: Submission) -> list[tuple[tuple[str, str], dict[st
     excluded = _error_rows(submission)
     seen: set[tuple[str, str]] = set()
     places = []
-    for row in sorted(submission.rows, key=lambda item: item.number):
+    for row in submission.rows:
         key = project_key(row.values)
-        if row.number in excluded or key is None or key in seen:
+        if (row.sheet, row.number) in excluded or key is None or key in seen:
             continue
         seen.add(key)
         source = Source(
-            stored.reporter or "", stored.original_name, stored.sheet, row.number, stored.week, stored.sha256
+            stored.reporter or "", stored.original_name, row.sheet or stored.sheet, row.number, stored.week, stored.sha256
         )
         places.append((key, row.values, source))
     return places
@@ -603,7 +603,7 @@ def _contacts(campaign: Campaign, files: dict[str, Submission]) -> list[Contact]
     people: dict[tuple[Any, ...], Contact] = {}
     for reporter in sorted(files, key=lambda name: rank.get(name, len(rank))):
         submission = files[reporter]
-        for row in sorted(submission.rows, key=lambda item: item.number):
+        for row in submission.rows:
             if row.has_error:
                 continue
             values = row.values
@@ -623,12 +623,12 @@ def _contacts(campaign: Campaign, files: dict[str, Submission]) -> list[Contact]
 # --- 问题清单 -------------------------------------------------------------------------------------
 
 
-def _project_names(submission: Submission) -> dict[int, str]:
+def _project_names(submission: Submission) -> dict[tuple[str | None, int], str]:
     names = {}
     for row in submission.rows:
         name = row.values.get("project_name") or row.raw.get("project_name") or row.values.get("name")
         if name:
-            names[row.number] = str(name)
+            names[(row.sheet, row.number)] = str(name)
     return names
 
 
@@ -652,7 +652,7 @@ def _problem(reporter: str, stored: StoredFile, finding: Finding, project: str |
 def _own_problems(reporter: str, submission: Submission) -> list[Problem]:
     names = _project_names(submission)
     return [
-        _problem(reporter, submission.file, finding, names.get(finding.row) if finding.row else None)
+        _problem(reporter, submission.file, finding, names.get((finding.sheet, finding.row)) if finding.row else None)
         for finding in submission.findings
     ]
 
@@ -702,7 +702,7 @@ def _problems(
     """The open problems: those of the files in use, of newer files that could not be used, and of
     files that cannot be placed at all."""
     problems: list[Problem] = []
-    in_use = {item.file.sha256 for item in (*state.used.values(), *surveys.values(), *contacts.values())}
+    in_use = {item.file.key for item in (*state.used.values(), *surveys.values(), *contacts.values())}
     for reporter, submission in state.used.items():
         problems.extend(_own_problems(reporter, submission))
     for files in (surveys, contacts):
@@ -716,7 +716,7 @@ def _problems(
     }
     for submission in submissions:
         stored = submission.file
-        if stored.sha256 in in_use:
+        if stored.key in in_use:
             continue
         if stored.kind is None or not stored.reporter_known:
             problems.extend(_own_problems(stored.reporter or UNKNOWN_REPORTER, submission))

@@ -84,9 +84,6 @@ RULES: dict[str, Rule] = {
     "template-old-version": Rule(W, "本表使用的是旧版模板（{value}），当前为 {current}，请下载新模板填报。"),
     "column-missing": Rule(E, "表格缺少“{field}”列，请使用下发模板，不要删除列。"),
     "hidden-row": Rule(W, "第{row_number}行被隐藏了，已照常读取和校验。如果这一行不该报送，请删除整行而不是隐藏。"),
-    "other-table-ignored": Rule(
-        W, "本文件还有另一张报表：工作表{tables}，本次只读取了“{sheet_name}”。每张附件请用单独的文件报送。"
-    ),
     "table-empty": Rule(E, "表格中没有读到任何数据行，请确认已填写并保存后重新报送。"),
     "duplicate-row": Rule(W, "同一项目在本表中重复填报（与第{other_row}行相同），请删除重复行。"),
     "project-multiple-topics": Rule(
