@@ -224,3 +224,20 @@ def run_season(campaign: Any, root: Path, prefix: str = "", reverse: bool = Fals
     run_ingest(campaign, [inbox], db, now=at(W2))
     season_week2_late(inbox, prefix)
     return run_merge(campaign, W2, inbox, out, db, root / "summary.json", now=at(W2 + dt.timedelta(days=1)))
+
+
+def combine_sheets(path: Path, parts: Iterable[tuple[str, Path]]) -> Path:
+    """One workbook whose sheets are the first sheets of other workbooks (values and number formats),
+    as a reporter makes who pastes 附件2 and 附件4, or two weeks of 附件3, into one file."""
+    combined = openpyxl.Workbook()
+    combined.remove(combined.active)
+    for title, source in parts:
+        sheet = combined.create_sheet(title)
+        for row in openpyxl.load_workbook(source).worksheets[0].iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    target = sheet.cell(row=cell.row, column=cell.column, value=cell.value)
+                    target.number_format = cell.number_format
+    path.parent.mkdir(parents=True, exist_ok=True)
+    combined.save(path)
+    return path

@@ -215,3 +215,29 @@ def test_a_version_1_ledger_is_upgraded_in_place(tmp_path: Path, monkeypatch: py
         assert columns[-1] == "checked_with"
         row_columns = [row[1] for row in upgraded.connection.execute("PRAGMA table_info(rows)")]
         assert row_columns[:3] == ["file_sha", "table_seq", "row_number"]
+
+
+def test_a_version_2_ledger_keeps_its_files_and_rows_as_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ledger written before workbooks could hold several tables: each file becomes table 0, part 0."""
+    db = tmp_path / "zjkcollect.db"
+    with monkeypatch.context() as patch:
+        patch.setattr(ledger_module, "MIGRATIONS", ledger_module.MIGRATIONS[:2])
+        patch.setattr(ledger_module, "SCHEMA_VERSION", 2)
+        with Ledger(db) as old, old.transaction() as connection:
+            # what version 2 of the program wrote for a one-table 附件3 with one row
+            connection.execute(
+                "INSERT INTO files VALUES ('ab', 'inbox/附件3.xlsx', '附件3.xlsx', 'archive/ab/ab.xlsx', '桥东区', 1,"
+                " '附件3', '2025-06-26', '2025-06-26', '2025-06-26T09:30:00', 0.0, 'ok', 1, 0, 0, 'xlsx', '附件3',"
+                " '{\"track\": 7}', 'stamp')"
+            )
+            connection.execute(
+                'INSERT INTO rows VALUES (\'ab\', 4, 0, \'{"project_name": "智慧工厂"}\', \'{"project_name": "智慧工厂"}\')'
+            )
+    with Ledger(db) as upgraded:
+        assert upgraded.user_version == SCHEMA_VERSION
+        [submission] = upgraded.submissions()
+    assert (submission.file.kind, submission.file.reporter, submission.file.week) == (Kind.REGISTERED, "桥东区", W1)
+    assert (submission.file.sheet, submission.file.columns, submission.file.part) == ("附件3", {"track": 7}, 0)
+    assert [(row.sheet, row.number, row.values) for row in submission.rows] == [
+        ("附件3", 4, {"project_name": "智慧工厂"})
+    ]

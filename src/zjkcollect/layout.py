@@ -202,8 +202,7 @@ def locate_tables(workbook: WorkbookData) -> list[Table]:
     candidates = [
         candidate
         for order, grid in enumerate(workbook.sheets)
-        if grid.name not in INTERNAL_SHEETS
-        and (candidate := _sheet_candidate(grid, order, fingerprint)) is not None
+        if grid.name not in INTERNAL_SHEETS and (candidate := _sheet_candidate(grid, order, fingerprint)) is not None
     ]
     chosen = [candidate for candidate in candidates if _is_table(candidate)]
     if not chosen and candidates:
@@ -220,7 +219,9 @@ def locate_table(workbook: WorkbookData) -> Table | None:
 def _table(candidate: _Candidate, fingerprint: Fingerprint | None) -> Table:
     grid, kind = candidate.grid, candidate.kind
     attachment = ATTACHMENTS[kind]
-    missing = [column.field for column in attachment.columns if column.required and column.field not in candidate.columns]
+    missing = [
+        column.field for column in attachment.columns if column.required and column.field not in candidate.columns
+    ]
     return Table(
         kind=kind,
         sheet=grid.name,

@@ -315,7 +315,9 @@ def _error_rows(submission: Submission) -> set[tuple[str | None, int]]:
         rows |= {
             (finding.sheet, finding.row)
             for finding in submission.findings
-            if finding.severity is Severity.ERROR and finding.row is not None and (finding.sheet, finding.row) in data_rows
+            if finding.severity is Severity.ERROR
+            and finding.row is not None
+            and (finding.sheet, finding.row) in data_rows
         }
     return rows
 
@@ -332,7 +334,12 @@ def _valid_places(submission: Submission) -> list[tuple[tuple[str, str], dict[st
             continue
         seen.add(key)
         source = Source(
-            stored.reporter or "", stored.original_name, row.sheet or stored.sheet, row.number, stored.week, stored.sha256
+            stored.reporter or "",
+            stored.original_name,
+            row.sheet or stored.sheet,
+            row.number,
+            stored.week,
+            stored.sha256,
         )
         places.append((key, row.values, source))
     return places
