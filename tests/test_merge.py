@@ -157,17 +157,17 @@ def test_reporter_statistics(book: Cells) -> None:
     qiaodong = rows["桥东区"]
     assert qiaodong[2:5] == ("县区", "已报送", "附件3.xlsx")
     assert (_day(qiaodong[5]), _day(qiaodong[6])) == (W2, W2)
-    # rows, valid, withdrawn, shared, errors, warnings, season on time / late / stale / missing
-    assert qiaodong[7:] == (3, 2, 1, 1, 0, 1, 2, 0, 0, 0)
+    # rows, valid, withdrawn, shared, errors, warnings, season on time / late / stale / rejected / missing, note
+    assert qiaodong[7:] == (3, 2, 1, 1, 0, 1, 2, 0, 0, 0, 0, None)
     assert rows["蔚县"][3] == "迟报"
     assert (_day(rows["蔚县"][5]), _day(rows["蔚县"][6])) == (W2, W2 + dt.timedelta(days=1))
-    assert rows["蔚县"][7:] == (1, 1, 0, 0, 0, 0, 0, 1, 0, 1)
+    assert rows["蔚县"][7:] == (1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 1, None)
     assert rows["张北县"][3:5] == ("未更新", "附件3.xlsx")
-    assert rows["张北县"][7:] == (2, 1, 0, 0, 1, 0, 1, 0, 1, 0)
-    assert rows["怀来县"][7:] == (2, 1, 0, 1, 1, 1, 1, 0, 1, 0)
-    assert rows["市工信局"][7:] == (1, 0, 0, 0, 1, 0, 1, 0, 0, 1)
+    assert rows["张北县"][7:] == (2, 1, 0, 0, 1, 0, 1, 0, 1, 0, 0, None)
+    assert rows["怀来县"][7:] == (2, 1, 0, 1, 1, 1, 1, 0, 1, 0, 0, None)
+    assert rows["市工信局"][7:] == (1, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1, None)
     assert rows["桥西区"][3:5] == ("未报送", None)
-    assert rows["桥西区"][7:] == (0, 0, 0, 0, 0, 0, 0, 0, 0, 2)
+    assert rows["桥西区"][7:] == (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, None)
 
 
 def test_project_details(book: Cells) -> None:
@@ -216,19 +216,20 @@ def test_trend(book: Cells) -> None:
 
 def test_roster(book: Cells) -> None:
     rows = _by_first(_rows(book, "报送情况"), 1)
-    assert book["报送情况"][2] == ("序号", "报送单位", "类别", "2025-06-26", "2025-07-03")
-    assert rows["桥东区"][3:] == ("已报送", "已报送")
-    assert rows["怀来县"][3:] == ("已报送", "未更新")
-    assert rows["张北县"][3:] == ("已报送", "未更新")
-    assert rows["蔚县"][3:] == ("未报送", "迟报")
-    assert rows["市工信局"][3:] == ("未报送", "已报送")
-    assert rows["桥西区"][3:] == ("未报送", "未报送")
-    counts = {row[1]: row[3:] for row in _rows(book, "报送情况") if row[1] and str(row[1]).endswith("单位数")}
+    assert book["报送情况"][2] == ("序号", "报送单位", "类别", "2025-06-26", "2025-07-03", "报送有误的原因")
+    assert rows["桥东区"][3:5] == ("已报送", "已报送")
+    assert rows["怀来县"][3:5] == ("已报送", "未更新")
+    assert rows["张北县"][3:5] == ("已报送", "未更新")
+    assert rows["蔚县"][3:5] == ("未报送", "迟报")
+    assert rows["市工信局"][3:5] == ("未报送", "已报送")
+    assert rows["桥西区"][3:5] == ("未报送", "未报送")
+    counts = {row[1]: row[3:5] for row in _rows(book, "报送情况") if row[1] and str(row[1]).endswith("单位数")}
     missing = len(CAMPAIGN.reporters)
     assert counts == {
         "已报送单位数": (3, 2),
         "迟报单位数": (0, 1),
         "未更新单位数": (0, 2),
+        "报送有误单位数": (0, 0),
         "未报送单位数": (missing - 3, missing - 5),
     }
 
@@ -460,6 +461,7 @@ def test_status_lists_the_units_still_missing_first(season: tuple[Path, Any]) ->
         RosterStatus.ON_TIME: 2,
         RosterStatus.LATE: 1,
         RosterStatus.STALE: 2,
+        RosterStatus.REJECTED: 0,
         RosterStatus.MISSING: len(missing),
     }
     default = status_table(CAMPAIGN, root / "zjkcollect.db", today=dt.date(2025, 7, 8))

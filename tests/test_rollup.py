@@ -77,6 +77,7 @@ def test_on_time_late_stale_and_missing(tmp_path: Path) -> None:
         RosterStatus.ON_TIME: 0,
         RosterStatus.LATE: 1,
         RosterStatus.STALE: 1,
+        RosterStatus.REJECTED: 0,
         RosterStatus.MISSING: 0,
     }
     # 蔚县's week-1 project is carried forward into week 2.
@@ -101,7 +102,10 @@ def test_a_file_dated_off_a_thursday_is_not_used_and_its_problem_is_listed(tmp_p
         (_thursday(W1), lambda f: write_registered(f / "附件3.xlsx", "桥东区", "2025-06-25", [A])),
     )
     rollup = compute_rollup(CAMPAIGN, submissions, W1)
-    assert _statuses(rollup, "桥东区") == [RosterStatus.MISSING]
+    # sent, but it cannot count: 报送有误 with the reason, not 未报送 with no trace
+    assert _statuses(rollup, "桥东区") == [RosterStatus.REJECTED]
+    [row] = [row for row in rollup.roster if row.reporter == "桥东区"]
+    assert "2025-06-25" in (row.notes[0] or "")
     assert rollup.projects == []
     assert [(p.reporter, p.rule) for p in rollup.problems] == [("桥东区", "report-date-not-week")]
 
@@ -117,7 +121,7 @@ def test_a_file_missing_a_required_column_is_not_used(tmp_path: Path) -> None:
         workbook.save(path)
 
     rollup = compute_rollup(CAMPAIGN, _ledger(tmp_path, (_thursday(W1), write)), W1)
-    assert _statuses(rollup, "桥东区") == [RosterStatus.MISSING]
+    assert _statuses(rollup, "桥东区") == [RosterStatus.REJECTED]
     assert "column-missing" in {p.rule for p in rollup.problems}
 
 

@@ -270,6 +270,15 @@ class Ledger:
         row = self.connection.execute("SELECT 1 FROM files WHERE sha256 = ?", (sha256,)).fetchone()
         return row is not None
 
+    def file(self, sha256: str) -> StoredFile | None:
+        """The file recorded with these bytes (its first table's fields), or None."""
+        cursor = self.connection.execute("SELECT * FROM files WHERE sha256 = ?", (sha256,))
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        names = [column[0] for column in cursor.description]
+        return _stored_file(dict(zip(names, row, strict=True)))
+
     def record(
         self, result: FileResult, data: bytes, ingested_at: dt.datetime, checked_with: str = ""
     ) -> IngestOutcome:

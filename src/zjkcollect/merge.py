@@ -61,10 +61,31 @@ def check_week(campaign: Campaign, week: dt.date | str) -> dt.date:
     return day
 
 
+@dataclass(frozen=True, slots=True)
+class KnownCopy:
+    """A file whose bytes were already taken in, and the first file that brought them."""
+
+    label: str
+    original: str  # the path the same bytes were first taken in under
+    reporter: str | None
+    received_on: dt.date
+    week: dt.date | None
+
+    @property
+    def is_resend(self) -> bool:
+        """Sent again under another name or folder (the same path seen again is not news)."""
+        return self.label != self.original
+
+    def describe(self) -> str:
+        whose = f"{self.reporter}的" if self.reporter else ""
+        week = f"（{self.week}周）" if self.week else ""
+        return f"内容与 {self.received_on} 收到的{whose} {self.original}{week} 完全相同，未重复收录"
+
+
 @dataclass(slots=True)
 class IngestRun:
     new: list[FileResult] = field(default_factory=list)  # recorded by this run
-    known: list[Path] = field(default_factory=list)  # the same bytes were already in the ledger
+    known: list[KnownCopy] = field(default_factory=list)  # the same bytes were already taken in
     ignored: list[FileResult] = field(default_factory=list)  # lock files, non-spreadsheets, unreadable
     rechecked: int = 0  # files taken in earlier, checked again against changed rules
 
@@ -90,7 +111,8 @@ def ingest_into(
     run = IngestRun()
     stamp = validation_stamp(campaign)
     # sha -> path, not the bytes: a province inbox would otherwise sit in memory twice over
-    seen: dict[str, Path] = {}
+    seen: dict[str, tuple[Path, str]] = {}
+    twins: list[tuple[str, str]] = []  # (label, sha) of files whose bytes came earlier in this run
     fresh: list[tuple[Path, str]] = []
     for path, label in sorted(files, key=lambda item: item[1]):
         try:
@@ -98,20 +120,33 @@ def ingest_into(
         except OSError:
             sha = None  # validation turns the failure into a finding
         if sha is not None:
-            if sha in seen or ledger.knows(sha):
-                run.known.append(path)
+            stored = ledger.file(sha)
+            if stored is not None:
+                run.known.append(
+                    KnownCopy(label, stored.original_path, stored.reporter, stored.received_on, stored.week)
+                )
                 continue
-            seen[sha] = path
+            if sha in seen:
+                twins.append((label, sha))
+                continue
+            seen[sha] = (path, label)
         fresh.append((path, label))
     # Worker processes with a time limit, and the cross-file notes among the new files for the
     # console; the ledger keeps only each file's own findings.
+    recorded: dict[str, FileResult] = {}
     for result in validate_files(fresh, campaign, progress).files:
-        data = _read_if_unchanged(seen.get(result.sha256), result.sha256)
+        path = seen[result.sha256][0] if result.sha256 in seen else None
+        data = _read_if_unchanged(path, result.sha256)
         if data is None or not is_recordable(result):
             run.ignored.append(result)  # unreadable, not a spreadsheet, or changed while being read
             continue
         run.new.append(result)
+        recorded[result.sha256] = result
         ledger.record(result, data, taken_in, stamp)
+    for label, sha in twins:
+        first = recorded.get(sha)
+        if first is not None:
+            run.known.append(KnownCopy(label, first.label, first.reporter, taken_in.date(), first.week))
     run.rechecked = recheck_stale(ledger, campaign, stamp, progress)
     return run
 
@@ -228,6 +263,11 @@ def _files_summary(run: IngestRun) -> dict[str, object]:
     return {
         "new": [result.summary() for result in run.new],
         "already_in_ledger": len(run.known),
+        "resends": [
+            {"file": copy.label, "same_as": copy.original, "note": copy.describe()}
+            for copy in run.known
+            if copy.is_resend
+        ],
         "ignored": [result.summary() for result in run.ignored],
     }
 
@@ -250,9 +290,10 @@ class StatusTable:
 
 _STATUS_RANK = {
     RosterStatus.MISSING: 0,
-    RosterStatus.STALE: 1,
-    RosterStatus.LATE: 2,
-    RosterStatus.ON_TIME: 3,
+    RosterStatus.REJECTED: 1,
+    RosterStatus.STALE: 2,
+    RosterStatus.LATE: 3,
+    RosterStatus.ON_TIME: 4,
 }
 
 

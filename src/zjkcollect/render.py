@@ -94,7 +94,7 @@ def warn(message: str) -> None:
 
 # --- merge, ingest and status ---------------------------------------------------------------------
 
-_STATUS_COLOURS = {"已报送": "green", "迟报": "yellow", "未更新": "magenta", "未报送": "red"}
+_STATUS_COLOURS = {"已报送": "green", "迟报": "yellow", "未更新": "magenta", "报送有误": "red", "未报送": "red"}
 
 
 def _status(text: str) -> str:
@@ -120,6 +120,9 @@ def show_ingest(run: IngestRun) -> None:
     for result in run.ignored:
         reason = result.findings[0].message if result.findings else "无法读取"
         console.print(f"[dim]未收录[/dim] {_escape(result.label)}：{_escape(reason)}")
+    for copy in run.known:
+        if copy.is_resend:
+            console.print(f"[dim]重复发送[/dim] {_escape(copy.label)}：{_escape(copy.describe())}")
     console.print(f"新收录 {len(run.new)} 个文件；{len(run.known)} 个文件此前已收录（内容相同），未重复收录。")
     if run.rechecked:
         console.print(f"活动配置或程序版本有变化，已按新规则重新校验此前收录的 {run.rechecked} 个文件。")

@@ -9,7 +9,9 @@ Definitions the clerk relies on (the README repeats them):
   on or before W (latest = later week, then taken in later, then modified later, then SHA-256).
 * Roster, unit × week: **已报送** — a usable 附件3 for that week was taken in on or before that
   Thursday; **迟报** — one for that week exists, but the first was taken in after that Thursday;
-  **未更新** — none for that week, an earlier week's is carried forward; **未报送** — none at all.
+  **未更新** — none for that week, an earlier week's is carried forward; **未报送** — none at all;
+  **报送有误** — instead of 未更新 or 未报送, when the unit did send a 附件3 for that week that could
+  not count (a blocking error, or no date): the roster names the file and why.
   "Taken in" is the date the file was first recorded in the ledger (``merge`` or ``ingest``).
 * Projects are identified city-wide by :func:`zjkcollect.checker.project_key` (credit code +
   normalised name). Reported by several units with the same track and topic, a project counts
@@ -30,7 +32,7 @@ from typing import Any
 
 from zjkcollect.attachments import ATTACHMENTS, Kind
 from zjkcollect.campaign import Campaign
-from zjkcollect.checker import describe_choice, project_key
+from zjkcollect.checker import describe_choice, project_key, week_of
 from zjkcollect.findings import Finding, Severity, column_letter, make_finding
 from zjkcollect.ledger import StoredFile, Submission
 
@@ -45,6 +47,7 @@ class RosterStatus(StrEnum):
     ON_TIME = "已报送"
     LATE = "迟报"
     STALE = "未更新"
+    REJECTED = "报送有误"
     MISSING = "未报送"
 
 
@@ -135,6 +138,7 @@ class ReporterStats:
     errors: int
     warnings: int
     season: dict[RosterStatus, int]
+    note: str | None = None  # why this week's return could not count (报送有误)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +153,7 @@ class RosterRow:
     reporter: str
     level: str
     statuses: list[RosterStatus]
+    notes: list[str | None]  # per week: why a return could not count (报送有误)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +235,7 @@ class RollUp:
                     "errors": stats.errors,
                     "warnings": stats.warnings,
                     "season": {str(status): count for status, count in stats.season.items()},
+                    "note": stats.note,
                 }
                 for stats in self.reporters
             },
@@ -278,29 +284,66 @@ def _by_reporter(submissions: Iterable[Submission], kind: Kind) -> dict[str, lis
     return grouped
 
 
-def week_status(members: list[Submission], week: dt.date) -> tuple[RosterStatus, Submission | None]:
-    """One unit's roster status for ``week`` and the submission used (``members`` oldest first)."""
+def week_status(
+    members: list[Submission], week: dt.date, rejected: str | None = None
+) -> tuple[RosterStatus, Submission | None]:
+    """One unit's roster status for ``week`` and the submission used (``members`` oldest first).
+
+    ``rejected`` says why a return the unit sent for ``week`` could not count, if it sent one.
+    """
     eligible = [item for item in members if item.file.week is not None and item.file.week <= week]
-    if not eligible:
-        return RosterStatus.MISSING, None
-    used = eligible[-1]
-    if used.file.week != week:
-        return RosterStatus.STALE, used
-    first_received = min(item.file.received_on for item in eligible if item.file.week == week)
-    return (RosterStatus.ON_TIME if first_received <= week else RosterStatus.LATE), used
+    current = [item for item in eligible if item.file.week == week]
+    if not current:
+        if rejected is not None:
+            return RosterStatus.REJECTED, eligible[-1] if eligible else None
+        return (RosterStatus.STALE, eligible[-1]) if eligible else (RosterStatus.MISSING, None)
+    first_received = min(item.file.received_on for item in current)
+    return (RosterStatus.ON_TIME if first_received <= week else RosterStatus.LATE), eligible[-1]
+
+
+Rejections = dict[str, dict[dt.date, str]]  # reporter → calendar week → why its return did not count
+
+
+def rejections(campaign: Campaign, submissions: Iterable[Submission]) -> Rejections:
+    """The 附件3 returns of known units that cannot count, by the week they were meant for.
+
+    That week is the one their date falls in, or, without a usable date, the one they arrived in.
+    """
+    found: Rejections = defaultdict(dict)
+    weeks = campaign.calendar.weeks
+    for submission in sorted(submissions, key=lambda item: _order(item.file)):
+        stored = submission.file
+        if stored.kind is not Kind.REGISTERED or not stored.reporter_known or not stored.reporter:
+            continue
+        if usable(submission, Kind.REGISTERED):
+            continue
+        week = stored.week or week_of(stored.received_on, weeks)
+        if week is None:
+            continue
+        reason = next(
+            (f.message for f in submission.findings if f.rule in BLOCKING_RULES and f.severity is Severity.ERROR),
+            next((f.message for f in submission.findings if f.severity is Severity.ERROR), "无法确定所属周"),
+        )
+        found[stored.reporter][week] = f"{stored.original_name}：{reason}"
+    return found
 
 
 def roster(campaign: Campaign, submissions: Iterable[Submission], weeks: list[dt.date]) -> list[RosterRow]:
     """Every registry unit × every week in ``weeks``."""
+    submissions = list(submissions)
     grouped = _by_reporter(submissions, Kind.REGISTERED)
-    return [
-        RosterRow(
-            reporter.name,
-            reporter.level,
-            [week_status(grouped.get(reporter.name, []), week)[0] for week in weeks],
-        )
-        for reporter in campaign.reporters
-    ]
+    rejected = rejections(campaign, submissions)
+    rows = []
+    for reporter in campaign.reporters:
+        notes = [rejected.get(reporter.name, {}).get(week) for week in weeks]
+        statuses = [
+            week_status(grouped.get(reporter.name, []), week, note)[0] for week, note in zip(weeks, notes, strict=True)
+        ]
+        shown = [
+            note if status is RosterStatus.REJECTED else None for status, note in zip(statuses, notes, strict=True)
+        ]
+        rows.append(RosterRow(reporter.name, reporter.level, statuses, shown))
+    return rows
 
 
 # --- projects ----------------------------------------------------------------------------------
@@ -348,6 +391,7 @@ def _valid_places(submission: Submission) -> list[tuple[tuple[str, str], dict[st
 @dataclass(slots=True)
 class _WeekState:
     statuses: dict[str, RosterStatus]
+    notes: dict[str, str]  # why a unit's return for the week could not count (报送有误)
     used: dict[str, Submission]
     projects: dict[tuple[str, str], Project]
     conflicts: dict[tuple[str, str], list[tuple[dict[str, Any], Source]]]
@@ -355,13 +399,21 @@ class _WeekState:
 
 
 def _week_state(
-    campaign: Campaign, grouped: dict[str, list[Submission]], week: dt.date, reporter_rank: dict[str, int]
+    campaign: Campaign,
+    grouped: dict[str, list[Submission]],
+    rejected: Rejections,
+    week: dt.date,
+    reporter_rank: dict[str, int],
 ) -> _WeekState:
     statuses: dict[str, RosterStatus] = {}
+    notes: dict[str, str] = {}
     used: dict[str, Submission] = {}
     for reporter in campaign.reporter_names:
-        status, submission = week_status(grouped.get(reporter, []), week)
+        note = rejected.get(reporter, {}).get(week)
+        status, submission = week_status(grouped.get(reporter, []), week, note)
         statuses[reporter] = status
+        if status is RosterStatus.REJECTED and note is not None:
+            notes[reporter] = note
         if submission is not None:
             used[reporter] = submission
     places: dict[tuple[str, str], list[tuple[dict[str, Any], Source, tuple[Any, ...]]]] = defaultdict(list)
@@ -388,7 +440,7 @@ def _week_state(
         )
         if len({source.reporter for _, source, _ in items}) > 1:
             duplicates[key] = [(values, source) for values, source, _ in items]
-    return _WeekState(statuses, used, projects, conflicts, duplicates)
+    return _WeekState(statuses, notes, used, projects, conflicts, duplicates)
 
 
 def _project_sort_key(campaign: Campaign) -> Any:
@@ -418,7 +470,8 @@ def compute_rollup(campaign: Campaign, submissions: list[Submission], week: dt.d
     previous_week = weeks[-2] if len(weeks) > 1 else None
     reporter_rank = {name: index for index, name in enumerate(campaign.reporter_names)}
     grouped = _by_reporter(submissions, Kind.REGISTERED)
-    states = {item: _week_state(campaign, grouped, item, reporter_rank) for item in weeks}
+    rejected = rejections(campaign, submissions)
+    states = {item: _week_state(campaign, grouped, rejected, item, reporter_rank) for item in weeks}
     state = states[week]
     previous = states[previous_week] if previous_week else None
     sort_key = _project_sort_key(campaign)
@@ -442,7 +495,12 @@ def compute_rollup(campaign: Campaign, submissions: list[Submission], week: dt.d
         changes=_changes(campaign, state, previous, sort_key),
         trend=_trend(campaign, [states[item] for item in weeks]),
         roster=[
-            RosterRow(reporter.name, reporter.level, [states[item].statuses[reporter.name] for item in weeks])
+            RosterRow(
+                reporter.name,
+                reporter.level,
+                [states[item].statuses[reporter.name] for item in weeks],
+                [states[item].notes.get(reporter.name) for item in weeks],
+            )
             for reporter in campaign.reporters
         ],
         surveyed_not_registered=sorted(
@@ -539,6 +597,7 @@ def _reporter_stats(
                 errors=sum(1 for problem in own if problem.severity is Severity.ERROR),
                 warnings=sum(1 for problem in own if problem.severity is Severity.WARNING),
                 season=season,
+                note=state.notes.get(name),
             )
         )
     return stats

@@ -51,6 +51,7 @@ STATUS_FILLS = {
     RosterStatus.ON_TIME: "#C6EFCE",
     RosterStatus.LATE: "#FFEB9C",
     RosterStatus.STALE: "#FCE4D6",
+    RosterStatus.REJECTED: "#F4B084",
     RosterStatus.MISSING: "#FFC7CE",
 }
 _WORKBOOK_OPTIONS = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
@@ -422,6 +423,7 @@ class _RollUpWriter:
             "错误",
             "警告",
             *[f"本季{status.value}（周）" for status in RosterStatus],
+            "报送有误的原因",
         ]
         rows = []
         fills = []
@@ -442,10 +444,13 @@ class _RollUpWriter:
                     stats.errors,
                     stats.warnings,
                     *[stats.season[status] for status in RosterStatus],
+                    stats.note or "",
                 ]
             )
-            fills.append(STATUS_FILLS[stats.status] if stats.status is RosterStatus.MISSING else None)
-        page.table(headers, [6, 20, 10, 12, 36, 12, 12, 10, 10, 8, 12, 8, 8, 14, 14, 14, 14], rows, fills)
+            alarming = stats.status in {RosterStatus.MISSING, RosterStatus.REJECTED}
+            fills.append(STATUS_FILLS[stats.status] if alarming else None)
+        widths = [6, 20, 10, 12, 36, 12, 12, 10, 10, 8, 12, 8, 8, *[14] * len(RosterStatus), 60]
+        page.table(headers, widths, rows, fills)
         first = _TABLE_TOP
         last = _TABLE_TOP + len(rows) - 1
         chart = self.workbook.add_chart({"type": "bar"})
@@ -565,12 +570,13 @@ class _RollUpWriter:
         page = self.sheet(
             "报送情况",
             "各单位每周报送情况",
-            "已报送：当周周四前收到当周附件3；迟报：当周附件3在周四之后收到；未更新：当周没有新附件3，沿用以前各周数据；未报送：从未报送",
+            "已报送：当周周四前收到当周附件3；迟报：当周附件3在周四之后收到；未更新：当周没有新附件3，沿用以前各周数据；"
+            "报送有误：报送了当周附件3但无法计入（原因见最后一列）；未报送：从未报送",
         )
         weeks = [week.isoformat() for week in rollup.weeks]
-        headers = ["序号", "报送单位", "类别", *weeks]
+        headers = ["序号", "报送单位", "类别", *weeks, "报送有误的原因"]
         sheet, styles = page.sheet, self.styles
-        page.table(headers, [6, 20, 10, *[12] * len(weeks)], [])
+        page.table(headers, [6, 20, 10, *[12] * len(weeks), 60], [])
         for offset, row in enumerate(rollup.roster, start=1):
             line = _TABLE_TOP + offset
             put(sheet, line, 1, offset, styles.number())
@@ -578,6 +584,9 @@ class _RollUpWriter:
             put(sheet, line, 3, row.level, styles.cell())
             for column, status in enumerate(row.statuses, start=4):
                 put(sheet, line, column, status.value, styles.cell(STATUS_FILLS[status], align="center"))
+            notes = [f"{week}：{note}" for week, note in zip(weeks, row.notes, strict=True) if note]
+            if notes:
+                put(sheet, line, 4 + len(weeks), "\n".join(notes), styles.cell())
         last = _TABLE_TOP + len(rollup.roster)
         sheet.autofilter(_TABLE_TOP - 1, 0, last - 1, len(headers) - 1)
         for offset, status in enumerate(RosterStatus, start=2):
