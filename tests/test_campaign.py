@@ -65,7 +65,9 @@ def test_shipped_tracks(campaign: Campaign) -> None:
     assert campaign.government.tracks == ["城市治理", "气象服务", "应急管理", "开放创新", "京津冀协同发展"]
     assert {"区域产业协同", "生态环境联治", "医疗服务共享"} <= set(campaign.track_by_name["京津冀协同发展"].topics)
     assert len([t for t in campaign.tracks if t.category == "行业"]) == 13
-    assert campaign.track_lookup["工业制造赛道"].name == "工业制造"
+    assert campaign.track_lookup["工业制造"].name == "工业制造"
+    # a decorated name is not a declared spelling: the row check reads it with a warning
+    assert "工业制造赛道" not in campaign.track_lookup
     assert campaign.all_topics["区域产业协同"] == "京津冀协同发展"
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 import pytest
 from hypothesis import given, settings
@@ -66,7 +67,7 @@ def test_real_codes_pass(code: str) -> None:
     [
         str.lower,
         lambda c: f"  {c}\t",
-        lambda c: f" {c[:6]} {c[6:12]} {c[12:]} ",
+        lambda c: f"\u00a0{c}\r\n",
         lambda c: "".join(chr(ord(ch) + 0xFEE0) for ch in c),  # full-width ASCII
         lambda c: "\u3000" + "".join(chr(ord(ch) + 0xFEE0) for ch in c.lower()) + "\u3000",
         lambda c: "\u200b" + c + "\ufeff",
@@ -183,6 +184,48 @@ def test_random_substitution_fails(code: str, position: int, char: str) -> None:
     else:
         assert problem is not None
         assert problem.rule == expected_rule_after_substitution(code, position, char.upper())
+
+
+# Every whitespace character a cell can hold, visible or not on screen: ASCII and ideographic
+# spaces, tab, line breaks, no-break and typographic spaces. Other control characters are
+# invisible marks, dropped with a warning by the row check instead.
+WHITESPACE = [
+    chr(point) for point in range(0x3001) if chr(point).isspace() and unicodedata.category(chr(point)) != "Cc"
+] + ["\t", "\n", "\r"]
+
+
+def test_whitespace_sample_has_the_usual_suspects() -> None:
+    assert {" ", "\u3000", "\u00a0", "\t", "\u2009", "\u202f"} <= set(WHITESPACE)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(REAL_CODES),
+    st.integers(min_value=1, max_value=17),
+    st.lists(st.sampled_from(WHITESPACE), min_size=1, max_size=3).map("".join),
+    st.sampled_from(["", " ", "\u3000", "\t"]),
+)
+def test_whitespace_inside_the_code_is_named_with_its_place(code: str, position: int, space: str, pad: str) -> None:
+    text, problem = check_credit_code(pad + code[:position] + space + code[position:] + pad)
+    assert problem == CodeProblem("uscc-inner-space", {"after": str(position)})
+    assert text == code
+
+
+def test_every_inner_space_is_named() -> None:
+    code = REAL_CODES[0]
+    spaced = f"{code[:4]} {code[4:8]}\u3000{code[8:17]}\t{code[17]}"
+    assert check_credit_code(spaced) == (code, CodeProblem("uscc-inner-space", {"after": "4、8、17"}))
+
+
+def test_inner_space_is_named_before_any_other_problem() -> None:
+    # Too short and with a space: the space is said first, since it may be where a character went.
+    assert check_credit_code("91130702 MA0A1234")[1] == CodeProblem("uscc-inner-space", {"after": "8"})
+
+
+def test_invisible_marks_inside_the_code_are_not_spaces() -> None:
+    code = REAL_CODES[1]
+    assert check_credit_code(code[:8] + "\u200b" + code[8:]) == (code, None)
+    assert check_credit_code(code[:8] + "\x1f" + code[8:]) == (code, None)
 
 
 @settings(max_examples=300, deadline=None)

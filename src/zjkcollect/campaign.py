@@ -157,10 +157,14 @@ class Campaign(_Strict):
 
     @cached_property
     def track_lookup(self) -> dict[str, Track]:
-        """Normalised name or alias → track."""
+        """Normalised name or alias → track.
+
+        Only what the campaign declares: a decorated name such as ``工业制造赛道`` is read by the row
+        check, which says so in a warning.
+        """
         lookup: dict[str, Track] = {}
         for track in self.tracks:
-            for name in (track.name, *track.aliases, track.name + "赛道"):
+            for name in (track.name, *track.aliases):
                 lookup[normalize_name(name)] = track
         return lookup
 

@@ -48,6 +48,13 @@ _ORG_CHECK = frozenset("0123456789X")
 # Whitespace (including the ideographic space NFKC turns into U+0020) and the zero-width /
 # bidi marks that survive NFKC when a code is pasted from a web page or a PDF.
 _CODE_JUNK = re.compile("[\\s\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]+")
+# What the reporter cannot see in the cell: zero-width and bidi marks and control characters
+# other than tab and line breaks. They are dropped (the row check warns about them); a visible
+# space inside the code is the reporter's to fix.
+_CODE_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]+"
+)
+_INNER_SPACE = re.compile(r"\s+")
 # What Excel (or str(float)) shows once a long digit string became a number.
 _NUMBER_TEXT = re.compile(r"^[+-]?\d+(?:\.\d*)?(?:E[+-]?\d+)?$")
 
@@ -88,6 +95,24 @@ def _normalise_code(text: str) -> str:
     return _CODE_JUNK.sub("", unicodedata.normalize("NFKC", text)).upper()
 
 
+def _inner_space(raw: str) -> tuple[str, list[str]]:
+    """The code without whitespace, and after which character each inner run of whitespace sits.
+
+    Spaces around the code are harmless and dropped; a space inside is often a digit typed as a
+    space or two codes run together, so it is named rather than silently closed up.
+    """
+    text = _CODE_INVISIBLE.sub("", unicodedata.normalize("NFKC", raw)).strip()
+    after: list[str] = []
+    kept = 0
+    pieces: list[str] = []
+    for piece in _INNER_SPACE.split(text):
+        if pieces:
+            after.append(str(kept))
+        pieces.append(piece)
+        kept += len(piece)
+    return "".join(pieces).upper(), after
+
+
 def check_credit_code(value: object) -> tuple[str, CodeProblem | None]:
     """Normalise a 统一社会信用代码 cell and name the first check it fails, if any.
 
@@ -104,7 +129,13 @@ def check_credit_code(value: object) -> tuple[str, CodeProblem | None]:
         text = _excel_number_text(value) if math.isfinite(value) else str(value)
         return text, CodeProblem("uscc-as-number", {})
 
-    text = _normalise_code(value if isinstance(value, str) else str(value))
+    raw = value if isinstance(value, str) else str(value)
+    if raw.isascii() and raw.isalnum():
+        text = raw.upper()  # the usual cell: nothing to normalise, so skip NFKC and the regexes
+    else:
+        text, after = _inner_space(raw)
+        if after:
+            return text, CodeProblem("uscc-inner-space", {"after": "、".join(after)})
     # An 18-character alphanumeric string such as 1234567890E1234567 also matches the number
     # pattern, but it is a plausible code; only text with a point or sign is Excel's doing.
     if _NUMBER_TEXT.match(text) and ("." in text or "E" in text) and not (len(text) == 18 and text.isalnum()):

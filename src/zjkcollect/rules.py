@@ -75,6 +75,20 @@ RULES: dict[str, Rule] = {
     "email-invalid": Rule(E, "电子邮箱“{value}”格式不正确，请填写如 name@example.com 的邮箱地址。"),
     "email-missing": Rule(E, "具体负责人必须填写电子邮箱。"),
     "unit-not-registered": Rule(E, "单位名称“{value}”不在报送单位名册中。{hint}"),
+    # A choice written with an obvious decoration is read as the catalog value, but said aloud, so
+    # the reporter learns the plain form and every output carries the catalog value.
+    "track-decorated": Rule(
+        W, "参赛赛道填的是“{value}”，已按赛道目录中的“{track}”读取。请直接从下拉列表选择“{track}”，不要另加字样或符号。"
+    ),
+    "topic-decorated": Rule(
+        W,
+        "赛题填的是“{value}”，已按“{track}”赛道的赛题“{topic}”读取。请直接填写赛题名称“{topic}”，不要另加字样或符号。",
+    ),
+    "uscc-inner-space": Rule(
+        E,
+        "统一社会信用代码中间有空格（在第{after}位之后），代码是连续的18位数字和字母，不能有空格。"
+        "请删除空格，并按营业执照或登记证书核对空格处是否漏了字符。",
+    ),
     # --- file level ---------------------------------------------------------------------------
     "reporter-missing": Rule(E, "表头未填写“填报单位”，请从下拉列表选择本单位后重新报送。"),
     "reporter-unknown": Rule(E, "填报单位“{value}”不在报送单位名册中。{hint}请从下拉列表选择。"),

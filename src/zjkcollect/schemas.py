@@ -23,7 +23,15 @@ from zjkcollect.campaign import Campaign, Track
 from zjkcollect.codes import credit_code_division, parse_date, parse_email, parse_phone
 from zjkcollect.outputs import EXCEL_MAX_CELL_CHARS
 from zjkcollect.rules import RULES
-from zjkcollect.text import closest, normalize_name, normalize_text, split_choices, strip_invisible
+from zjkcollect.text import (
+    closest,
+    normalize_name,
+    normalize_text,
+    split_choices,
+    strip_invisible,
+    undecorate,
+    yes_no_meaning,
+)
 
 
 @dataclass(slots=True)
@@ -68,9 +76,20 @@ def _warn(info: ValidationInfo, rule: str, value: object, **context: str) -> Non
     row.warnings.append(RowIssue(rule, info.field_name or "", display(value), context))
 
 
-def _suggestion(value: str, choices: list[str]) -> str:
-    guess = closest(value, choices)
+def _suggestion(value: str, choices: list[str], guess: str | None = None) -> str:
+    guess = guess or closest(value, choices)
     return f"您是否要填“{guess}”？" if guess else ""
+
+
+def _yes_no_guess(text: str, choices: list[str]) -> str | None:
+    """The 是/否 choice a mark such as √, ×, Y or 是的 most likely stands for."""
+    meaning = yes_no_meaning(text)
+    return None if meaning is None else choices[0 if meaning else 1]
+
+
+# Words reporters add after a track or topic name ("工业制造赛道"); the catalog names lack them.
+_TRACK_LABEL = "赛道"
+_TOPIC_LABEL = "赛题"
 
 
 # --- field validators -----------------------------------------------------------------------------
@@ -115,7 +134,9 @@ def optional_text(value: object, info: ValidationInfo) -> str | None:
     return _remember(info, _text(value, info))
 
 
-def _choice(value: object, info: ValidationInfo, choices: list[str], required: bool) -> str | None:
+def _choice(
+    value: object, info: ValidationInfo, choices: list[str], required: bool, *, yes_no: bool = False
+) -> str | None:
     text = _required(value, info) if required else _text(value, info)
     if text is None:
         return None
@@ -123,9 +144,15 @@ def _choice(value: object, info: ValidationInfo, choices: list[str], required: b
         compact = normalize_name(text)
         matched = next((choice for choice in choices if normalize_name(choice) == compact), None)
         if matched is None:
-            raise _fail("choice-invalid", value, choices="、".join(choices), hint=_suggestion(text, choices))
+            # √, Y or 是的 stay errors (the cell must hold the word), but the hint says which word.
+            guess = _yes_no_guess(text, choices) if yes_no else None
+            raise _fail("choice-invalid", value, choices="、".join(choices), hint=_suggestion(text, choices, guess))
         text = matched
     return text
+
+
+def _yes_no(value: object, info: ValidationInfo, required: bool) -> str | None:
+    return _choice(value, info, _campaign(info).choices.yes_no, required, yes_no=True)
 
 
 def _campaign(info: ValidationInfo) -> Campaign:
@@ -174,7 +201,7 @@ def check_unit_type(value: object, info: ValidationInfo) -> str | None:
 
 def must_be_yes(rule: str) -> Any:
     def validate(value: object, info: ValidationInfo) -> str | None:
-        answer = _choice(value, info, _campaign(info).choices.yes_no, required=True)
+        answer = _yes_no(value, info, required=True)
         if answer is not None and answer != _campaign(info).choices.yes_no[0]:
             raise _fail(rule, value)
         return _remember(info, answer)
@@ -183,7 +210,17 @@ def must_be_yes(rule: str) -> Any:
 
 
 def yes_no(value: object, info: ValidationInfo) -> str | None:
-    return _remember(info, _choice(value, info, _campaign(info).choices.yes_no, required=False))
+    return _remember(info, _yes_no(value, info, required=False))
+
+
+def _find_track(text: str, campaign: Campaign) -> tuple[Track | None, bool]:
+    """The track a cell names, and whether it names it plainly (catalog name or alias, spacing aside)."""
+    lookup = campaign.track_lookup
+    key = normalize_name(text)
+    found = lookup.get(key)
+    if found is not None:
+        return found, True
+    return lookup.get(undecorate(key, _TRACK_LABEL)), False
 
 
 def check_track(value: object, info: ValidationInfo) -> str | None:
@@ -191,22 +228,36 @@ def check_track(value: object, info: ValidationInfo) -> str | None:
     if text is None:
         return _remember(info, None)
     campaign = _campaign(info)
-    lookup = campaign.track_lookup
-    found = lookup.get(normalize_name(text))
+    found, plain = _find_track(text, campaign)
     if found is None:
-        parts = [lookup.get(normalize_name(part)) for part in split_choices(text)]
-        named = {part.name for part in parts if part is not None}
+        parts = (_find_track(part, campaign)[0] for part in split_choices(text))
+        named = {track.name for track in parts if track is not None}
         if len(named) > 1:
             raise _fail("multiple-tracks", value)
-        if len(named) == 1 and len(parts) == 1:
-            found = campaign.track_by_name[named.pop()]
-        else:
-            raise _fail("track-unknown", value, hint=_suggestion(text, campaign.track_names))
+        raise _fail("track-unknown", value, hint=_suggestion(text, campaign.track_names))
+    if not plain:
+        # Read as the catalog track so every output carries the catalog name, but said aloud.
+        _warn(info, "track-decorated", value, track=found.name)
     unit = info.data.get("unit_type")
     government = campaign.government
     if unit in government.unit_types and found.name not in government.tracks:
         raise _fail("gov-track-not-allowed", value, unit_type=unit, tracks="、".join(government.tracks))
     return _remember(info, found.name)
+
+
+def _find_topic(text: str, topics: list[str]) -> tuple[str, bool] | None:
+    """The listed topic a cell names apart from spacing (plain) or decorations such as 赛题."""
+    if not topics:
+        return None
+    key = normalize_name(text)
+    bare = undecorate(key, _TOPIC_LABEL)
+    for topic in topics:
+        listed = normalize_name(topic)
+        if listed == key:
+            return topic, True
+        if listed == bare:
+            return topic, False
+    return None
 
 
 def check_topic(value: object, info: ValidationInfo) -> str | None:
@@ -225,6 +276,12 @@ def check_topic(value: object, info: ValidationInfo) -> str | None:
         raise _fail("multiple-topics", value)
     if text in track_spec.topics:
         return _remember(info, text)
+    listed = _find_topic(text, track_spec.topics)
+    if listed is not None:
+        topic, plain = listed
+        if not plain:
+            _warn(info, "topic-decorated", value, track=chosen, topic=topic)
+        return _remember(info, topic)
     hint = _suggestion(text, track_spec.open_topics)
     if track_spec.topics_complete or (text in known and known[text] != chosen):
         raise _fail("topic-not-in-track", value, track=chosen, hint=hint)
@@ -235,7 +292,7 @@ def check_topic(value: object, info: ValidationInfo) -> str | None:
 
 def check_jiebang(value: object, info: ValidationInfo) -> str | None:
     campaign = _campaign(info)
-    answer = _choice(value, info, campaign.choices.yes_no, required=False)
+    answer = _yes_no(value, info, required=False)
     chosen = info.data.get("track")
     if answer == campaign.choices.yes_no[0] and chosen is not None and not campaign.track_by_name[chosen].jiebang:
         allowed = "、".join(track.name for track in campaign.tracks if track.jiebang)

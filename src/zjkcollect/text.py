@@ -59,3 +59,41 @@ def closest(value: str, choices: list[str], cutoff: float = 0.5) -> str | None:
             return choice
     matches = difflib.get_close_matches(value, choices, n=1, cutoff=cutoff)
     return matches[0] if matches else None
+
+
+# Pairs a reporter wraps a choice in (after NFKC: full-width brackets are already ASCII).
+_WRAPPERS = {"“": "”", "‘": "’", '"': '"', "'": "'", "《": "》", "【": "】", "「": "」", "『": "』", "(": ")", "[": "]"}
+# Separators and full stops left at either end of a choice ("工业制造、", "工业制造。").
+_LOOSE_ENDS = "、,;/|｜。.:：!！"
+
+
+def undecorate(key: str, label: str) -> str:
+    """A choice (already in `normalize_name` form) without what reporters add around it.
+
+    Removes punctuation left at either end, wrapping quotes or brackets and a trailing label
+    such as 赛道 (``“工业制造”赛道`` → ``工业制造``). Only called when the plain form did not match.
+    """
+    previous = None
+    while key != previous:
+        previous = key
+        key = key.strip(_LOOSE_ENDS)
+        if key.endswith(label) and len(key) > len(label):
+            key = key[: -len(label)]
+        if len(key) > 2 and _WRAPPERS.get(key[0]) == key[-1]:
+            key = key[1:-1]
+    return key
+
+
+# What reporters write in a 是/否 cell instead of the word: True means 是, False means 否.
+# Compared case-folded and without spaces or a final full stop.
+_YES_NO_MARKS: dict[str, bool] = {
+    **dict.fromkeys(("√", "✓", "✔", "☑", "🗸", "y", "yes", "true", "ok", "是的", "对", "对的", "有", "已"), True),
+    **dict.fromkeys(
+        ("×", "✗", "✘", "✕", "☒", "x", "n", "no", "false", "否的", "不是", "不", "错", "无", "没有", "未"), False
+    ),
+}
+
+
+def yes_no_meaning(text: str) -> bool | None:
+    """Whether a 是/否 cell's mark most likely means yes (True) or no (False); None when unclear."""
+    return _YES_NO_MARKS.get(normalize_name(text).casefold().rstrip("。.!！"))
