@@ -143,6 +143,15 @@ ICE_ROW = project(
     contact_name="郑雪",
     contact_phone="13831310008",
 )
+YUXIAN_ROW = project(
+    project_name="蔚县剪纸非遗数字化",
+    unit_name="蔚县剪纸文化传播有限公司",
+    credit_code=code("91", "130726", "MA0N3344"),
+    track="文化旅游",
+    topic="智慧景区",
+    contact_name="陈静",
+    contact_phone="13831310014",
+)
 MOTOR_ROW = project(
     project_name="新能源汽车零部件质量追溯",
     unit_name="张家口经开区汽车零部件有限公司",
@@ -231,6 +240,35 @@ def own_layout_workbook(target: Path, reporter: str, date: dt.date, rows: list[d
     workbook.save(target)
 
 
+def two_attachments_workbook(
+    target: Path, reporter: str, date: dt.date, sheets: list[tuple[str, Kind, list[dict[str, object]]]]
+) -> list[str]:
+    """A reporter who keeps 附件2 and 附件4 as two sheets of one workbook (as the letter sends them together).
+
+    Returns the cell of each data row's first column, per sheet, so mistakes can be planted by row.
+    """
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for title, kind, rows in sheets:
+        attachment = ATTACHMENTS[kind]
+        sheet = workbook.create_sheet(title)
+        sheet["A1"] = f"{kind.value}  {attachment.title}"
+        sheet["A2"] = f"填报单位：{reporter}"
+        sheet["E2"] = attachment.date_label
+        sheet["F2"] = date
+        sheet["F2"].number_format = "yyyy年m月d日"
+        for index, column in enumerate(attachment.columns, start=1):
+            sheet.cell(row=3, column=index, value=column.header)
+        for offset, row in enumerate(rows):
+            for index, column in enumerate(attachment.columns, start=1):
+                value = offset + 1 if column.field == "serial" else row.get(column.field)
+                if value is not None:
+                    sheet.cell(row=4 + offset, column=index, value=value)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(target)
+    return [title for title, _, _ in sheets]
+
+
 _FILTERS = {"xls": "xls:MS Excel 97", "ods": "ods"}
 
 
@@ -304,6 +342,20 @@ def build(root: Path) -> list[dict[str, str | None]]:
         inbox.from_template(
             f"{WEEK1}/宣化区-附件4-联系人.xlsx", Kind.CONTACTS, "宣化区", dt.date(2025, 6, 20), contacts
         )
+        # 蔚县: 附件2 and 附件4 kept as two sheets of one workbook (contacts first); its 具体负责人
+        # left the e-mail out, which only shows when the second table is read too
+        yuxian_contacts = [
+            {"unit": "蔚县", "role": "具体负责人", "name": "孙科长", "position": "科长", "mobile": "13931330002"},
+            {"unit": "蔚县", "role": "主管领导", "name": "李副县长", "position": "副县长", "mobile": "13931330001"},
+        ]
+        name = f"{WEEK1}/蔚县-附件2和附件4.xlsx"
+        two_attachments_workbook(
+            root / name,
+            "蔚县",
+            dt.date(2025, 6, 20),
+            [("联系人", Kind.CONTACTS, yuxian_contacts), ("摸底", Kind.SURVEY, [YUXIAN_ROW])],
+        )
+        inbox.plant(name, "email-missing", inbox.cell(Kind.CONTACTS, 0, "email"))
         # 桥东区: the mistakes clerks really see, one per row
         bad_check = LOGISTICS[:17] + ("0" if LOGISTICS[17] != "0" else "1")
         qiaodong = [
