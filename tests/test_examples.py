@@ -11,7 +11,7 @@ import pytest
 from tests.workbooks import libreoffice_convert
 from zjkcollect.campaign import load_campaign
 from zjkcollect.inbox import validate_paths
-from zjkcollect.markup import write_marked_copies
+from zjkcollect.markup import needs_copy, write_marked_copies
 
 ROOT = Path(__file__).resolve().parent.parent
 INBOX = ROOT / "examples" / "inbox"
@@ -33,7 +33,9 @@ def test_example_inbox_findings_are_exactly_the_planted_ones() -> None:
 def test_marked_copies_open_in_libreoffice(tmp_path: Path) -> None:
     report = validate_paths([INBOX], load_campaign())
     copies = write_marked_copies(report, tmp_path)
-    assert len(copies) == sum(1 for r in report.files if r.findings and not r.skipped)
+    # a copy only where the reporter has something to fix: not for a project another unit also reported
+    assert {copy.stem for copy in copies} == {Path(r.label).stem for r in report.files if needs_copy(r)}
+    assert {copy.name for copy in copies} == {"张北县.xlsx", "桥东区 附件3（6.26）.xlsx", "崇礼区-附件3.xlsx"}
     for copy in copies:
         assert libreoffice_convert(copy, "pdf", tmp_path / "pdf").stat().st_size > 1000
 

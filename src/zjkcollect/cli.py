@@ -128,10 +128,10 @@ def validate_command(
     示例：zjkcollect validate 收件箱/ --json 校验结果.json
     """
     from zjkcollect import render
-    from zjkcollect.inbox import collect_paths, run_validation
+    from zjkcollect.inbox import collect_paths, run_validation, validation_outputs
 
     settings = _load_campaign(campaign)
-    files = collect_paths(paths)
+    files = collect_paths(paths, exclude=validation_outputs(out, json_file, paths))
     with render.progress_bar(len(files)) as tick:
         run = run_validation(files, settings, out, json_file, tick, _redirected)
     render.show_report(run.report)

@@ -14,6 +14,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from zjkcollect.errors import ReadFailure
@@ -27,6 +28,9 @@ MAX_SHEET_CELLS = 20_000_000
 MAX_SHEET_ROWS = 1_048_576
 PROLOGUE_BYTES = 64 * 1024
 CHUNK = 1024 * 1024
+# What a damaged member raises on the way out: a broken deflate stream (zlib.error), a CRC
+# mismatch or bad local header (BadZipFile), a stream that ends early (EOFError).
+DAMAGED_ZIP: tuple[type[BaseException], ...] = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError)
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
 _FORMULA_CELL = re.compile(rb'<c\s[^>]*?r="([A-Z]{1,3}\d+)"[^>]*>(.*?)</c>', re.S)
@@ -62,8 +66,15 @@ def inspect_zip(data: bytes, file_format: str) -> ZipFacts:
     """Refuse what would make a reader blow up; return facts the value reader cannot see."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
+    except DAMAGED_ZIP as exc:
         raise ReadFailure("file-unreadable", reason="文件已损坏或不完整") from exc
+    try:
+        return _inspect(archive, file_format)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:  # a member's header, its name, ...
+        raise ReadFailure("file-unreadable", reason="文件已损坏或不完整") from exc
+
+
+def _inspect(archive: zipfile.ZipFile, file_format: str) -> ZipFacts:
     with archive:
         members = archive.infolist()
         if len(members) > MAX_MEMBERS:
@@ -106,21 +117,24 @@ def _inflate(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
                 buffer += chunk
                 if len(buffer) > limit:
                     raise ReadFailure("file-too-large", reason=f"部件 {member.filename} 解压后超出声明大小")
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise ReadFailure("file-unreadable", reason=f"部件 {member.filename} 已损坏") from exc
+    except DAMAGED_ZIP as exc:
+        raise ReadFailure("file-unreadable", reason=f"文件已损坏（其中的部件 {member.filename} 无法解压）") from exc
     return bytes(buffer)
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Worksheet part path → sheet name, from workbook.xml and its relationships."""
-    from defusedxml import ElementTree
+    from defusedxml import DefusedXmlException, ElementTree
 
     try:
-        workbook = ElementTree.fromstring(_inflate(archive, archive.getinfo("xl/workbook.xml")))
-        rels = ElementTree.fromstring(_inflate(archive, archive.getinfo("xl/_rels/workbook.xml.rels")))
-    except (KeyError, ElementTree.ParseError) as exc:
+        parts = [_inflate(archive, archive.getinfo(name)) for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")]
+    except KeyError as exc:
         raise ReadFailure("file-unreadable", reason="工作簿结构不完整") from exc
-    except Exception as exc:  # defusedxml refuses entities and DTDs with its own exceptions
+    try:
+        workbook, rels = (ElementTree.fromstring(part) for part in parts)
+    except ElementTree.ParseError as exc:
+        raise ReadFailure("file-unreadable", reason="工作簿结构不完整") from exc
+    except DefusedXmlException as exc:  # defusedxml refuses entities and DTDs
         raise ReadFailure("xml-declaration", part="xl/workbook.xml") from exc
     targets = {}
     for rel in rels:

@@ -22,7 +22,7 @@ from zjkcollect.errors import ReadFailure, ZjkError, os_reason
 from zjkcollect.findings import column_letter, make_finding
 from zjkcollect.isolation import FILE_TIME_LIMIT, check_isolated, default_workers, guarded_check
 from zjkcollect.layout import locate_tables
-from zjkcollect.markup import write_marked_copies
+from zjkcollect.markup import RETURN_FOLDER, write_marked_copies
 from zjkcollect.outputs import atomic_write
 from zjkcollect.reader import is_lock_file, load_workbook_data, sniff
 from zjkcollect.report import CheckedRow, FileResult, Report, Submission, TableResult
@@ -30,20 +30,45 @@ from zjkcollect.report import CheckedRow, FileResult, Report, Submission, TableR
 Progress = Callable[[FileResult], None]
 
 
-def collect_paths(paths: Iterable[Path | str]) -> list[tuple[Path, str]]:
-    """Files named or found (recursively) under folders, as (path, label-as-given), sorted."""
+def collect_paths(paths: Iterable[Path | str], exclude: Iterable[Path] = ()) -> list[tuple[Path, str]]:
+    """Files named or found (recursively) under folders, as (path, label-as-given), sorted.
+
+    Files and folders in ``exclude`` (the command's own outputs) are never found inside a
+    folder: a second ``validate`` must not take its own marked-up copies for returns. A file
+    named explicitly is always read.
+    """
+    skipped = [Path(item).resolve() for item in exclude]
     found: list[tuple[Path, str]] = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
+            inside = [item for item in skipped if item.is_relative_to(path.resolve())]
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
-                    found.append((child, str(child)))
+                if not child.is_file() or any(part.startswith(".") for part in child.relative_to(path).parts):
+                    continue
+                if inside and any(child.resolve().is_relative_to(item) for item in inside):
+                    continue
+                found.append((child, str(child)))
         elif path.is_file():
             found.append((path, str(given)))
         else:
             raise ZjkError(f"找不到文件或文件夹：{given}")
     return found
+
+
+def validation_outputs(out_dir: Path | None, json_path: Path | None, inputs: Iterable[Path | str]) -> list[Path]:
+    """What ``validate`` writes, for :func:`collect_paths` to leave out when it lies inside the inbox.
+
+    The whole output folder when it is a folder of its own (it may also hold the roll-up of
+    ``merge``); only its 退回 folder when the clerk made the inbox itself the output folder.
+    """
+    outputs: list[Path] = [] if json_path is None else [Path(json_path)]
+    if out_dir is None:
+        return outputs
+    out = Path(out_dir).resolve()
+    given = [Path(item).resolve() for item in inputs]
+    holds_an_input = any(folder.is_relative_to(out) for folder in given)
+    return [*outputs, out / RETURN_FOLDER if holds_an_input else out]
 
 
 def validate_file(path: Path, label: str, campaign: Campaign, data: bytes | None = None) -> FileResult:
@@ -171,9 +196,21 @@ def run_validation(
     json_path: Path | None = None,
     progress: Progress | None = None,
     on_redirect: Callable[[Path, Path], None] | None = None,
+    workers: int | None = None,
 ) -> ValidationRun:
-    """The ``validate`` command: check every file, write marked-up copies and the JSON report."""
-    report = validate_files(files, campaign, progress, keep_rows=False)
+    """The ``validate`` command: check every file, write marked-up copies and the JSON report.
+
+    A fault on one file at any stage is that file's finding; the report, the JSON and the
+    other copies are always written. Raises ZjkError when there is no spreadsheet to check.
+    """
+    if not files:
+        raise ZjkError("没有找到任何文件：所给的文件夹是空的。请检查是否选对了存放报回表格的文件夹。")
+    report = validate_files(files, campaign, progress, workers, keep_rows=False)
+    if all(result.skipped for result in report.files):
+        raise ZjkError(
+            f"找到的 {len(files)} 个文件都不是电子表格（.xlsx、.xls、.et、.ods），没有可校验的报表。"
+            "请检查是否选对了存放报回表格的文件夹。"
+        )
     copies = write_marked_copies(report, out_dir, on_redirect) if out_dir is not None else []
     if json_path is not None:
         with atomic_write(json_path, on_redirect) as temp:

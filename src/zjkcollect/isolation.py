@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from zjkcollect.campaign import Campaign
-from zjkcollect.findings import make_finding
+from zjkcollect.findings import Finding, make_finding
 from zjkcollect.report import FileResult
 
 FILE_TIME_LIMIT = 120.0
@@ -34,6 +34,19 @@ def default_workers(file_count: int) -> int:
     return max(1, min(os.cpu_count() or 1, 4, file_count))
 
 
+READ_STAGE = "读取和校验本文件"
+
+
+def error_detail(exc: BaseException) -> str:
+    """The exception in one line, for the developer the clerk forwards it to."""
+    return "".join(traceback.format_exception_only(exc)).strip().replace("\n", " ")[:200]
+
+
+def internal_error(label: str, stage: str, exc: BaseException) -> Finding:
+    """A fault of this program at one stage of one file, as that file's finding."""
+    return make_finding("internal-error", file=label, stage=stage, detail=error_detail(exc))
+
+
 def guarded_check(check: FileCheck, path: Path, label: str, campaign: Campaign) -> FileResult:
     """Run one file's check; a bug in our own code becomes that file's verdict, not a crash of the run."""
     try:
@@ -44,8 +57,7 @@ def guarded_check(check: FileCheck, path: Path, label: str, campaign: Campaign) 
         return result
     except Exception as exc:
         result = FileResult(path=path, label=label)
-        detail = "".join(traceback.format_exception_only(exc)).strip()[:200]
-        result.findings.append(make_finding("reader-crashed", file=label, reason=detail))
+        result.findings.append(internal_error(label, READ_STAGE, exc))
         return result
 
 

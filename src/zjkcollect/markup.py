@@ -1,43 +1,89 @@
 """Marked-up copies to send back: the reporter's workbook with every problem shown in place.
 
 Offending cells are filled (red for 错误, yellow for 警告) and carry a comment with the
-message; a first sheet 问题清单 lists every finding with a link to its cell. The
-original is never touched: xlsx/xlsm are copied through openpyxl (values only — a
-formula or macro never reaches the copy); xls/et/ods are rebuilt as .xlsx from the values.
+message; a finding on a merged cell is drawn on the merge's top-left cell, the fill over
+the whole merged area and one comment listing every finding in it. A first sheet
+问题清单 lists every finding with a link to its cell: first what the reporter can fix,
+then the notes meant for the clerk. A copy is made only where the reporter has something
+to fix (the rule catalog says whom each rule speaks to).
+
+The original is never touched: xlsx/xlsm are copied through openpyxl (values only — a
+formula or macro never reaches the copy); xls/et/ods, and xlsx that openpyxl cannot open
+although the value reader could (a garbled document-properties part, say), are rebuilt
+as .xlsx from the values. A fault while making one file's copy becomes that file's
+finding; the other copies are still written.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from zjkcollect.attachments import ISSUES_SHEET
-from zjkcollect.errors import ZjkError
-from zjkcollect.findings import Finding, Severity
+from zjkcollect.errors import ZjkError, os_reason
+from zjkcollect.findings import Finding, Severity, make_finding
+from zjkcollect.isolation import internal_error
 from zjkcollect.outputs import atomic_write, is_formula_like, put
 from zjkcollect.report import FileResult, Report
+from zjkcollect.rules import speaks_to_reporter
 
 ERROR_FILL = "FFC7CE"
 WARNING_FILL = "FFEB9C"
 ISSUE_HEADERS = ("序号", "严重程度", "工作表", "单元格", "字段", "填写内容", "问题说明", "规则代码")
 ISSUE_WIDTHS = (6, 10, 16, 10, 22, 28, 80, 24)
 RETURN_FOLDER = "退回"
+COPY_STAGE = "生成退回副本"
+CLERK_NOTES_TITLE = "以下是给收表人的说明，不需要报送单位修改："
+# A merged area is filled cell by cell up to this size; beyond it the top-left cell alone
+# carries the fill (Excel shows the top-left cell's fill over the whole area anyway).
+MAX_FILLED_MERGE_CELLS = 10_000
+MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384  # an .xlsx sheet's size
+
+
+@dataclass(slots=True)
+class _Copy:
+    """The workbook to mark, and whether it had to be rebuilt from the values."""
+
+    workbook: Any
+    converted: bool  # .xls/.et/.ods saved as .xlsx
+    rebuilt_because: str | None = None  # why an .xlsx could not be copied as it is
+
+
+def needs_copy(result: FileResult) -> bool:
+    """A copy goes back only where the reporter has something to fix in a workbook we could read.
+
+    A superseded file gets none: the reporter already sent a newer one, whose copy is what counts.
+    """
+    if result.format is None or result.skipped or result.superseded:
+        return False
+    return any(speaks_to_reporter(finding.rule) for finding in result.findings)
 
 
 def write_marked_copies(
     report: Report, out_dir: Path, on_redirect: Callable[[Path, Path], None] | None = None
 ) -> list[Path]:
-    """One marked-up copy per file that has findings and a readable workbook; returns the paths."""
+    """One marked-up copy per file that needs one; returns the paths written.
+
+    A failure on one file's copy is added to that file's findings and the run goes on.
+    """
     target_dir = out_dir / RETURN_FOLDER
     written: list[Path] = []
     used: set[str] = set()
     for result in sorted(report.files, key=lambda item: item.label):
-        if not result.findings or result.format is None or result.skipped:
+        if not needs_copy(result):
             continue
         target = target_dir / _unique_name(Path(result.label).stem + ".xlsx", used)
-        written.append(write_marked_copy(result, target, on_redirect))
+        try:
+            written.append(write_marked_copy(result, target, on_redirect))
+        except ZjkError:
+            raise  # the run cannot go on for any file (a missing safety component)
+        except OSError as exc:
+            result.findings.append(make_finding("copy-not-written", file=result.label, reason=os_reason(exc)))
+        except Exception as exc:
+            result.findings.append(internal_error(result.label, COPY_STAGE, exc))
     return written
 
 
@@ -55,25 +101,27 @@ def write_marked_copy(
     result: FileResult, target: Path, on_redirect: Callable[[Path, Path], None] | None = None
 ) -> Path:
     data = result.path.read_bytes()
-    workbook = _open_copy(data, result)
-    _mark_cells(workbook, result.findings)
-    converted = result.format not in {"xlsx", "xlsm"}
-    _add_issue_sheet(workbook, result, converted)
-    final = target
+    copy = _open_copy(data, result)
+    _mark_cells(copy.workbook, [finding for finding in result.findings if speaks_to_reporter(finding.rule)])
+    _add_issue_sheet(copy, result)
     with atomic_write(target, on_redirect) as temp:
-        workbook.save(temp)
-    return final
+        copy.workbook.save(temp)
+    return target
 
 
-def _open_copy(data: bytes, result: FileResult) -> Any:
+def _open_copy(data: bytes, result: FileResult) -> _Copy:
+    if result.format not in {"xlsx", "xlsm"}:
+        return _Copy(_rebuild_from_values(result, data), converted=True)
     import openpyxl
 
-    if result.format in {"xlsx", "xlsm"}:
-        ensure_defused_openpyxl()
+    ensure_defused_openpyxl()
+    try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_vba=False, keep_links=False)
-        _neutralise_text(workbook)
-        return workbook
-    return _rebuild_from_values(result, data)
+    except Exception as exc:  # openpyxl is stricter than the value reader about every part of the file
+        reason = f"{type(exc).__name__}: {str(exc)[:80]}"
+        return _Copy(_rebuild_from_values(result, data), converted=False, rebuilt_because=reason)
+    _neutralise_text(workbook)
+    return _Copy(workbook, converted=False)
 
 
 def ensure_defused_openpyxl() -> None:
@@ -97,9 +145,13 @@ def _neutralise_text(workbook: Any) -> None:
 def _rebuild_from_values(result: FileResult, data: bytes) -> Any:
     import openpyxl
 
+    from zjkcollect.errors import ReadFailure
     from zjkcollect.reader import load_workbook_data
 
-    source = load_workbook_data(result.path, data, all_sheets=True)
+    try:
+        source = load_workbook_data(result.path, data, all_sheets=True)
+    except ReadFailure:  # a damaged helper sheet: the sheets that were validated are what matters
+        source = load_workbook_data(result.path, data)
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     for grid in source.sheets:
@@ -111,8 +163,48 @@ def _rebuild_from_values(result: FileResult, data: bytes) -> Any:
                 if value not in ("", None):
                     put(sheet, row_index, column_index, value)
         for (top, left), (bottom, right) in grid.merged:
-            sheet.merge_cells(start_row=top + 1, start_column=left + 1, end_row=bottom + 1, end_column=right + 1)
+            # a damaged file can declare a merge that ends before it starts or lies off the sheet
+            if 0 <= top <= bottom < MAX_ROWS and 0 <= left <= right < MAX_COLUMNS:
+                sheet.merge_cells(start_row=top + 1, start_column=left + 1, end_row=bottom + 1, end_column=right + 1)
     return workbook
+
+
+@dataclass(slots=True)
+class _Area:
+    """Where findings are drawn: one cell, or a merged range drawn on its top-left cell."""
+
+    anchor: str
+    bounds: tuple[int, int, int, int] | None  # min_row, min_col, max_row, max_col of a merge
+    findings: list[Finding]
+
+
+def _merge_around(sheet: Any, row: int, column: int) -> Any:
+    """The merged range that covers (row, column), if any."""
+    for merged in sheet.merged_cells.ranges:
+        if merged.min_row <= row <= merged.max_row and merged.min_col <= column <= merged.max_col:
+            return merged
+    return None
+
+
+def _areas(workbook: Any, findings: list[Finding]) -> dict[tuple[str, str], _Area]:
+    """Findings grouped by the cell they are drawn on: a merged cell's findings go to its top-left cell."""
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    areas: dict[tuple[str, str], _Area] = {}
+    for finding in findings:
+        if not (finding.sheet and finding.cell and finding.sheet in workbook.sheetnames):
+            continue
+        sheet = workbook[finding.sheet]
+        row, column = coordinate_to_tuple(finding.cell)
+        merged = _merge_around(sheet, row, column)
+        if merged is None:
+            anchor, bounds = finding.cell, None
+        else:
+            anchor = merged.start_cell.coordinate
+            bounds = (merged.min_row, merged.min_col, merged.max_row, merged.max_col)
+        area = areas.setdefault((finding.sheet, anchor), _Area(anchor, bounds, []))
+        area.findings.append(finding)
+    return areas
 
 
 def _mark_cells(workbook: Any, findings: list[Finding]) -> None:
@@ -123,24 +215,52 @@ def _mark_cells(workbook: Any, findings: list[Finding]) -> None:
         Severity.ERROR: PatternFill(fill_type="solid", start_color=ERROR_FILL, end_color=ERROR_FILL),
         Severity.WARNING: PatternFill(fill_type="solid", start_color=WARNING_FILL, end_color=WARNING_FILL),
     }
-    by_cell: dict[tuple[str, str], list[Finding]] = {}
-    for finding in findings:
-        if finding.sheet and finding.cell and finding.sheet in workbook.sheetnames:
-            by_cell.setdefault((finding.sheet, finding.cell), []).append(finding)
-    for (sheet_name, address), items in by_cell.items():
-        cell = workbook[sheet_name][address]
+    for (sheet_name, _), area in _areas(workbook, findings).items():
+        sheet = workbook[sheet_name]
+        items = sorted(area.findings, key=Finding.sort_key)
         worst = Severity.ERROR if any(item.severity is Severity.ERROR for item in items) else Severity.WARNING
-        cell.fill = fills[worst]
-        text = "\n".join(f"【{item.severity.label}】{item.message}" for item in items)
+        for cell in _area_cells(sheet, area):
+            cell.fill = fills[worst]
+        text = "\n".join(_comment_line(item, area) for item in items)
         comment = Comment(text, "zjkcollect")
         comment.width, comment.height = 320, 40 + 18 * max(2, len(text) // 18)
-        cell.comment = comment
+        sheet[area.anchor].comment = comment
 
 
-def _add_issue_sheet(workbook: Any, result: FileResult, converted: bool) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.worksheet.hyperlink import Hyperlink
+def _area_cells(sheet: Any, area: _Area) -> list[Any]:
+    if area.bounds is None:
+        return [sheet[area.anchor]]
+    top, left, bottom, right = area.bounds
+    if (bottom - top + 1) * (right - left + 1) > MAX_FILLED_MERGE_CELLS:
+        return [sheet[area.anchor]]
+    return [sheet.cell(row=row, column=column) for row in range(top, bottom + 1) for column in range(left, right + 1)]
 
+
+def _comment_line(finding: Finding, area: _Area) -> str:
+    # inside a merged area the line says which covered cell (row) it is about
+    where = f"{finding.cell}：" if area.bounds is not None and finding.cell != area.anchor else ""
+    return f"【{finding.severity.label}】{where}{finding.message}"
+
+
+def _summary(copy: _Copy, result: FileResult, to_fix: list[Finding], notes: list[Finding]) -> str:
+    errors = sum(1 for finding in to_fix if finding.severity is Severity.ERROR)
+    warnings = len(to_fix) - errors
+    summary = (
+        f"本表共发现 {errors} 个错误、{warnings} 个警告。请按“问题说明”修改后重新报送；点击单元格地址可跳转到对应位置。"
+    )
+    if notes:
+        summary += f"另有 {len(notes)} 条给收表人的说明列在最后，不需要修改。"
+    if copy.converted:
+        summary += f"原文件为 .{result.format} 格式，本标注副本已另存为 .xlsx。"
+    if copy.rebuilt_because:
+        summary += "原文件有部分内容已损坏，无法原样复制，本副本按读到的数据重新生成（原有格式未保留）。"
+    return summary
+
+
+def _add_issue_sheet(copy: _Copy, result: FileResult) -> None:
+    from openpyxl.styles import Font, PatternFill
+
+    workbook = copy.workbook
     if ISSUES_SHEET in workbook.sheetnames:
         del workbook[ISSUES_SHEET]
     sheet = workbook.create_sheet(ISSUES_SHEET, 0)
@@ -148,40 +268,52 @@ def _add_issue_sheet(workbook: Any, result: FileResult, converted: bool) -> None
         other.sheet_view.tabSelected = False
     sheet.sheet_view.tabSelected = True
     workbook.active = 0
-    errors, warnings = result.errors, result.warnings
-    summary = (
-        f"本表共发现 {errors} 个错误、{warnings} 个警告。请按“问题说明”修改后重新报送；点击单元格地址可跳转到对应位置。"
-    )
-    if converted:
-        summary += f"原文件为 .{result.format} 格式，本标注副本已另存为 .xlsx。"
-    put(sheet, 1, 1, summary, {"font": Font(bold=True, color="9C0006")})
+    ordered = sorted(result.findings, key=Finding.sort_key)
+    to_fix = [finding for finding in ordered if speaks_to_reporter(finding.rule)]
+    notes = [finding for finding in ordered if not speaks_to_reporter(finding.rule)]
+    put(sheet, 1, 1, _summary(copy, result, to_fix, notes), {"font": Font(bold=True, color="9C0006")})
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(ISSUE_HEADERS))
     header_fill = PatternFill(fill_type="solid", start_color="DDEBF7", end_color="DDEBF7")
     for column, header in enumerate(ISSUE_HEADERS, start=1):
         put(sheet, 2, column, header, {"font": Font(bold=True), "fill": header_fill})
     for column, width in enumerate(ISSUE_WIDTHS, start=1):
         sheet.column_dimensions[chr(64 + column)].width = width
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for index, finding in enumerate(sorted(result.findings, key=Finding.sort_key), start=1):
-        row = index + 2
-        values = (
-            index,
-            finding.severity.label,
-            finding.sheet,
-            finding.cell,
-            finding.field,
-            finding.value,
-            finding.message,
-            finding.rule,
-        )
-        for column, value in enumerate(values, start=1):
-            put(sheet, row, column, value, {"alignment": wrap})
-        if finding.cell and finding.sheet in workbook.sheetnames:
-            link = sheet.cell(row=row, column=4)
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{finding.sheet}'!{finding.cell}")
-            link.font = Font(color="0563C1", underline="single")
+    row = 3
+    for index, finding in enumerate(to_fix, start=1):
+        _issue_row(sheet, row, index, finding, workbook.sheetnames)
+        row += 1
+    if notes:
+        put(sheet, row, 1, CLERK_NOTES_TITLE, {"font": Font(bold=True, color="595959")})
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(ISSUE_HEADERS))
+        row += 1
+        for index, finding in enumerate(notes, start=len(to_fix) + 1):
+            _issue_row(sheet, row, index, finding, workbook.sheetnames)
+            row += 1
     sheet.freeze_panes = "A3"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _issue_row(sheet: Any, row: int, index: int, finding: Finding, sheet_names: list[str]) -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    values = (
+        index,
+        finding.severity.label,
+        finding.sheet,
+        finding.cell,
+        finding.field,
+        finding.value,
+        finding.message,
+        finding.rule,
+    )
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for column, value in enumerate(values, start=1):
+        put(sheet, row, column, value, {"alignment": wrap})
+    if finding.cell and finding.sheet in sheet_names:
+        link = sheet.cell(row=row, column=4)
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{finding.sheet}'!{finding.cell}")
+        link.font = Font(color="0563C1", underline="single")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from zjkcollect.attachments import INSTRUCTIONS_SHEET, LISTS_SHEET
 from zjkcollect.errors import ReadFailure
-from zjkcollect.guard import ZipFacts, inspect_zip
+from zjkcollect.guard import DAMAGED_ZIP, ZipFacts, inspect_zip
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -86,7 +86,7 @@ def _zip_format(data: bytes) -> str:
                 raise ReadFailure("not-spreadsheet", what="Word 文档")
             if "ppt/presentation.xml" in names:
                 raise ReadFailure("not-spreadsheet", what="PowerPoint 文档")
-    except zipfile.BadZipFile as exc:
+    except DAMAGED_ZIP as exc:
         raise ReadFailure("file-unreadable", reason="文件已损坏或不完整") from exc
     raise ReadFailure("not-spreadsheet", what="压缩包")
 
@@ -143,8 +143,8 @@ def read_values(path: Path, data: bytes, file_format: str, all_sheets: bool = Fa
         workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except calamine.PasswordError as exc:
         raise ReadFailure("file-encrypted") from exc
-    except Exception as exc:
-        raise ReadFailure("file-unreadable", reason=_reason(exc)) from exc
+    except BaseException as exc:
+        raise _unreadable(exc) from exc
     sheets: list[Grid] = []
     try:
         for meta in workbook.sheets_metadata:
@@ -157,15 +157,29 @@ def read_values(path: Path, data: bytes, file_format: str, all_sheets: bool = Fa
             merged = list(sheet.merged_cell_ranges or [])
             hidden = "Visible" not in str(meta.visible)
             sheets.append(Grid(name=meta.name, rows=rows, hidden=hidden, merged=merged))
-    except Exception as exc:
-        raise ReadFailure("file-unreadable", reason=_reason(exc)) from exc
+    except BaseException as exc:
+        raise _unreadable(exc) from exc
     finally:
         workbook.close()
     return WorkbookData(path=path, format=file_format, sheets=sheets)
 
 
-def _reason(exc: Exception) -> str:
+def _unreadable(exc: BaseException) -> ReadFailure:
+    """The reader's failure as the file's verdict.
+
+    A Rust panic inside python-calamine (a damaged .xls it indexes past the end of) reaches
+    Python as pyo3's PanicException, which derives from BaseException, not Exception: left
+    alone it kills the worker and the file is reported as a crash instead of as damaged.
+    """
+    if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+        raise exc  # KeyboardInterrupt, SystemExit: not about the file
+    return ReadFailure("file-unreadable", reason=_reason(exc))
+
+
+def _reason(exc: BaseException) -> str:
     """A Chinese reason; the reader's own (English) words follow only as detail for whoever helps."""
+    if type(exc).__name__ == "WorksheetNotFound":  # listed in the workbook, but its part is gone
+        return f"文件已损坏：工作表“{str(exc)[:40]}”的内容缺失"
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return f"文件内容已损坏或格式不受支持；技术信息：{text[:100]}"
 

@@ -3,6 +3,12 @@
 Codes are the API: tests, JSON consumers and the marked-up workbooks rely on them and
 they never change meaning. Templates may use ``{field}``, ``{value}`` and the keyword
 arguments the check passes; they tell the reporter how to fix the problem.
+
+Each rule also says whom it speaks to. Most speak to the **reporter**: something in the
+file to fix and send again. A few are notes for the **clerk** only (a resend superseded by
+a newer one, a project another unit also reported, a lock file, a file that is not a
+spreadsheet, a fault of this program): they never make a marked-up copy on their own and
+come last in a copy's 问题清单.
 """
 
 from __future__ import annotations
@@ -10,15 +16,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+Audience = Literal["reporter", "clerk"]
+
 
 @dataclass(frozen=True, slots=True)
 class Rule:
     severity: Literal["error", "warning"]
     message: str
+    audience: Audience = "reporter"
 
 
 E: Literal["error"] = "error"
 W: Literal["warning"] = "warning"
+CLERK: Audience = "clerk"
 
 RULES: dict[str, Rule] = {
     # --- cell level ---------------------------------------------------------------------------
@@ -94,7 +104,8 @@ RULES: dict[str, Rule] = {
     "reporter-unknown": Rule(E, "填报单位“{value}”不在报送单位名册中。{hint}请从下拉列表选择。"),
     "date-missing": Rule(E, "表头未填写“{field}”，请填写后重新报送。"),
     "report-date-not-week": Rule(E, "统计截止日期{value}不是每周四的更新日，应为以下日期之一：{weeks}。"),
-    "survey-late": Rule(W, "附件2 应于 {due} 前报送，填报日期为 {value}，已逾期。"),
+    # lateness is a fact for the clerk's roster; nothing in the file can fix it
+    "survey-late": Rule(W, "附件2 应于 {due} 前报送，填报日期为 {value}，已逾期。", CLERK),
     "template-old-version": Rule(W, "本表使用的是旧版模板（{value}），当前为 {current}，请下载新模板填报。"),
     "column-missing": Rule(E, "表格缺少“{field}”列，请使用下发模板，不要删除列。"),
     "hidden-row": Rule(W, "第{row_number}行被隐藏了，已照常读取和校验。如果这一行不该报送，请删除整行而不是隐藏。"),
@@ -111,22 +122,22 @@ RULES: dict[str, Rule] = {
         "同一项目（{project}）在 {other_file} 第{other_row}行报的是“{other}”，与此处不一致，每个参赛项目限报一个赛题方向，请与对方核实。",
     ),
     "project-duplicate-reporters": Rule(
-        W, "同一项目也由“{other_reporter}”报送（{other_file} 第{other_row}行），汇总时只计一次。"
+        W, "同一项目也由“{other_reporter}”报送（{other_file} 第{other_row}行），汇总时只计一次。", CLERK
     ),
     "superseded": Rule(
-        W, "“{reporter}”同一期还报送了 {other_file}（日期{other_date}），以较新的一份为准，本文件不再使用。"
+        W, "“{reporter}”同一期还报送了 {other_file}（日期{other_date}），以较新的一份为准，本文件不再使用。", CLERK
     ),
     # --- reading ------------------------------------------------------------------------------
     "kind-unknown": Rule(E, "无法识别这是哪一张表（附件2、附件3 还是附件4），请使用下发模板，不要改动标题和表头。"),
     "file-unreadable": Rule(E, "文件无法打开（{reason}），请重新保存为 .xlsx 后重新报送。"),
     "file-encrypted": Rule(E, "文件已加密，请取消打开密码后重新报送。"),
     "file-empty": Rule(E, "文件是空的（0字节），请重新发送。"),
-    "not-spreadsheet": Rule(W, "这不是电子表格文件（{what}），已跳过。"),
+    "not-spreadsheet": Rule(W, "这不是电子表格文件（{what}），已跳过。", CLERK),
     "wrong-format": Rule(
         E,
         "文件实际是{what}，不是 Excel 工作簿。请在 Excel/WPS 中打开，用“另存为”选择“Excel 工作簿（*.xlsx）”后重新报送。",
     ),
-    "lock-file": Rule(W, "这是 Excel/WPS 打开文件时产生的临时锁文件，已跳过。"),
+    "lock-file": Rule(W, "这是 Excel/WPS 打开文件时产生的临时锁文件，已跳过。", CLERK),
     "file-too-large": Rule(E, "文件异常，已拒绝读取（{reason}）。正常的报表不会这样，请重新保存为 .xlsx 后报送。"),
     "sheet-too-large": Rule(
         E,
@@ -146,4 +157,19 @@ RULES: dict[str, Rule] = {
     "macro-present": Rule(
         W, "文件含有宏（VBA 代码），程序不会运行它，退回副本中也不含宏。请另存为不含宏的 .xlsx 后报送。"
     ),
+    # --- this program ---------------------------------------------------------------------------
+    "copy-not-written": Rule(
+        W, "未能写入本文件的退回副本（{reason}），请检查原文件是否还在、输出文件夹是否可写、磁盘是否已满。", CLERK
+    ),
+    "internal-error": Rule(
+        E,
+        "{stage}时程序出错（{detail}）。这是本工具的问题，不是报送单位的错：本文件的结果可能不完整，"
+        "请人工核对本文件，并把它和这条信息发给开发人员；其他文件不受影响。",
+        CLERK,
+    ),
 }
+
+
+def speaks_to_reporter(code: str) -> bool:
+    """Whether a finding of this rule asks the reporter to change something (else: a note for the clerk)."""
+    return RULES[code].audience == "reporter"
