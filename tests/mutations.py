@@ -104,15 +104,13 @@ def mutate(data: bytes, rng: random.Random) -> tuple[str, bytes]:
     return mutation.__name__, mutation(data, rng)
 
 
-def mutated_inbox(sources: list[Path], target: Path, count: int, seed: int) -> dict[Path, str]:
-    """Write ``count`` mutated copies of ``sources`` into ``target``; returns path → mutation name."""
-    rng = random.Random(seed)
+def mutated_folder(source: Path, target: Path, rng: random.Random) -> dict[Path, str]:
+    """Every file under ``source`` once, mutated, at the same place under ``target``; path → mutation."""
     written: dict[Path, str] = {}
-    target.mkdir(parents=True, exist_ok=True)
-    for index in range(count):
-        source = sources[index % len(sources)]
-        name, damaged = mutate(source.read_bytes(), rng)
-        path = target / f"{index:03d}-{name}-{source.stem}{source.suffix}"
-        path.write_bytes(damaged)
-        written[path] = name
+    for path in sorted(item for item in source.rglob("*") if item.is_file()):
+        name, damaged = mutate(path.read_bytes(), rng)
+        copy = target / path.relative_to(source)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes(damaged)
+        written[copy] = name
     return written

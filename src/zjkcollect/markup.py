@@ -17,8 +17,9 @@ finding; the other copies are still written.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ CLERK_NOTES_TITLE = "以下是给收表人的说明，不需要报送单位修�
 # carries the fill (Excel shows the top-left cell's fill over the whole area anyway).
 MAX_FILLED_MERGE_CELLS = 10_000
 MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384  # an .xlsx sheet's size
+_BAD_TITLE = re.compile(r"[\\/*?:\[\]]")  # characters Excel forbids in a sheet title
 
 
 @dataclass(slots=True)
@@ -50,6 +52,14 @@ class _Copy:
     workbook: Any
     converted: bool  # .xls/.et/.ods saved as .xlsx
     rebuilt_because: str | None = None  # why an .xlsx could not be copied as it is
+    renamed: dict[str, str] = field(default_factory=dict)  # sheet name as read → name in the copy
+
+    def sheet(self, name: str | None) -> str | None:
+        """The copy's name for a sheet the findings name, if the copy has it."""
+        if name is None:
+            return None
+        name = self.renamed.get(name, name)
+        return name if name in self.workbook.sheetnames else None
 
 
 def needs_copy(result: FileResult) -> bool:
@@ -102,7 +112,7 @@ def write_marked_copy(
 ) -> Path:
     data = result.path.read_bytes()
     copy = _open_copy(data, result)
-    _mark_cells(copy.workbook, [finding for finding in result.findings if speaks_to_reporter(finding.rule)])
+    _mark_cells(copy, [finding for finding in result.findings if speaks_to_reporter(finding.rule)])
     _add_issue_sheet(copy, result)
     with atomic_write(target, on_redirect) as temp:
         copy.workbook.save(temp)
@@ -111,7 +121,7 @@ def write_marked_copy(
 
 def _open_copy(data: bytes, result: FileResult) -> _Copy:
     if result.format not in {"xlsx", "xlsm"}:
-        return _Copy(_rebuild_from_values(result, data), converted=True)
+        return _rebuild_from_values(result, data, converted=True)
     import openpyxl
 
     ensure_defused_openpyxl()
@@ -119,7 +129,9 @@ def _open_copy(data: bytes, result: FileResult) -> _Copy:
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_vba=False, keep_links=False)
     except Exception as exc:  # openpyxl is stricter than the value reader about every part of the file
         reason = f"{type(exc).__name__}: {str(exc)[:80]}"
-        return _Copy(_rebuild_from_values(result, data), converted=False, rebuilt_because=reason)
+        copy = _rebuild_from_values(result, data, converted=False)
+        copy.rebuilt_because = reason
+        return copy
     _neutralise_text(workbook)
     return _Copy(workbook, converted=False)
 
@@ -142,7 +154,7 @@ def _neutralise_text(workbook: Any) -> None:
                 put(sheet, cell.row, cell.column, value)
 
 
-def _rebuild_from_values(result: FileResult, data: bytes) -> Any:
+def _rebuild_from_values(result: FileResult, data: bytes, converted: bool) -> _Copy:
     import openpyxl
 
     from zjkcollect.errors import ReadFailure
@@ -154,8 +166,12 @@ def _rebuild_from_values(result: FileResult, data: bytes) -> Any:
         source = load_workbook_data(result.path, data)
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
+    copy = _Copy(workbook, converted=converted)
     for grid in source.sheets:
-        sheet = workbook.create_sheet(grid.name[:31])
+        name = _sheet_title(grid.name, set(workbook.sheetnames))
+        if name != grid.name:
+            copy.renamed[grid.name] = name
+        sheet = workbook.create_sheet(name)
         if grid.hidden:
             sheet.sheet_state = "hidden"
         for row_index, cells in enumerate(grid.rows, start=1):
@@ -166,7 +182,17 @@ def _rebuild_from_values(result: FileResult, data: bytes) -> Any:
             # a damaged file can declare a merge that ends before it starts or lies off the sheet
             if 0 <= top <= bottom < MAX_ROWS and 0 <= left <= right < MAX_COLUMNS:
                 sheet.merge_cells(start_row=top + 1, start_column=left + 1, end_row=bottom + 1, end_column=right + 1)
-    return workbook
+    return copy
+
+
+def _sheet_title(name: str, taken: set[str]) -> str:
+    """A title Excel accepts for a sheet another writer named freely (``/``, ``[``, too long, blank)."""
+    title = _BAD_TITLE.sub("_", name).strip("'")[:31] or "Sheet"
+    candidate, number = title, 2
+    while candidate in taken:
+        suffix = f"({number})"
+        candidate, number = title[: 31 - len(suffix)] + suffix, number + 1
+    return candidate
 
 
 @dataclass(slots=True)
@@ -186,15 +212,16 @@ def _merge_around(sheet: Any, row: int, column: int) -> Any:
     return None
 
 
-def _areas(workbook: Any, findings: list[Finding]) -> dict[tuple[str, str], _Area]:
+def _areas(copy: _Copy, findings: list[Finding]) -> dict[tuple[str, str], _Area]:
     """Findings grouped by the cell they are drawn on: a merged cell's findings go to its top-left cell."""
     from openpyxl.utils.cell import coordinate_to_tuple
 
     areas: dict[tuple[str, str], _Area] = {}
     for finding in findings:
-        if not (finding.sheet and finding.cell and finding.sheet in workbook.sheetnames):
+        name = copy.sheet(finding.sheet)
+        if name is None or finding.cell is None:
             continue
-        sheet = workbook[finding.sheet]
+        sheet = copy.workbook[name]
         row, column = coordinate_to_tuple(finding.cell)
         merged = _merge_around(sheet, row, column)
         if merged is None:
@@ -202,12 +229,12 @@ def _areas(workbook: Any, findings: list[Finding]) -> dict[tuple[str, str], _Are
         else:
             anchor = merged.start_cell.coordinate
             bounds = (merged.min_row, merged.min_col, merged.max_row, merged.max_col)
-        area = areas.setdefault((finding.sheet, anchor), _Area(anchor, bounds, []))
+        area = areas.setdefault((name, anchor), _Area(anchor, bounds, []))
         area.findings.append(finding)
     return areas
 
 
-def _mark_cells(workbook: Any, findings: list[Finding]) -> None:
+def _mark_cells(copy: _Copy, findings: list[Finding]) -> None:
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
@@ -215,8 +242,8 @@ def _mark_cells(workbook: Any, findings: list[Finding]) -> None:
         Severity.ERROR: PatternFill(fill_type="solid", start_color=ERROR_FILL, end_color=ERROR_FILL),
         Severity.WARNING: PatternFill(fill_type="solid", start_color=WARNING_FILL, end_color=WARNING_FILL),
     }
-    for (sheet_name, _), area in _areas(workbook, findings).items():
-        sheet = workbook[sheet_name]
+    for (sheet_name, _), area in _areas(copy, findings).items():
+        sheet = copy.workbook[sheet_name]
         items = sorted(area.findings, key=Finding.sort_key)
         worst = Severity.ERROR if any(item.severity is Severity.ERROR for item in items) else Severity.WARNING
         for cell in _area_cells(sheet, area):
@@ -280,14 +307,14 @@ def _add_issue_sheet(copy: _Copy, result: FileResult) -> None:
         sheet.column_dimensions[chr(64 + column)].width = width
     row = 3
     for index, finding in enumerate(to_fix, start=1):
-        _issue_row(sheet, row, index, finding, workbook.sheetnames)
+        _issue_row(sheet, row, index, finding, copy)
         row += 1
     if notes:
         put(sheet, row, 1, CLERK_NOTES_TITLE, {"font": Font(bold=True, color="595959")})
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(ISSUE_HEADERS))
         row += 1
         for index, finding in enumerate(notes, start=len(to_fix) + 1):
-            _issue_row(sheet, row, index, finding, workbook.sheetnames)
+            _issue_row(sheet, row, index, finding, copy)
             row += 1
     sheet.freeze_panes = "A3"
     sheet.page_setup.orientation = "landscape"
@@ -296,7 +323,7 @@ def _add_issue_sheet(copy: _Copy, result: FileResult) -> None:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _issue_row(sheet: Any, row: int, index: int, finding: Finding, sheet_names: list[str]) -> None:
+def _issue_row(sheet: Any, row: int, index: int, finding: Finding, copy: _Copy) -> None:
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -313,7 +340,9 @@ def _issue_row(sheet: Any, row: int, index: int, finding: Finding, sheet_names: 
     wrap = Alignment(wrap_text=True, vertical="top")
     for column, value in enumerate(values, start=1):
         put(sheet, row, column, value, {"alignment": wrap})
-    if finding.cell and finding.sheet in sheet_names:
+    target = copy.sheet(finding.sheet)
+    if finding.cell and target is not None:
         link = sheet.cell(row=row, column=4)
-        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{finding.sheet}'!{finding.cell}")
+        quoted = target.replace("'", "''")  # a quote inside a quoted sheet name is doubled
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!{finding.cell}")
         link.font = Font(color="0563C1", underline="single")
