@@ -37,6 +37,7 @@ ISSUE_HEADERS = ("序号", "严重程度", "工作表", "单元格", "字段", "
 ISSUE_WIDTHS = (6, 10, 16, 10, 22, 28, 80, 24)
 RETURN_FOLDER = "退回"
 COPY_STAGE = "生成退回副本"
+REBUILT_NOTE = "原文件有部分内容已损坏，无法原样复制，本副本按读到的数据重新生成（原有格式未保留）。"
 CLERK_NOTES_TITLE = "以下是给收表人的说明，不需要报送单位修改："
 # A merged area is filled cell by cell up to this size; beyond it the top-left cell alone
 # carries the fill (Excel shows the top-left cell's fill over the whole area anyway).
@@ -280,7 +281,7 @@ def _summary(copy: _Copy, result: FileResult, to_fix: list[Finding], notes: list
     if copy.converted:
         summary += f"原文件为 .{result.format} 格式，本标注副本已另存为 .xlsx。"
     if copy.rebuilt_because:
-        summary += "原文件有部分内容已损坏，无法原样复制，本副本按读到的数据重新生成（原有格式未保留）。"
+        summary += f"{REBUILT_NOTE}（技术信息：{copy.rebuilt_because}）"
     return summary
 
 
