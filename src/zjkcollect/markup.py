@@ -205,12 +205,28 @@ class _Area:
     findings: list[Finding]
 
 
-def _merge_around(sheet: Any, row: int, column: int) -> Any:
-    """The merged range that covers (row, column), if any."""
-    for merged in sheet.merged_cells.ranges:
-        if merged.min_row <= row <= merged.max_row and merged.min_col <= column <= merged.max_col:
-            return merged
-    return None
+class _Merges:
+    """Which merged range covers a cell, per sheet, without scanning every range for every finding."""
+
+    def __init__(self, sheet: Any) -> None:
+        self.cells: dict[tuple[int, int], Any] = {}
+        self.large: list[Any] = []  # ranges too big to index cell by cell (rare; scanned)
+        for merged in sheet.merged_cells.ranges:
+            if merged.size["rows"] * merged.size["columns"] > MAX_FILLED_MERGE_CELLS:
+                self.large.append(merged)
+                continue
+            for row in range(merged.min_row, merged.max_row + 1):
+                for column in range(merged.min_col, merged.max_col + 1):
+                    self.cells[(row, column)] = merged
+
+    def around(self, row: int, column: int) -> Any:
+        found = self.cells.get((row, column))
+        if found is not None:
+            return found
+        for merged in self.large:
+            if merged.min_row <= row <= merged.max_row and merged.min_col <= column <= merged.max_col:
+                return merged
+        return None
 
 
 def _areas(copy: _Copy, findings: list[Finding]) -> dict[tuple[str, str], _Area]:
@@ -218,13 +234,15 @@ def _areas(copy: _Copy, findings: list[Finding]) -> dict[tuple[str, str], _Area]
     from openpyxl.utils.cell import coordinate_to_tuple
 
     areas: dict[tuple[str, str], _Area] = {}
+    merges: dict[str, _Merges] = {}
     for finding in findings:
         name = copy.sheet(finding.sheet)
         if name is None or finding.cell is None:
             continue
-        sheet = copy.workbook[name]
+        if name not in merges:
+            merges[name] = _Merges(copy.workbook[name])
         row, column = coordinate_to_tuple(finding.cell)
-        merged = _merge_around(sheet, row, column)
+        merged = merges[name].around(row, column)
         if merged is None:
             anchor, bounds = finding.cell, None
         else:
