@@ -35,7 +35,8 @@ def test_marked_copies_open_in_libreoffice(tmp_path: Path) -> None:
     copies = write_marked_copies(report, tmp_path)
     # a copy only where the reporter has something to fix: not for a project another unit also reported
     assert {copy.stem for copy in copies} == {Path(r.label).stem for r in report.files if needs_copy(r)}
-    assert {copy.name for copy in copies} == {"张北县.xlsx", "桥东区 附件3（6.26）.xlsx", "崇礼区-附件3.xlsx"}
+    notes_only = {Path(r.label).stem for r in report.files if r.findings and not r.skipped and not needs_copy(r)}
+    assert notes_only and not notes_only & {copy.stem for copy in copies}
     for copy in copies:
         assert libreoffice_convert(copy, "pdf", tmp_path / "pdf").stat().st_size > 1000
 
