@@ -133,7 +133,7 @@ def validate_command(
     settings = _load_campaign(campaign)
     files = collect_paths(paths, exclude=validation_outputs(out, json_file, paths))
     with render.progress_bar(len(files)) as tick:
-        run = run_validation(files, settings, out, json_file, tick, _redirected)
+        run = run_validation(files, settings, out, json_file, tick, _redirected, sources=paths)
     render.show_report(run.report)
     if run.copies:
         render.info(f"已生成 {len(run.copies)} 份标注问题的退回副本：{out / '退回'}")

@@ -197,19 +197,22 @@ def run_validation(
     progress: Progress | None = None,
     on_redirect: Callable[[Path, Path], None] | None = None,
     workers: int | None = None,
+    sources: Iterable[Path | str] = (),
 ) -> ValidationRun:
     """The ``validate`` command: check every file, write marked-up copies and the JSON report.
 
     A fault on one file at any stage is that file's finding; the report, the JSON and the
-    other copies are always written. Raises ZjkError when there is no spreadsheet to check.
+    other copies are always written. Raises ZjkError when there is no spreadsheet to check
+    (``sources``, the files and folders as given, only name the place in that message).
     """
+    where = "、".join(str(source) for source in sources) or "所给的位置"
+    advice = "请检查是否选对了存放报回表格的文件夹。"
     if not files:
-        raise ZjkError("没有找到任何文件：所给的文件夹是空的。请检查是否选对了存放报回表格的文件夹。")
+        raise ZjkError(f"{where} 中没有找到任何文件。{advice}")
     report = validate_files(files, campaign, progress, workers, keep_rows=False)
     if all(result.skipped for result in report.files):
         raise ZjkError(
-            f"找到的 {len(files)} 个文件都不是电子表格（.xlsx、.xls、.et、.ods），没有可校验的报表。"
-            "请检查是否选对了存放报回表格的文件夹。"
+            f"{where} 中的 {len(files)} 个文件都不是电子表格（.xlsx、.xls、.et、.ods），没有可校验的报表。{advice}"
         )
     copies = write_marked_copies(report, out_dir, on_redirect) if out_dir is not None else []
     if json_path is not None:
