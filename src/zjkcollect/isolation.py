@@ -1,7 +1,8 @@
 """Per-file isolation: each file is read and checked in a worker process with a time limit.
 
 A reader that hangs, or aborts the process on a native allocation failure, then costs
-one file its verdict ("file-timeout", "reader-crashed") instead of the whole run. The
+one file its verdict ("file-timeout", "reader-crashed") instead of the whole run; an
+exception from our own code on one file becomes that file's "internal-error". The
 workers also spread the reading over the machine's cores. Results come back in the
 order the files were given, so nothing downstream depends on which worker was faster.
 """
