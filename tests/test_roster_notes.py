@@ -84,3 +84,33 @@ def test_two_identical_new_files_in_one_run_are_recorded_once_and_named(tmp_path
     run = run_merge(CAMPAIGN, W1, inbox, tmp_path / "out", tmp_path / "zjkcollect.db", now=at(W1))
     assert [Path(r.label).name for r in run.ingest.new] == ["a.xlsx"]
     assert [(Path(c.label).name, Path(c.original).name) for c in run.ingest.known] == [("b.xlsx", "a.xlsx")]
+
+
+def test_a_fault_while_recording_one_file_costs_that_file_only(tmp_path: Path, monkeypatch) -> None:
+    """A bug of ours while writing one file's rows: that file is not recorded, with an internal-error
+    finding; the other files, the roll-up and the ledger go on, and no stray archive copy is left."""
+    from zjkcollect import ledger as ledger_module
+
+    inbox, db = tmp_path / "inbox", tmp_path / "zjkcollect.db"
+    write_registered(inbox / "桥东区.xlsx", "桥东区", W1, [A])
+    poison = project("无法记录的项目", "张家口乙数据有限公司", "MA0F1232")
+    write_registered(inbox / "怀来县.xlsx", "怀来县", W1, [poison])
+    real_dump = ledger_module._dump_values
+
+    def dump(values: dict) -> str:
+        if values.get("project_name") == "无法记录的项目":
+            raise TypeError("simulated fault of ours")
+        return real_dump(values)
+
+    monkeypatch.setattr(ledger_module, "_dump_values", dump)
+    run = run_merge(CAMPAIGN, W1, inbox, tmp_path / "out", db, now=at(W1))
+    assert [Path(r.label).name for r in run.ingest.new] == ["桥东区.xlsx"]
+    [failed] = run.ingest.ignored
+    assert Path(failed.label).name == "怀来县.xlsx"
+    assert [f.rule for f in failed.findings] == ["internal-error"]
+    assert [p.values["project_name"] for p in run.rollup.projects] == ["智慧工厂"]
+    archived = sorted(path.name for path in (tmp_path / "archive").rglob("*.xlsx"))
+    assert len(archived) == 1
+    monkeypatch.setattr(ledger_module, "_dump_values", real_dump)
+    again = run_merge(CAMPAIGN, W1, inbox, tmp_path / "out", db, now=at(W1))
+    assert [Path(r.label).name for r in again.ingest.new] == ["怀来县.xlsx"]  # recorded once the fault is gone

@@ -250,6 +250,19 @@ class Ledger:
             raise
         connection.execute("COMMIT")
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """One file's changes inside the run's transaction: undone alone when they fail."""
+        connection = self.connection
+        connection.execute("SAVEPOINT one_file")
+        try:
+            yield
+        except BaseException:
+            connection.execute("ROLLBACK TO one_file")
+            connection.execute("RELEASE one_file")
+            raise
+        connection.execute("RELEASE one_file")
+
     def _migrate(self) -> None:
         version = self.user_version
         if version > SCHEMA_VERSION:
@@ -290,7 +303,16 @@ class Ledger:
             raise ValueError(f"{result.label} has no content to record")
         if self.knows(result.sha256):
             return IngestOutcome(result.sha256, added=False)
-        archive = self._archive(result.sha256, result.path.suffix, data)
+        archive, created = self._archive(result.sha256, result.path.suffix, data)
+        try:
+            self._insert_file(result, archive, ingested_at, checked_with)
+        except BaseException:
+            if created:  # no row names it: leave no stray copy behind
+                (self.path.parent / archive).unlink(missing_ok=True)
+            raise
+        return IngestOutcome(result.sha256, added=True)
+
+    def _insert_file(self, result: FileResult, archive: str, ingested_at: dt.datetime, checked_with: str) -> None:
         self.connection.execute(
             "INSERT INTO files (sha256, original_path, original_name, archive_path, ingested_at, mtime,"
             " reporter_known, verdict, row_count, error_count, warning_count, columns_json)"
@@ -305,7 +327,6 @@ class Ledger:
             ),
         )
         self._store_check(result, checked_with)
-        return IngestOutcome(result.sha256, added=True)
 
     def stale(self, checked_with: str) -> list[StoredFile]:
         """Files validated against other rules (an edited campaign file, another program version)."""
@@ -388,13 +409,15 @@ class Ledger:
             ],
         )
 
-    def _archive(self, sha256: str, suffix: str, data: bytes) -> str:
+    def _archive(self, sha256: str, suffix: str, data: bytes) -> tuple[str, bool]:
+        """The archive copy's path (relative to the ledger's folder) and whether this call wrote it."""
         relative = Path(ARCHIVE_FOLDER) / sha256[:2] / f"{sha256}{suffix.lower()}"
         target = self.path.parent / relative
-        if not target.exists():
-            with atomic_write(target) as temp:
-                temp.write_bytes(data)
-        return relative.as_posix()
+        if target.exists():
+            return relative.as_posix(), False
+        with atomic_write(target) as temp:
+            temp.write_bytes(data)
+        return relative.as_posix(), True
 
     # --- reading ------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import sqlite3
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from zjkcollect.campaign import Campaign
 from zjkcollect.codes import parse_date
 from zjkcollect.errors import ZjkError
 from zjkcollect.inbox import Progress, collect_paths, validate_files
+from zjkcollect.isolation import internal_error
 from zjkcollect.ledger import Ledger, is_recordable
 from zjkcollect.outputs import atomic_write
 from zjkcollect.report import FileResult
@@ -140,15 +142,42 @@ def ingest_into(
         if data is None or not is_recordable(result):
             run.ignored.append(result)  # unreadable, not a spreadsheet, or changed while being read
             continue
-        run.new.append(result)
-        recorded[result.sha256] = result
-        ledger.record(result, data, taken_in, stamp)
+        if _record_isolated(
+            ledger, result, lambda result=result, data=data: ledger.record(result, data, taken_in, stamp)
+        ):
+            run.new.append(result)
+            recorded[result.sha256] = result
+        else:
+            run.ignored.append(result)
     for label, sha in twins:
         first = recorded.get(sha)
         if first is not None:
             run.known.append(KnownCopy(label, first.label, first.reporter, taken_in.date(), first.week))
     run.rechecked = recheck_stale(ledger, campaign, stamp, progress)
     return run
+
+
+INGEST_STAGE = "收录进账本"
+
+
+def _record_isolated(ledger: Ledger, result: FileResult, write: Callable[[], object]) -> bool:
+    """Write one file's records; a fault of ours on this file becomes its finding, not the run's end.
+
+    Problems of the machine (disk full, a locked or damaged ledger) still stop the command:
+    they would fail every file alike and the clerk must hear of them once.
+    """
+    try:
+        with ledger.savepoint():
+            write()
+    except (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError) as exc:
+        result.findings.append(internal_error(result.label, INGEST_STAGE, exc))  # what we asked SQLite to do
+        return False
+    except (OSError, sqlite3.DatabaseError):
+        raise  # the machine or the ledger itself: every file would fail alike
+    except Exception as exc:
+        result.findings.append(internal_error(result.label, INGEST_STAGE, exc))
+        return False
+    return True
 
 
 def _sha256_of(path: Path) -> str:
@@ -180,8 +209,10 @@ def recheck_stale(ledger: Ledger, campaign: Campaign, stamp: str, progress: Prog
     pairs = [(ledger.archived(stored), stored.original_path) for stored in stale.values()]
     count = 0
     for result in validate_files(pairs, campaign, progress).files if pairs else []:
-        if result.sha256 in stale:
-            ledger.recheck(result.sha256, result, stamp)
+        # a file whose new check cannot be recorded keeps its old verdict
+        if result.sha256 in stale and _record_isolated(
+            ledger, result, lambda result=result: ledger.recheck(result.sha256, result, stamp)
+        ):
             count += 1
     return count
 
