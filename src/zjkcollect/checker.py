@@ -8,6 +8,7 @@ from collections import defaultdict
 from zjkcollect.attachments import ATTACHMENTS, Kind
 from zjkcollect.campaign import Campaign
 from zjkcollect.codes import parse_date
+from zjkcollect.crossfile import choice_of, describe_choice, project_key
 from zjkcollect.findings import Finding, column_letter, make_finding
 from zjkcollect.layout import Table
 from zjkcollect.report import CheckedRow, FileResult, TableResult
@@ -192,9 +193,9 @@ def _check_repeated_projects(result: FileResult, checked: TableResult) -> None:
     for rows in by_key.values():
         for index, row in enumerate(rows):
             earlier_same = next(
-                (other for other in rows[:index] if _choice_of(other.values) == _choice_of(row.values)), None
+                (other for other in rows[:index] if choice_of(other.values) == choice_of(row.values)), None
             )
-            differing = next((other for other in rows if _choice_of(other.values) != _choice_of(row.values)), None)
+            differing = next((other for other in rows if choice_of(other.values) != choice_of(row.values)), None)
             for rule, other in (("duplicate-row", earlier_same), ("project-multiple-topics", differing)):
                 if other is None:
                     continue
@@ -212,22 +213,6 @@ def _check_repeated_projects(result: FileResult, checked: TableResult) -> None:
                         other=describe_choice(other.values),
                     )
                 )
-
-
-def project_key(values: dict[str, object]) -> tuple[str, str] | None:
-    """Credit code + normalised project name, or None when either is missing or invalid."""
-    code, name = values.get("credit_code"), values.get("project_name")
-    if not code or not name:
-        return None
-    return (str(code), "".join(str(name).split()))
-
-
-def _choice_of(values: dict[str, object]) -> tuple[object, object]:
-    return (values.get("track"), values.get("topic"))
-
-
-def describe_choice(values: dict[str, object]) -> str:
-    return f"{values.get('track') or ''}／{values.get('topic') or ''}"
 
 
 def _check_contacts(result: FileResult, checked: TableResult, campaign: Campaign) -> None:

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from zjkcollect.attachments import ATTACHMENTS, Kind
 from zjkcollect.campaign import Campaign
-from zjkcollect.checker import check_table, describe_choice, project_key
+from zjkcollect.checker import check_table
+from zjkcollect.crossfile import Place, Standing, clash_finding, clashes, oldest_first, project_key
 from zjkcollect.errors import ReadFailure, ZjkError, os_reason
 from zjkcollect.findings import column_letter, make_finding
 from zjkcollect.isolation import FILE_TIME_LIMIT, check_isolated, default_workers, guarded_check
@@ -221,10 +222,10 @@ def run_validation(
     return ValidationRun(report=report, copies=copies, json_path=json_path)
 
 
-def _standing_order(submission: Submission) -> tuple[object, ...]:
+def standing(submission: Submission) -> Standing:
+    """A return's standing while validating: nothing has been taken in yet, so the file's own time decides."""
     result = submission.result
-    date = submission.date.isoformat() if submission.date else ""
-    return (date, result.mtime, result.sha256, submission.first.part)
+    return Standing(submission.date, None, result.mtime, result.sha256, submission.first.part)
 
 
 def apply_inbox_rules(results: list[FileResult]) -> None:
@@ -237,9 +238,8 @@ def apply_inbox_rules(results: list[FileResult]) -> None:
     for members in groups.values():
         if len(members) < 2:
             continue
-        members.sort(key=_standing_order)
-        latest = members[-1]
-        for older in members[:-1]:
+        *older_ones, latest = oldest_first(members, standing)
+        for older in older_ones:
             if older.result.sha256 == latest.result.sha256 and older.first.part == latest.first.part:
                 continue  # the same bytes twice are one submission
             older.mark_superseded()
@@ -270,9 +270,11 @@ def _place(submission: Submission) -> str:
     return result.label
 
 
+Where = tuple[Submission, TableResult, CheckedRow]
+
+
 def _cross_file_projects(submissions: list[Submission]) -> None:
-    placed: dict[tuple[Kind, object, tuple[str, str]], list[tuple[Submission, TableResult, CheckedRow]]]
-    placed = defaultdict(list)
+    by_period: dict[tuple[Kind, object], list[Place[Where]]] = defaultdict(list)
     for submission in submissions:
         seen_here: set[tuple[str, str]] = set()
         for table, row in submission.rows():
@@ -280,38 +282,28 @@ def _cross_file_projects(submissions: list[Submission]) -> None:
             if key is None or key in seen_here:
                 continue
             seen_here.add(key)
-            placed[(submission.kind, submission.week, key)].append((submission, table, row))
-    for (kind, _week, _key), places in placed.items():
-        if len({id(submission) for submission, _, _ in places}) < 2:
-            continue
-        for submission, table, row in places:
-            for other, _, other_row in places:
-                if other is submission or other.result.sha256 == submission.result.sha256:
-                    continue
-                _add_cross_finding(kind, submission, table, row, other, other_row)
+            place = Place(key, submission.reporter, row.values, (submission, table, row))
+            by_period[(submission.kind, submission.week)].append(place)
 
+    def same_return(one: Place[Where], other: Place[Where]) -> bool:
+        return one.where[0].result.sha256 == other.where[0].result.sha256
 
-def _add_cross_finding(
-    kind: Kind, submission: Submission, table: TableResult, row: CheckedRow, other: Submission, other_row: CheckedRow
-) -> None:
-    column = table.table.columns.get("track")
-    same_choice = describe_choice(row.values) == describe_choice(other_row.values)
-    if same_choice and other.reporter == submission.reporter:
-        return  # the same reporter's two returns of one week are handled by "superseded"
-    rule = "project-duplicate-reporters" if same_choice else "project-conflict"
-    submission.result.findings.append(
-        make_finding(
-            rule,
-            file=submission.result.label,
-            sheet=table.sheet,
-            row=row.number,
-            column=column_letter(column) if column else None,
-            field=ATTACHMENTS[kind].column("track").header,
-            value=row.values.get("track"),
-            project=row.values.get("project_name"),
-            other_file=_place(other),
-            other_row=other_row.number,
-            other=describe_choice(other_row.values),
-            other_reporter=other.reporter or "未知单位",
-        )
-    )
+    for (kind, _week), places in by_period.items():
+        header = ATTACHMENTS[kind].column("track").header
+        for clash in clashes(places, same_return).values():
+            for place in clash.places:
+                submission, table, row = place.where
+                column = table.table.columns.get("track")
+                finding = clash_finding(
+                    clash,
+                    place,
+                    file=submission.result.label,
+                    sheet=table.sheet,
+                    row=row.number,
+                    column=column_letter(column) if column else None,
+                    field=header,
+                    other_file=lambda other: _place(other.where[0]),
+                    other_row=lambda other: other.where[2].number,
+                )
+                if finding is not None:
+                    submission.result.findings.append(finding)

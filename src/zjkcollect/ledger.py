@@ -13,7 +13,7 @@
 
 Only the file's own findings are kept. Rules that compare files (superseded resends, the same
 project reported twice) depend on which other files are around, so the roll-up recomputes
-them from the ledger instead (:data:`INBOX_RULES`).
+them from the ledger instead (the rule catalog's ``inbox`` scope).
 """
 
 from __future__ import annotations
@@ -32,11 +32,12 @@ from zjkcollect.errors import ZjkError
 from zjkcollect.findings import Finding, Severity
 from zjkcollect.outputs import atomic_write
 from zjkcollect.report import FileResult, TableResult
+from zjkcollect.rules import codes_with
 from zjkcollect.schemas import display
 
 ARCHIVE_FOLDER = "archive"
 LOCK_WAIT_SECONDS = 10.0  # another command holding the ledger: wait this long, then say so
-INBOX_RULES = frozenset({"superseded", "project-conflict", "project-duplicate-reporters"})
+INBOX_RULES = codes_with(scope="inbox")
 
 # MIGRATIONS[i] takes the schema from user_version i to i + 1. Append, never edit.
 MIGRATIONS: tuple[str, ...] = (

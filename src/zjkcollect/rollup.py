@@ -3,7 +3,7 @@
 Definitions the clerk relies on (the README repeats them):
 
 * A 附件3 is **usable** when its kind, reporting unit and week are known and it has none of the
-  file-level errors that make its rows unreliable (:data:`BLOCKING_RULES`). Its rows with errors
+  file-level errors that make its rows unreliable (the rule catalog's ``blocks``). Its rows with errors
   are kept out of every count and listed in 问题清单.
 * For week W, each unit's **submission used** is its latest usable 附件3 whose 统计截止日期 falls
   on or before W (latest = later week, then taken in later, then modified later, then SHA-256).
@@ -13,7 +13,7 @@ Definitions the clerk relies on (the README repeats them):
   **报送有误** — instead of 未更新 or 未报送, when the unit did send a 附件3 for that week that could
   not count (a blocking error, or no date): the roster names the file and why.
   "Taken in" is the date the file was first recorded in the ledger (``merge`` or ``ingest``).
-* Projects are identified city-wide by :func:`zjkcollect.checker.project_key` (credit code +
+* Projects are identified city-wide by :func:`zjkcollect.crossfile.project_key` (credit code +
   normalised name). Reported by several units with the same track and topic, a project counts
   once and names them all; with different tracks or topics it is a conflict, kept out of the
   counts and listed as a problem at each place.
@@ -32,13 +32,12 @@ from typing import Any
 
 from zjkcollect.attachments import ATTACHMENTS, Kind
 from zjkcollect.campaign import Campaign
-from zjkcollect.checker import describe_choice, project_key, week_of
-from zjkcollect.findings import Finding, Severity, column_letter, make_finding
+from zjkcollect.checker import week_of
+from zjkcollect.crossfile import Clash, Place, ProjectKey, Standing, clash_finding, clashes, project_key
+from zjkcollect.findings import Finding, Severity, column_letter
 from zjkcollect.ledger import StoredFile, Submission
+from zjkcollect.rules import RULES
 
-# File-level errors after which a file's rows cannot be trusted: the week is unclear, a required
-# column is absent (its rows would look valid without it), or there are no rows at all.
-BLOCKING_RULES = frozenset({"report-date-not-week", "column-missing", "table-empty"})
 _PROJECT_KINDS = (Kind.SURVEY, Kind.REGISTERED)
 UNKNOWN_REPORTER = "（无法识别的填报单位）"
 
@@ -89,18 +88,45 @@ class Project:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
+    """A finding as the roll-up lists it: with the unit it belongs to and the project it is about."""
+
     reporter: str
     kind: str  # 附件2/3/4 or "" when unknown
-    file: str
-    sheet: str | None
-    row: int | None
-    cell: str | None
-    field: str | None
-    value: str | None
-    severity: Severity
-    rule: str
-    message: str
+    file: str  # the file's original name
+    finding: Finding
     project: str | None
+
+    @property
+    def sheet(self) -> str | None:
+        return self.finding.sheet
+
+    @property
+    def row(self) -> int | None:
+        return self.finding.row
+
+    @property
+    def cell(self) -> str | None:
+        return self.finding.cell
+
+    @property
+    def field(self) -> str | None:
+        return self.finding.field
+
+    @property
+    def value(self) -> str | None:
+        return self.finding.value
+
+    @property
+    def severity(self) -> Severity:
+        return self.finding.severity
+
+    @property
+    def rule(self) -> str:
+        return self.finding.rule
+
+    @property
+    def message(self) -> str:
+        return self.finding.message
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,14 +283,17 @@ class RollUp:
 # --- choosing submissions -----------------------------------------------------------------------
 
 
-def _order(stored: StoredFile) -> tuple[str, str, float, str]:
-    """Later is newer: report date, then taken in, then modified, then the SHA-256 as a tie-break."""
-    day = stored.week or stored.report_date
-    return (day.isoformat() if day else "", stored.ingested_at.isoformat(), stored.mtime, stored.sha256, stored.part)
+def standing(stored: StoredFile) -> Standing:
+    """A recorded return's standing among the unit's returns (see :mod:`zjkcollect.crossfile`)."""
+    return Standing(stored.report_date, stored.ingested_at, stored.mtime, stored.sha256, stored.part)
+
+
+def _order(stored: StoredFile) -> tuple[str, str, float, str, int]:
+    return standing(stored).key()
 
 
 def blocking(submission: Submission) -> bool:
-    return any(finding.rule in BLOCKING_RULES and finding.severity is Severity.ERROR for finding in submission.findings)
+    return any(RULES[finding.rule].blocks and finding.severity is Severity.ERROR for finding in submission.findings)
 
 
 def usable(submission: Submission, kind: Kind) -> bool:
@@ -321,7 +350,7 @@ def rejections(campaign: Campaign, submissions: Iterable[Submission]) -> Rejecti
         if week is None:
             continue
         reason = next(
-            (f.message for f in submission.findings if f.rule in BLOCKING_RULES and f.severity is Severity.ERROR),
+            (f.message for f in submission.findings if RULES[f.rule].blocks and f.severity is Severity.ERROR),
             next((f.message for f in submission.findings if f.severity is Severity.ERROR), "无法确定所属周"),
         )
         found[stored.reporter][week] = f"{stored.original_name}：{reason}"
@@ -394,8 +423,8 @@ class _WeekState:
     notes: dict[str, str]  # why a unit's return for the week could not count (报送有误)
     used: dict[str, Submission]
     projects: dict[tuple[str, str], Project]
-    conflicts: dict[tuple[str, str], list[tuple[dict[str, Any], Source]]]
-    duplicates: dict[tuple[str, str], list[tuple[dict[str, Any], Source]]]
+    conflicts: dict[ProjectKey, Clash[Source]]
+    duplicates: dict[ProjectKey, Clash[Source]]
 
 
 def _week_state(
@@ -416,30 +445,31 @@ def _week_state(
             notes[reporter] = note
         if submission is not None:
             used[reporter] = submission
-    places: dict[tuple[str, str], list[tuple[dict[str, Any], Source, tuple[Any, ...]]]] = defaultdict(list)
+    places: list[Place[Source]] = []
+    recency: dict[str, tuple[Any, ...]] = {}
     for reporter, submission in used.items():
-        recency = (*_order(submission.file), -reporter_rank.get(reporter, 0))
-        for key, values, source in _valid_places(submission):
-            places[key].append((values, source, recency))
-    projects: dict[tuple[str, str], Project] = {}
-    conflicts = {}
-    duplicates = {}
+        recency[reporter] = (*_order(submission.file), -reporter_rank.get(reporter, 0))
+        places.extend(Place(key, reporter, values, source) for key, values, source in _valid_places(submission))
+    # one submission per unit is used, so places of one unit are places of one return
+    found = clashes(places, lambda one, other: one.reporter == other.reporter)
+    conflicts = {key: clash for key, clash in found.items() if clash.rule == "project-conflict"}
+    duplicates = {key: clash for key, clash in found.items() if clash.rule == "project-duplicate-reporters"}
+    by_key: dict[ProjectKey, list[Place[Source]]] = defaultdict(list)
+    for place in places:
+        by_key[place.key].append(place)
+    projects: dict[ProjectKey, Project] = {}
     withdrawn = campaign.choices.withdrawn_status
-    for key, items in places.items():
-        items.sort(key=lambda item: reporter_rank.get(item[1].reporter, len(reporter_rank)))
-        choices = {(values.get("track"), values.get("topic")) for values, _, _ in items}
-        if len(choices) > 1:
-            conflicts[key] = [(values, source) for values, source, _ in items]
+    for key, items in by_key.items():
+        if key in conflicts:
             continue
-        newest = max(items, key=lambda item: item[2])[0]
+        items.sort(key=lambda item: reporter_rank.get(item.reporter or "", len(reporter_rank)))
+        newest = max(items, key=lambda item: recency[item.reporter or ""]).values
         projects[key] = Project(
             key=key,
-            values=newest,
-            sources=[source for _, source, _ in items],
+            values=dict(newest),
+            sources=[item.where for item in items],
             withdrawn=newest.get("status") == withdrawn,
         )
-        if len({source.reporter for _, source, _ in items}) > 1:
-            duplicates[key] = [(values, source) for values, source, _ in items]
     return _WeekState(statuses, notes, used, projects, conflicts, duplicates)
 
 
@@ -699,20 +729,7 @@ def _project_names(submission: Submission) -> dict[tuple[str | None, int], str]:
 
 
 def _problem(reporter: str, stored: StoredFile, finding: Finding, project: str | None) -> Problem:
-    return Problem(
-        reporter=reporter,
-        kind=stored.kind.value if stored.kind else "",
-        file=stored.original_name,
-        sheet=finding.sheet,
-        row=finding.row,
-        cell=finding.cell,
-        field=finding.field,
-        value=finding.value,
-        severity=finding.severity,
-        rule=finding.rule,
-        message=finding.message,
-        project=project,
-    )
+    return Problem(reporter, stored.kind.value if stored.kind else "", stored.original_name, finding, project)
 
 
 def _own_problems(reporter: str, submission: Submission) -> list[Problem]:
@@ -725,33 +742,26 @@ def _own_problems(reporter: str, submission: Submission) -> list[Problem]:
 
 def _cross_problems(state: _WeekState) -> list[Problem]:
     """Conflicts and duplicates between units, one entry at each place, as the validator words them."""
-    attachment = ATTACHMENTS[Kind.REGISTERED]
+    header = ATTACHMENTS[Kind.REGISTERED].column("track").header
     found = []
-    for rule, groups in (("project-conflict", state.conflicts), ("project-duplicate-reporters", state.duplicates)):
-        for places in groups.values():
-            for values, source in places:
-                choice = (values.get("track"), values.get("topic"))
-                others = [item for item in places if item[1] is not source]
-                if rule == "project-conflict":
-                    others = [item for item in others if (item[0].get("track"), item[0].get("topic")) != choice]
-                other_values, other = others[0]
-                submission = state.used[source.reporter]
-                column = submission.file.columns.get("track")
-                finding = make_finding(
-                    rule,
-                    file=source.file,
-                    sheet=source.sheet,
-                    row=source.row,
-                    column=column_letter(column) if column else None,
-                    field=attachment.column("track").header,
-                    value=values.get("track"),
-                    project=values.get("project_name"),
-                    other_file=f"{other.reporter}的{other.file}",
-                    other_row=other.row,
-                    other=describe_choice(other_values),
-                    other_reporter=other.reporter,
-                )
-                found.append(_problem(source.reporter, submission.file, finding, values.get("project_name")))
+    for clash in (*state.conflicts.values(), *state.duplicates.values()):
+        for place in clash.places:
+            source = place.where
+            submission = state.used[source.reporter]
+            column = submission.file.columns.get("track")
+            finding = clash_finding(
+                clash,
+                place,
+                file=source.file,
+                sheet=source.sheet,
+                row=source.row,
+                column=column_letter(column) if column else None,
+                field=header,
+                other_file=lambda other: f"{other.where.reporter}的{other.where.file}",
+                other_row=lambda other: other.where.row,
+            )
+            if finding is not None:
+                found.append(_problem(source.reporter, submission.file, finding, place.values.get("project_name")))
     return found
 
 

@@ -13,10 +13,12 @@ come last in a copy's 问题清单.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 Audience = Literal["reporter", "clerk"]
+# Where a rule looks: one cell, one table or file, several returns, reading the bytes, or this program.
+Scope = Literal["cell", "file", "inbox", "reading", "program"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,14 +26,17 @@ class Rule:
     severity: Literal["error", "warning"]
     message: str
     audience: Audience = "reporter"
+    scope: Scope = "cell"  # set by the section the rule is listed in
+    # A file-level error after which a table's rows cannot be trusted (the week is unclear, a
+    # required column is absent, there are no rows): the table is kept out of the roll-up.
+    blocks: bool = False
 
 
 E: Literal["error"] = "error"
 W: Literal["warning"] = "warning"
 CLERK: Audience = "clerk"
 
-RULES: dict[str, Rule] = {
-    # --- cell level ---------------------------------------------------------------------------
+_CELL_RULES: dict[str, Rule] = {
     "required-missing": Rule(E, "“{field}”为必填项，请填写。"),
     "choice-invalid": Rule(E, "“{field}”填写的“{value}”不在可选范围内，请从下拉列表中选择：{choices}。{hint}"),
     "text-too-long": Rule(E, "“{field}”达到或超过 Excel 单元格上限 32767 个字符，内容可能已被截断，请精简后重填。"),
@@ -99,24 +104,30 @@ RULES: dict[str, Rule] = {
         "统一社会信用代码中间有空格（在第{after}位之后），代码是连续的18位数字和字母，不能有空格。"
         "请删除空格，并按营业执照或登记证书核对空格处是否漏了字符。",
     ),
-    # --- file level ---------------------------------------------------------------------------
+}
+
+_FILE_RULES: dict[str, Rule] = {
     "reporter-missing": Rule(E, "表头未填写“填报单位”，请从下拉列表选择本单位后重新报送。"),
     "reporter-unknown": Rule(E, "填报单位“{value}”不在报送单位名册中。{hint}请从下拉列表选择。"),
     "date-missing": Rule(E, "表头未填写“{field}”，请填写后重新报送。"),
-    "report-date-not-week": Rule(E, "统计截止日期{value}不是每周四的更新日，应为以下日期之一：{weeks}。"),
+    "report-date-not-week": Rule(E, "统计截止日期{value}不是每周四的更新日，应为以下日期之一：{weeks}。", blocks=True),
     # lateness is a fact for the clerk's roster; nothing in the file can fix it
     "survey-late": Rule(W, "附件2 应于 {due} 前报送，填报日期为 {value}，已逾期。", CLERK),
     "template-old-version": Rule(W, "本表使用的是旧版模板（{value}），当前为 {current}，请下载新模板填报。"),
-    "column-missing": Rule(E, "表格缺少“{field}”列，请使用下发模板，不要删除列。"),
+    "column-missing": Rule(E, "表格缺少“{field}”列，请使用下发模板，不要删除列。", blocks=True),
     "hidden-row": Rule(W, "第{row_number}行被隐藏了，已照常读取和校验。如果这一行不该报送，请删除整行而不是隐藏。"),
-    "table-empty": Rule(E, "表格中没有读到任何数据行，请确认已填写并保存后重新报送。"),
+    "table-empty": Rule(E, "表格中没有读到任何数据行，请确认已填写并保存后重新报送。", blocks=True),
     "duplicate-row": Rule(W, "同一项目在本表中重复填报（与第{other_row}行相同），请删除重复行。"),
     "project-multiple-topics": Rule(
         E, "同一项目（{project}）在本表第{other_row}行另报了“{other}”，每个参赛项目限报一个赛题方向，请只保留一行。"
     ),
     "contacts-leader-count": Rule(E, "“{unit}”应填写且只填写1名主管领导，现有{count}名。"),
     "contacts-staff-missing": Rule(E, "“{unit}”至少要填写1名具体负责人。"),
-    # --- inbox level --------------------------------------------------------------------------
+}
+
+# Rules across returns (see crossfile.py): they depend on which other files are around, so the
+# ledger does not keep them and the roll-up decides them again from the ledger.
+_INBOX_RULES: dict[str, Rule] = {
     "project-conflict": Rule(
         E,
         "同一项目（{project}）在 {other_file} 第{other_row}行报的是“{other}”，与此处不一致，每个参赛项目限报一个赛题方向，请与对方核实。",
@@ -127,7 +138,9 @@ RULES: dict[str, Rule] = {
     "superseded": Rule(
         W, "“{reporter}”同一期还报送了 {other_file}（日期{other_date}），以较新的一份为准，本文件不再使用。", CLERK
     ),
-    # --- reading ------------------------------------------------------------------------------
+}
+
+_READING_RULES: dict[str, Rule] = {
     "kind-unknown": Rule(E, "无法识别这是哪一张表（附件2、附件3 还是附件4），请使用下发模板，不要改动标题和表头。"),
     "file-unreadable": Rule(E, "文件无法打开（{reason}），请重新保存为 .xlsx 后重新报送。"),
     "file-encrypted": Rule(E, "文件已加密，请取消打开密码后重新报送。"),
@@ -157,7 +170,9 @@ RULES: dict[str, Rule] = {
     "macro-present": Rule(
         W, "文件含有宏（VBA 代码），程序不会运行它，退回副本中也不含宏。请另存为不含宏的 .xlsx 后报送。"
     ),
-    # --- this program ---------------------------------------------------------------------------
+}
+
+_PROGRAM_RULES: dict[str, Rule] = {
     "copy-not-written": Rule(
         W, "未能写入本文件的退回副本（{reason}），请检查原文件是否还在、输出文件夹是否可写、磁盘是否已满。", CLERK
     ),
@@ -168,6 +183,28 @@ RULES: dict[str, Rule] = {
         CLERK,
     ),
 }
+
+
+def _scoped(scope: Scope, rules: dict[str, Rule]) -> dict[str, Rule]:
+    return {code: replace(rule, scope=scope) for code, rule in rules.items()}
+
+
+RULES: dict[str, Rule] = {
+    **_scoped("cell", _CELL_RULES),
+    **_scoped("file", _FILE_RULES),
+    **_scoped("inbox", _INBOX_RULES),
+    **_scoped("reading", _READING_RULES),
+    **_scoped("program", _PROGRAM_RULES),
+}
+
+
+def codes_with(*, scope: Scope | None = None, blocks: bool | None = None) -> frozenset[str]:
+    """The codes of the rules with this scope and/or this blocking flag."""
+    return frozenset(
+        code
+        for code, rule in RULES.items()
+        if (scope is None or rule.scope == scope) and (blocks is None or rule.blocks == blocks)
+    )
 
 
 def speaks_to_reporter(code: str) -> bool:

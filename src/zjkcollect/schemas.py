@@ -398,11 +398,6 @@ class ProjectRow(_Row):
     contact_phone: AnyPhone = None
     note: OptionalText = None
 
-    @property
-    def project_key(self) -> tuple[str, str]:
-        """The city-wide identity of a project: credit code and normalised project name."""
-        return (self.credit_code or "", normalize_name(self.project_name or ""))
-
 
 class SurveyRow(ProjectRow):
     """附件2 符合参赛条件项目摸底统计表."""
