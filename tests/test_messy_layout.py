@@ -13,9 +13,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
-from tests.workbooks import project_row, write_workbook
-from zjkcollect.attachments import Kind
+from tests.builders import code
+from tests.workbooks import BAD_CHECKSUM, contact_row, project_row, write_workbook
+from zjkcollect.attachments import ATTACHMENTS, Kind
 from zjkcollect.campaign import load_campaign
 from zjkcollect.codes import DateReading, read_date
 from zjkcollect.inbox import validate_paths
@@ -27,6 +29,92 @@ R = Kind.REGISTERED
 def found(path: Path) -> set[tuple[str, str, str | None]]:
     report = validate_paths([path], CAMPAIGN, workers=0)
     return {(finding.rule, finding.sheet, finding.cell) for finding in report.findings}
+
+
+SHEET = "报表"
+TITLE = "附件3 “数据要素×”大赛河北分赛参赛项目统计表"
+BLOCK = ["填报单位", "怀来县", None, None, None, "统计截止日期", dt.date(2025, 6, 26)]
+C2 = Kind.CONTACTS
+
+
+def write_sheet(path: Path, rows: list[list[object]], merges: list[str] = ()) -> Path:
+    """Write ``rows`` (None = empty cell) as given onto one sheet, merging ``merges`` (A1 ranges)."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET
+    for number, cells in enumerate(rows, start=1):
+        for column, value in enumerate(cells, start=1):
+            if value is not None:
+                sheet.cell(row=number, column=column, value=value)
+    for merged in merges:
+        sheet.merge_cells(merged)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+def fields_of(kind: Kind) -> list[str]:
+    return [column.field for column in ATTACHMENTS[kind].columns]
+
+
+def data_rows(kind: Kind, rows: list[dict[str, object]]) -> list[list[object]]:
+    """Rows as cells in the attachment's column order, numbered in 序号."""
+    return [
+        [number if name == "serial" else row.get(name) for name in fields_of(kind)]
+        for number, row in enumerate(rows, start=1)
+    ]
+
+
+def one_row_header(kind: Kind) -> list[list[object]]:
+    return [[column.header for column in ATTACHMENTS[kind].columns]]
+
+
+def grouped_header(
+    kind: Kind, groups: dict[str, list[tuple[str, str]]], top: int, merged: bool = True
+) -> tuple[list[list[object]], list[str]]:
+    """A two-row header: each group's name over its sub-headers, every other header over both rows.
+
+    ``groups`` maps a group header to (field, sub-header) pairs of neighbouring columns. Without
+    ``merged`` nothing is merged: the group's name stands in its first column only, as people type it.
+    """
+    upper: list[object] = []
+    lower: list[object] = []
+    merges: list[str] = []
+    group_of = {name: (group, sub) for group, members in groups.items() for name, sub in members}
+    for index, column in enumerate(ATTACHMENTS[kind].columns, start=1):
+        letter = get_column_letter(index)
+        if column.field in group_of:
+            group, sub = group_of[column.field]
+            first = groups[group][0][0] == column.field
+            upper.append(group if first else None)
+            lower.append(sub)
+            if first and merged:
+                last = get_column_letter(index + len(groups[group]) - 1)
+                merges.append(f"{letter}{top}:{last}{top}")
+        else:
+            upper.append(column.header)
+            lower.append(None)
+            if merged:
+                merges.append(f"{letter}{top}:{letter}{top + 1}")
+    return [upper, lower], merges
+
+
+UNIT_GROUP = [("unit_name", "名称"), ("credit_code", "统一社会信用代码"), ("unit_type", "单位类型")]
+CONTACT_GROUP = [("contact_name", "姓名"), ("contact_phone", "联系电话")]
+REGISTERED_GROUPS = {"参赛单位": UNIT_GROUP, "项目联系人": CONTACT_GROUP}
+
+
+def clean_rows(count: int) -> list[dict[str, object]]:
+    """``count`` different clean 附件3 projects."""
+    return [
+        project_row(R, project_name=f"项目{number}", credit_code=code(f"MA0F{number:04d}"))
+        for number in range(1, count + 1)
+    ]
+
+
+def read(path: Path):
+    report = validate_paths([path], CAMPAIGN, workers=0)
+    return report.files[0]
 
 
 # --- formulas without cached values -----------------------------------------------------------
@@ -132,3 +220,95 @@ def _make_day(year: int, month: int, day: int) -> dt.date | None:
 )
 def test_not_dates_even_with_a_year_to_assume(text: str) -> None:
     assert read_date(text, 2025) is None
+
+
+# --- headers over two or three rows -----------------------------------------------------------
+
+
+def registered_two_row(path: Path, rows: list[dict[str, object]], merged: bool = True) -> Path:
+    header, merges = grouped_header(R, REGISTERED_GROUPS, top=3, merged=merged)
+    return write_sheet(path, [[TITLE], BLOCK, *header, *data_rows(R, rows)], ["A1:O1", *merges])
+
+
+def test_a_merged_two_row_header_is_read_as_one_header(tmp_path: Path) -> None:
+    rows = clean_rows(3)
+    result = read(registered_two_row(tmp_path / "a.xlsx", rows))
+    table = result.tables[0].table
+    assert (table.header_top, table.header_row) == (3, 4)
+    assert table.columns["unit_name"] == 3 and table.columns["credit_code"] == 4 and table.columns["unit_type"] == 5
+    assert table.columns["contact_name"] == 13 and table.columns["contact_phone"] == 14
+    assert (result.reporter, result.date) == ("怀来县", dt.date(2025, 6, 26))
+    assert [row.number for row in result.rows] == [5, 6, 7]
+    assert [row.values["credit_code"] for row in result.rows] == [row["credit_code"] for row in rows]
+    assert result.findings == []
+
+
+def test_a_two_row_header_typed_without_merging_reads_the_same(tmp_path: Path) -> None:
+    result = read(registered_two_row(tmp_path / "a.xlsx", clean_rows(2), merged=False))
+    assert [row.number for row in result.rows] == [5, 6]
+    assert result.findings == []
+
+
+def test_findings_under_a_two_row_header_point_at_their_cells(tmp_path: Path) -> None:
+    rows = clean_rows(2)
+    rows[1] = {**rows[1], "credit_code": BAD_CHECKSUM, "contact_phone": "123"}
+    assert found(registered_two_row(tmp_path / "a.xlsx", rows)) == {
+        ("uscc-checksum", SHEET, "D6"),
+        ("phone-invalid", SHEET, "N6"),
+    }
+
+
+def test_a_three_row_header_is_read_as_one_header(tmp_path: Path) -> None:
+    header = [
+        ["序号", "项目名称", "参赛单位情况", None, None, None, "参赛方向", None, None, "报名状态", "报名日期"]
+        + ["参赛赛区", "项目联系人", None, "备注"],
+        [None, None, "参赛单位", None, None, "联合参赛单位", "参赛赛道", "参赛赛题", "是否揭榜挂帅"],
+        [None, None, "名称", "统一社会信用代码", "单位类型", None, None, None, None]
+        + [None, None, None, "姓名", "联系电话"],
+    ]
+    merges = ["A1:O1", "C3:F3", "G3:I3", "C4:E4", "M3:N4"]
+    merges += [f"{letter}3:{letter}5" for letter in "ABJKLO"] + [f"{letter}4:{letter}5" for letter in "FGHI"]
+    rows = clean_rows(4)
+    result = read(write_sheet(tmp_path / "a.xlsx", [[TITLE], BLOCK, *header, *data_rows(R, rows)], merges))
+    table = result.tables[0].table
+    assert (table.header_top, table.header_row, table.missing) == (3, 5, [])
+    assert [row.number for row in result.rows] == [6, 7, 8, 9]
+    assert [row.values["unit_name"] for row in result.rows] == [row["unit_name"] for row in rows]
+    assert result.findings == []
+
+
+def test_header_cells_merged_down_over_two_rows(tmp_path: Path) -> None:
+    header = one_row_header(R) + [[None] * 15]
+    merges = ["A1:O1"] + [f"{get_column_letter(index)}3:{get_column_letter(index)}4" for index in range(1, 16)]
+    result = read(write_sheet(tmp_path / "a.xlsx", [[TITLE], BLOCK, *header, *data_rows(R, clean_rows(2))], merges))
+    assert result.tables[0].table.header_row == 4
+    assert [row.number for row in result.rows] == [5, 6]
+    assert result.findings == []
+
+
+def test_contacts_with_a_grouped_header_and_a_unit_name_column(tmp_path: Path) -> None:
+    """附件4's 单位名称 header sits in the header's top row: it is a column, never the 填报单位 label."""
+    groups = {"联系方式": [("office_phone", "办公电话"), ("mobile", "手机号码"), ("email", "电子邮箱")]}
+    header, merges = grouped_header(C2, groups, top=3)
+    people = [contact_row(role="主管领导", name="王局长", email=None), contact_row()]
+    block = ["填报单位", "怀来县", None, None, "填报日期", dt.date(2025, 6, 20)]
+    path = write_sheet(tmp_path / "a.xlsx", [["附件4 联系人信息表"], block, *header, *data_rows(C2, people)], merges)
+    result = read(path)
+    assert (result.kind, result.reporter, result.date) == (C2, "怀来县", dt.date(2025, 6, 20))
+    assert result.tables[0].table.header_top == 3
+    assert [row.values["email"] for row in result.rows] == [None, "lisi@example.com"]
+    assert result.findings == []
+
+
+def test_a_group_header_that_names_a_column_over_sub_headers_that_add_none(tmp_path: Path) -> None:
+    """联系电话 merged over 手机 | 座机: the lower row is header, not a first data row."""
+    header = one_row_header(R) + [[None] * 13 + ["手机", None]]
+    header[0].insert(14, None)
+    header[1].insert(14, "座机")
+    header[0] = header[0][:16]
+    merges = ["A1:P1", "N3:O3"] + [f"{get_column_letter(index)}3:{get_column_letter(index)}4" for index in range(1, 14)]
+    rows = [[*row[:14], None, *row[14:]] for row in data_rows(R, clean_rows(2))]
+    result = read(write_sheet(tmp_path / "a.xlsx", [[TITLE], BLOCK, *header, *rows], merges))
+    assert result.tables[0].table.header_row == 4
+    assert [row.number for row in result.rows] == [5, 6]
+    assert result.findings == []

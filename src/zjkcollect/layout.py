@@ -145,24 +145,25 @@ def _short(key: str) -> str:
 class _HeaderArea:
     """The first rows of a sheet as header text, merged cells spread over the cells they cover.
 
-    ``texts[r][c]`` is (normalised text, whether cell (r+1, c) holds it itself) for 1-based column c.
+    ``texts[r][c]`` is (normalised text, the row its cell or merge starts in, whether cell (r+1, c)
+    holds it itself) for 1-based column c.
     """
 
-    texts: list[dict[int, tuple[str, bool]]]
+    texts: list[dict[int, tuple[str, int, bool]]]
     wide: set[tuple[int, int]]  # (row, column) covered by a merge at least two columns wide
     down: dict[int, int]  # row → the lowest row a merge starting in it reaches
     raw: list[dict[int, str]]  # the cells' own text, stripped, for spotting a repeated header below
 
 
 def _header_area(grid: Grid, limit: int) -> _HeaderArea:
-    texts: list[dict[int, tuple[str, bool]]] = []
+    texts: list[dict[int, tuple[str, int, bool]]] = []
     raw: list[dict[int, str]] = []
-    for cells in grid.rows[:limit]:
-        row_texts: dict[int, tuple[str, bool]] = {}
+    for number, cells in enumerate(grid.rows[:limit], start=1):
+        row_texts: dict[int, tuple[str, int, bool]] = {}
         row_raw: dict[int, str] = {}
         for index, cell in enumerate(cells, start=1):
             if isinstance(cell, str) and cell.strip():
-                row_texts[index] = (normalize_header(cell), True)
+                row_texts[index] = (normalize_header(cell), number, True)
                 row_raw[index] = cell.strip()
         texts.append(row_texts)
         raw.append(row_raw)
@@ -181,7 +182,7 @@ def _header_area(grid: Grid, limit: int) -> _HeaderArea:
                 if right > left:
                     wide.add((r + 1, c))
                 if text is not None and c not in texts[r]:
-                    texts[r][c] = (text, False)
+                    texts[r][c] = (text, top + 1, False)
                     raw[r][c] = value.strip()
     return _HeaderArea(texts, wide, down, raw)
 
@@ -200,8 +201,11 @@ def _column_keys(area: _HeaderArea, top: int, depth: int) -> list[tuple[int, tup
         stack: list[tuple[str, bool]] = []
         for row in rows:
             entry = row.get(column)
-            if entry is not None and (not stack or stack[-1][0] != entry[0]):
-                stack.append(entry)
+            # Text merged down from a row above the block belongs to that row's header, not this one.
+            if entry is not None and entry[1] >= top and (not stack or stack[-1][0] != entry[0]):
+                stack.append((entry[0], entry[2]))
+        if not stack:
+            continue
         texts = [text for text, _ in stack]
         names = ["".join(texts[start:]) for start in range(len(texts))]
         names += [text for text, own in reversed(stack[:-1]) if own]
@@ -228,7 +232,7 @@ def _match(keys: list[tuple[int, tuple[str, ...]]], kind: Kind) -> dict[str, int
 
 def _header_like(area: _HeaderArea, row: int) -> bool:
     """Whether a row could continue a header: it names a column of some attachment, or sits under a group."""
-    own = [(column, text) for column, (text, is_own) in area.texts[row - 1].items() if is_own]
+    own = [(column, text) for column, (text, _, is_own) in area.texts[row - 1].items() if is_own]
     return any(text in _ANY_HEADER or _short(text) in _ANY_HEADER for _, text in own) or (
         bool(own) and all((row - 1, column) in area.wide for column, _ in own)
     )
@@ -240,7 +244,7 @@ def _under_groups(area: _HeaderArea, row: int, kind: Kind) -> bool:
     E.g. 联系电话 merged over 手机 | 座机: the lower row adds no column, but it is header, not data.
     """
     above, cells = area.texts[row - 2], area.texts[row - 1]
-    own = [column for column, (_, is_own) in cells.items() if is_own]
+    own = [column for column, (_, _, is_own) in cells.items() if is_own]
     headers = _HEADERS[kind]
     return bool(own) and all(
         (row - 1, column) in area.wide and column in above and above[column][0] in headers for column in own
