@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from tests.builders import code
 from tests.workbooks import BAD_CHECKSUM, contact_row, project_row, write_workbook
@@ -63,6 +63,12 @@ def data_rows(kind: Kind, rows: list[dict[str, object]]) -> list[list[object]]:
         [number if name == "serial" else row.get(name) for name in fields_of(kind)]
         for number, row in enumerate(rows, start=1)
     ]
+
+
+def cells_at(**by_column: object) -> list[object]:
+    """One row's cells given by column letter: cells_at(A="序号", C="名称")."""
+    width = max(column_index_from_string(letter) for letter in by_column)
+    return [by_column.get(get_column_letter(index)) for index in range(1, width + 1)]
 
 
 def one_row_header(kind: Kind) -> list[list[object]]:
@@ -260,11 +266,19 @@ def test_findings_under_a_two_row_header_point_at_their_cells(tmp_path: Path) ->
 
 def test_a_three_row_header_is_read_as_one_header(tmp_path: Path) -> None:
     header = [
-        ["序号", "项目名称", "参赛单位情况", None, None, None, "参赛方向", None, None, "报名状态", "报名日期"]
-        + ["参赛赛区", "项目联系人", None, "备注"],
-        [None, None, "参赛单位", None, None, "联合参赛单位", "参赛赛道", "参赛赛题", "是否揭榜挂帅"],
-        [None, None, "名称", "统一社会信用代码", "单位类型", None, None, None, None]
-        + [None, None, None, "姓名", "联系电话"],
+        cells_at(
+            A="序号",
+            B="项目名称",
+            C="参赛单位情况",
+            G="参赛方向",
+            J="报名状态",
+            K="报名日期",
+            L="参赛赛区",
+            M="项目联系人",
+            O="备注",
+        ),
+        cells_at(C="参赛单位", F="联合参赛单位", G="参赛赛道", H="参赛赛题", I="是否揭榜挂帅"),
+        cells_at(C="名称", D="统一社会信用代码", E="单位类型", M="姓名", N="联系电话"),
     ]
     merges = ["A1:O1", "C3:F3", "G3:I3", "C4:E4", "M3:N4"]
     merges += [f"{letter}3:{letter}5" for letter in "ABJKLO"] + [f"{letter}4:{letter}5" for letter in "FGHI"]
@@ -278,7 +292,7 @@ def test_a_three_row_header_is_read_as_one_header(tmp_path: Path) -> None:
 
 
 def test_header_cells_merged_down_over_two_rows(tmp_path: Path) -> None:
-    header = one_row_header(R) + [[None] * 15]
+    header = [*one_row_header(R), []]
     merges = ["A1:O1"] + [f"{get_column_letter(index)}3:{get_column_letter(index)}4" for index in range(1, 16)]
     result = read(write_sheet(tmp_path / "a.xlsx", [[TITLE], BLOCK, *header, *data_rows(R, clean_rows(2))], merges))
     assert result.tables[0].table.header_row == 4
@@ -302,13 +316,98 @@ def test_contacts_with_a_grouped_header_and_a_unit_name_column(tmp_path: Path) -
 
 def test_a_group_header_that_names_a_column_over_sub_headers_that_add_none(tmp_path: Path) -> None:
     """联系电话 merged over 手机 | 座机: the lower row is header, not a first data row."""
-    header = one_row_header(R) + [[None] * 13 + ["手机", None]]
-    header[0].insert(14, None)
-    header[1].insert(14, "座机")
-    header[0] = header[0][:16]
+    headers = [column.header for column in ATTACHMENTS[R].columns]
+    header = [[*headers[:14], None, headers[14]], cells_at(N="手机", O="座机")]
     merges = ["A1:P1", "N3:O3"] + [f"{get_column_letter(index)}3:{get_column_letter(index)}4" for index in range(1, 14)]
     rows = [[*row[:14], None, *row[14:]] for row in data_rows(R, clean_rows(2))]
     result = read(write_sheet(tmp_path / "a.xlsx", [[TITLE], BLOCK, *header, *rows], merges))
     assert result.tables[0].table.header_row == 4
     assert [row.number for row in result.rows] == [5, 6]
     assert result.findings == []
+
+
+# --- the header block as people write it ------------------------------------------------------
+
+
+def with_block(path: Path, block: list[object], merges: list[str] = (), kind: Kind = R, rows=None) -> Path:
+    rows = rows if rows is not None else [project_row(kind)]
+    return write_sheet(path, [[TITLE], block, *one_row_header(kind), *data_rows(kind, rows)], ["A1:O1", *merges])
+
+
+JUNE_26 = dt.date(2025, 6, 26)
+BLOCKS = {
+    "one-cell-spaces": (["填报单位：怀来县      统计截止日期：2025/6/26"], ["A2:O2"]),
+    "one-cell-date-first-newline": (["统计截止日期：2025/6/26\n填报单位：怀来县"], []),
+    "one-cell-tab": (["填报单位：怀来县\t统计截止日期：2025年6月26日"], []),
+    "one-cell-semicolon": (["填报单位：怀来县；统计截止日期：2025-06-26"], []),
+    "one-cell-no-spaces": (["填报单位:怀来县统计截止日期:2025.6.26"], []),
+    "label-name-colon": (["填报单位名称：", "怀来县", None, None, None, "统计截止日期：", JUNE_26], ["B2:D2"]),
+    "label-stamp": (["填报单位（盖章）：怀来县", None, None, None, None, "统计截止日期", JUNE_26], []),
+    "value-stamp": (["填报单位：怀来县（盖章）", None, None, None, None, "统计截止日期", JUNE_26], []),
+    "label-baosong": (["报送单位：怀来县", None, None, None, None, "统计截止日期：2025-06-26"], []),
+    "label-unit-name-stamp": (
+        ["单位名称（盖章）", None, "怀来县", None, None, None, "日期", JUNE_26],
+        ["A2:B2", "C2:E2"],
+    ),
+    "merged-label-and-value": (
+        ["填报单位", None, "怀来县", None, None, None, "统计截止日期", None, JUNE_26],
+        ["A2:B2", "C2:F2", "G2:H2", "I2:J2"],
+    ),
+    "spaced-label": (["填  报  单  位：怀来县", None, None, None, None, "统计截止日期：2025-06-26"], []),
+    "label-then-shared-cell": (["填报单位：", "怀来县      统计截止日期：2025/6/26"], []),
+    "date-weekday-note": (["填报单位：怀来县", None, None, None, None, "统计截止日期：2025年6月26日（周四）"], []),
+    "date-weekday-word": (["填报单位：怀来县      统计截止日期：2025年6月26日 星期四"], []),
+    "date-chinese-numerals": (["填报单位", "怀来县", None, None, None, "统计截止日期", "二〇二五年六月二十六日"], []),
+    "date-with-time": (["填报单位", "怀来县", None, None, None, "统计截止日期", "2025-06-26 17:30"], []),
+    "date-without-label": (["填报单位：怀来县 2025年6月26日"], []),
+}
+
+
+@pytest.mark.parametrize("name", list(BLOCKS))
+def test_header_block_variants_read_the_unit_and_the_date(tmp_path: Path, name: str) -> None:
+    block, merges = BLOCKS[name]
+    result = read(with_block(tmp_path / "a.xlsx", block, merges))
+    assert (result.reporter, result.date) == ("怀来县", JUNE_26)
+    assert len(result.rows) == 1
+    assert result.findings == []
+
+
+def test_the_issue_example_unit_and_date_in_one_cell(tmp_path: Path) -> None:
+    block = ["填报单位：阳原县      填报日期：2025/6/23"]
+    rows = [project_row(Kind.SURVEY)]
+    path = write_sheet(
+        tmp_path / "a.xlsx", [["附件2 摸底统计表"], block, *one_row_header(Kind.SURVEY), *data_rows(Kind.SURVEY, rows)]
+    )
+    result = read(path)
+    assert (result.kind, result.reporter, result.date) == (Kind.SURVEY, "阳原县", dt.date(2025, 6, 23))
+    assert result.findings == []
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        # the date finding points at the cell that holds the date, shared with the unit or not
+        (["填报单位：怀来县  统计截止日期：2025/6/25"], {("report-date-not-week", SHEET, "A2")}),
+        (
+            ["填报单位：怀来县", None, None, "统计截止日期：2025年6月25日（周三）"],
+            {("report-date-not-week", SHEET, "D2")},
+        ),
+        (
+            ["填报单位", "怀来县", None, None, None, "统计截止日期", None, "2025/6/25"],
+            {("report-date-not-week", SHEET, "H2")},
+        ),
+        (["填报单位：怀来县  统计截止日期：6月26日"], {("date-year-assumed", SHEET, "A2")}),
+        (["填报单位：怀来 统计截止日期：2025/6/26"], {("reporter-unknown", SHEET, "A2")}),
+        (["填报单位名称：", None, None, "统计截止日期：2025/6/26"], {("reporter-missing", SHEET, "B2")}),
+        (["填报单位：怀来县", None, "统计截止日期：", None, "备注：无"], {("date-missing", SHEET, "D2")}),
+    ],
+)
+def test_header_block_findings_point_at_the_value(tmp_path: Path, block: list[object], expected: set) -> None:
+    assert found(with_block(tmp_path / "a.xlsx", block)) == expected
+
+
+def test_a_date_without_a_year_is_read_in_the_campaign_year(tmp_path: Path) -> None:
+    result = read(with_block(tmp_path / "a.xlsx", ["填报单位：怀来县", None, "统计截止日期：7月3日"]))
+    assert result.date == dt.date(CAMPAIGN.campaign.year, 7, 3)
+    (finding,) = result.findings
+    assert (finding.rule, finding.cell, finding.severity.value) == ("date-year-assumed", "C2", "warning")

@@ -58,6 +58,8 @@ _LABEL = re.compile(
 )
 # What may stand between two segments of one cell, or around a value.
 _SEPARATORS = " :;,、|。"
+# A label this module does not know, maybe with its value: "备注：无", "联系人：", "制表：张三".
+_OTHER_LABEL = re.compile(r"^[^\s:]{1,8}:")
 _STAMP = re.compile(r"\([^()]*(?:盖章|签章|公章|签字)[^()]*\)")
 
 
@@ -95,7 +97,7 @@ def _segments(text: str) -> tuple[str, list[tuple[str, str]]]:
         if position == 0 or text[position - 1] in _SEPARATORS or match.group(3):
             starts.append(match)
     if not starts:
-        return _clean(text), []
+        return ("" if _OTHER_LABEL.match(text) else _clean(text)), []
     segments = []
     for index, match in enumerate(starts):
         end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
@@ -120,15 +122,15 @@ def _labels_in_block(rows: list[list[object]], date_label: str) -> tuple[list[_L
             if cell is None or cell == "":
                 continue
             prefix, segments = _segments(cell) if isinstance(cell, str) else (cell, [])
-            if prefix not in ("", None):
+            if prefix in ("", None):
+                waiting.clear()  # another label ("统计截止日期：", "备注：无"): the waiting ones were left empty
+            else:
                 if waiting:
                     label = waiting.pop(0)
                     label.value = LabelledValue(prefix, row_index, column_index)
                     loose_date = _date_after_unit(label, loose_date)
                 elif loose_date is None and not isinstance(prefix, int | float) and read_date(prefix) is not None:
                     loose_date = LabelledValue(prefix, row_index, column_index)
-            elif segments:
-                waiting.clear()  # the next label follows: the waiting ones were left empty
             for name, value in segments:
                 kind = _KIND_OF_LABEL[name]
                 label = _Label(name, kind, _rank(name, kind, date_label), LabelledValue(None, row_index, column_index + 1))
