@@ -411,3 +411,87 @@ def test_a_date_without_a_year_is_read_in_the_campaign_year(tmp_path: Path) -> N
     assert result.date == dt.date(CAMPAIGN.campaign.year, 7, 3)
     (finding,) = result.findings
     assert (finding.rule, finding.cell, finding.severity.value) == ("date-year-assumed", "C2", "warning")
+
+
+# --- where the table ends ---------------------------------------------------------------------
+
+
+def with_rows(path: Path, rows: list[list[object]], merges: list[str] = ()) -> Path:
+    """The canonical title, header block and header (rows 1-3), then ``rows`` from row 4."""
+    return write_sheet(path, [[TITLE], BLOCK, *one_row_header(R), *rows], ["A1:O1", *merges])
+
+
+TWO, THREE = data_rows(R, clean_rows(2)), data_rows(R, clean_rows(3))
+HEADER = one_row_header(R)[0]
+# (rows written from row 4, merges, the sheet rows that are data)
+ENDS = {
+    "total-merged": ([*TWO, ["合计"], THREE[2]], ["A6:C6"], [4, 5, 7]),
+    "subtotal-with-a-count": ([*TWO, [None, "小计", "2"], THREE[2]], [], [4, 5, 7]),
+    "grand-total-across": ([*TWO, ["总计：2个项目"]], ["A6:O6"], [4, 5]),
+    "total-in-another-column": ([*TWO, cells_at(H="合  计"), THREE[2]], [], [4, 5, 7]),
+    "notes": ([*TWO, ["注：1.统一社会信用代码填18位。"], ["2.每周四前报送。"]], ["A6:O6", "A7:O7"], [4, 5]),
+    "explanation-then-text-in-data-columns": (
+        [*TWO, ["说明：本表由各县区填报"], [None, "二、联系人填手机"]],
+        [],
+        [4, 5],
+    ),
+    "filled-by-checked-by": (
+        [*TWO, cells_at(A="填表人：王五", F="审核人：李四", K="联系电话：13800000000")],
+        [],
+        [4, 5],
+    ),
+    "contact-line": ([*TWO, ["联系人：张三  电话：13800000000"]], [], [4, 5]),
+    "signature-and-date": ([*TWO, cells_at(B="负责人签字：", J="单位（盖章）"), cells_at(J=JUNE_26)], [], [4, 5]),
+    "seal-and-blank-date": ([*TWO, [], cells_at(L="（公章）"), cells_at(L="    年    月    日")], [], [4, 5]),
+    "date-line-alone": ([*TWO, cells_at(K="2025年6月26日")], [], [4, 5]),
+    "repeated-header": ([*TWO, HEADER, THREE[2]], [], [4, 5, 7]),
+    "blank-row-in-the-middle": ([THREE[0], [], THREE[1], [], [], THREE[2]], [], [4, 6, 9]),
+    "data-after-the-signature-is-still-read": ([*TWO, ["填表人：王五"], THREE[2]], [], [4, 5, 7]),
+}
+
+
+@pytest.mark.parametrize("name", list(ENDS))
+def test_rows_that_are_not_data_are_left_out_and_nothing_else(tmp_path: Path, name: str) -> None:
+    rows, merges, expected = ENDS[name]
+    result = read(with_rows(tmp_path / "a.xlsx", rows, merges))
+    assert [row.number for row in result.rows] == expected
+    assert result.findings == []
+
+
+def test_a_subtotal_row_is_not_read_as_a_project(tmp_path: Path) -> None:
+    rows = [*TWO, ["小计", None, None, None, None, None, None, None, None, None, None, None, None, None, "2项"]]
+    path = with_rows(tmp_path / "a.xlsx", rows)
+    assert found(path) == set()
+    assert len(read(path).rows) == 2
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "说明书智能审核平台",
+        "审核人工智能平台",
+        "合计算力调度平台",
+        "注册企业服务平台",
+        "总计划管理系统",
+        "填表人员培训平台",
+        "小计量器具检定数据平台",
+    ],
+)
+def test_a_project_whose_name_starts_with_a_footer_word_is_data(tmp_path: Path, name: str) -> None:
+    rows = data_rows(R, [*clean_rows(2), project_row(R, project_name=name, credit_code=code("MA0F0003"))])
+    result = read(with_rows(tmp_path / "a.xlsx", [rows[2], *rows[:2]]))
+    assert [row.values["project_name"] for row in result.rows] == [name, "项目1", "项目2"]
+    assert result.findings == []
+
+
+def test_a_half_filled_row_is_read_and_reported_not_dropped(tmp_path: Path) -> None:
+    """Neither data-shaped nor a footer: read as data, so the reporter hears what is missing."""
+    half = cells_at(B="审核人工智能平台", C="张家口某公司")
+    path = with_rows(tmp_path / "a.xlsx", [*TWO, half])
+    missing = {
+        ("required-missing", SHEET, f"{get_column_letter(index)}6")
+        for index, column in enumerate(ATTACHMENTS[R].columns, start=1)
+        if column.required and column.field not in {"project_name", "unit_name"}
+    }
+    assert found(path) == missing
+    assert [row.number for row in read(path).rows] == [4, 5, 6]
