@@ -6,6 +6,7 @@ Every case is a real workbook written in code and compared as an exact ``(rule, 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -16,7 +17,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from tests.builders import code
-from tests.workbooks import BAD_CHECKSUM, contact_row, project_row, write_workbook
+from tests.workbooks import BAD_CHECKSUM, contact_row, libreoffice_convert, project_row, write_workbook
 from zjkcollect.attachments import ATTACHMENTS, Kind
 from zjkcollect.campaign import load_campaign
 from zjkcollect.codes import DateReading, read_date
@@ -495,3 +496,25 @@ def test_a_half_filled_row_is_read_and_reported_not_dropped(tmp_path: Path) -> N
     }
     assert found(path) == missing
     assert [row.number for row in read(path).rows] == [4, 5, 6]
+
+
+# --- a real client's round trip ---------------------------------------------------------------
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice（soffice）未安装，跳过真实客户端测试")
+@pytest.mark.parametrize("target", ["xls", "ods", "xlsx"])
+def test_a_messy_multi_row_header_file_reads_identically_after_libreoffice(tmp_path: Path, target: str) -> None:
+    header, merges = grouped_header(R, REGISTERED_GROUPS, top=3)
+    rows = clean_rows(3)
+    rows[1] = {**rows[1], "credit_code": BAD_CHECKSUM}
+    block = ["填报单位名称：怀来县      统计截止日期：2025年6月26日（周四）"]
+    sheet = [[TITLE], block, *header, *data_rows(R, rows), ["小计", None, "3"], [], ["注：本表每周四报送。"]]
+    source = write_sheet(tmp_path / "src" / "messy.xlsx", sheet, ["A1:O1", "A2:O2", "A8:B8", "A10:O10", *merges])
+    converted = libreoffice_convert(source, target, tmp_path / "converted")
+    original, other = read(source), read(converted)
+    assert other.format == target
+    assert (other.reporter, other.date) == (original.reporter, original.date) == ("怀来县", JUNE_26)
+    assert [(row.number, row.values) for row in other.rows] == [(row.number, row.values) for row in original.rows]
+    assert len(original.rows) == 3
+    assert found(converted) == found(source) == {("uscc-checksum", SHEET, "D6")}
