@@ -141,67 +141,82 @@ def _short(key: str) -> str:
     return key[:cut] if cut > 0 else ""
 
 
-@dataclass(slots=True)
 class _HeaderArea:
-    """The first rows of a sheet as header text, merged cells spread over the cells they cover.
+    """The first rows of a sheet as header text, each row read when the search first needs it.
 
-    ``texts[r][c]`` is (normalised text, the row its cell or merge starts in, whether cell (r+1, c)
-    holds it itself) for 1-based column c.
+    ``row(r)[c]`` is (normalised text, the row its cell or merge starts in, whether cell (r, c) holds
+    it itself) for 1-based r and c; a merged cell's text stands in every cell the merge covers.
     """
 
-    texts: list[dict[int, tuple[str, int, bool]]]
-    wide: set[tuple[int, int]]  # (row, column) covered by a merge at least two columns wide
-    down: dict[int, int]  # row → the lowest row a merge starting in it reaches
-    raw: list[dict[int, str]]  # the cells' own text, stripped, for spotting a repeated header below
+    __slots__ = ("covered", "down", "grid", "keys_memo", "limit", "texts", "wide")
+
+    def __init__(self, grid: Grid, limit: int) -> None:
+        self.grid = grid
+        self.limit = min(len(grid.rows), limit)
+        self.texts: dict[int, dict[int, tuple[str, int, bool]]] = {}
+        self.keys_memo: dict[tuple[int, int], list[tuple[int, tuple[str, ...]]]] = {}
+        self.covered: dict[int, list[tuple[int, str, int, str]]] = {}  # row → (column, text, origin, raw text)
+        self.wide: set[tuple[int, int]] = set()  # (row, column) covered by a merge at least two columns wide
+        self.down: dict[int, int] = {}  # row → the lowest row a merge starting in it reaches
+        for (top, left), (bottom, right) in grid.merged:
+            if top >= self.limit:
+                continue
+            if bottom > top:
+                self.down[top + 1] = max(self.down.get(top + 1, 0), bottom + 1)
+            value = grid.value(top + 1, left + 1)
+            text = normalize_header(value) if isinstance(value, str) and value.strip() else None
+            width = len(grid.rows[top])
+            for r in range(top + 1, min(bottom + 1, self.limit) + 1):
+                for c in range(left + 1, min(right + 1, width) + 1):
+                    if right > left:
+                        self.wide.add((r, c))
+                    if text is not None and (r, c) != (top + 1, left + 1):
+                        self.covered.setdefault(r, []).append((c, text, top + 1, value.strip()))
+
+    def row(self, number: int) -> dict[int, tuple[str, int, bool]]:
+        texts = self.texts.get(number)
+        if texts is None:
+            texts = {}
+            for index, cell in enumerate(self.grid.rows[number - 1], start=1):
+                if type(cell) is str and cell and not cell.isspace():
+                    texts[index] = (normalize_header(cell), number, True)
+            for column, text, origin, _ in self.covered.get(number, ()):
+                texts.setdefault(column, (text, origin, False))
+            self.texts[number] = texts
+        return texts
+
+    def raw(self, number: int, column: int) -> str | None:
+        """The text cell (number, column) shows, merged or its own, as typed."""
+        value = self.grid.value(number, column)
+        if isinstance(value, str) and value.strip():
+            return value
+        return next((raw for c, _, _, raw in self.covered.get(number, ()) if c == column), None)
+
+    def column_keys(self, top: int, depth: int) -> list[tuple[int, tuple[str, ...]]]:
+        memo = self.keys_memo.get((top, depth))
+        if memo is None:
+            memo = self.keys_memo[(top, depth)] = _column_keys([self.row(r) for r in range(top, top + depth)], top)
+        return memo
 
 
-def _header_area(grid: Grid, limit: int) -> _HeaderArea:
-    texts: list[dict[int, tuple[str, int, bool]]] = []
-    raw: list[dict[int, str]] = []
-    for number, cells in enumerate(grid.rows[:limit], start=1):
-        row_texts: dict[int, tuple[str, int, bool]] = {}
-        row_raw: dict[int, str] = {}
-        for index, cell in enumerate(cells, start=1):
-            if isinstance(cell, str) and cell.strip():
-                row_texts[index] = (normalize_header(cell), number, True)
-                row_raw[index] = cell.strip()
-        texts.append(row_texts)
-        raw.append(row_raw)
-    wide: set[tuple[int, int]] = set()
-    down: dict[int, int] = {}
-    width = max((len(cells) for cells in grid.rows[:limit]), default=0)
-    for (top, left), (bottom, right) in grid.merged:
-        if top >= len(texts):
-            continue
-        if bottom > top:
-            down[top + 1] = max(down.get(top + 1, 0), bottom + 1)
-        value = grid.value(top + 1, left + 1)
-        text = normalize_header(value) if isinstance(value, str) and value.strip() else None
-        for r in range(top, min(bottom, len(texts) - 1) + 1):
-            for c in range(left + 1, min(right + 1, width) + 1):
-                if right > left:
-                    wide.add((r + 1, c))
-                if text is not None and c not in texts[r]:
-                    texts[r][c] = (text, top + 1, False)
-                    raw[r][c] = value.strip()
-    return _HeaderArea(texts, wide, down, raw)
-
-
-def _column_keys(area: _HeaderArea, top: int, depth: int) -> list[tuple[int, tuple[str, ...]]]:
-    """For every column with header text in rows top..top+depth-1: the names it may go by, best first.
+def _column_keys(rows: list[dict[int, tuple[str, int, bool]]], top: int) -> list[tuple[int, tuple[str, ...]]]:
+    """For every column with header text in ``rows`` (from row ``top``): the names it may go by, best first.
 
     One row: its text. Several: the texts read downwards (参赛单位 + 名称 → 参赛单位名称), then the
     lower ones alone (统一社会信用代码 under 参赛单位), then a group header alone where the cell
     holds it itself (项目联系人 over 姓名 | 联系电话: the first column is the contact's name).
     """
-    rows = area.texts[top - 1 : top - 1 + depth]
-    columns = sorted({column for row in rows for column in row}) if depth > 1 else sorted(rows[0])
     result = []
-    for column in columns:
+    if len(rows) == 1:
+        for column, (text, origin, _) in sorted(rows[0].items()):
+            if origin >= top:  # text merged down from a row above belongs to that row's header
+                short = _short(text)
+                result.append((column, (text, short) if short else (text,)))
+        return result
+    for column in sorted({column for row in rows for column in row}):
         stack: list[tuple[str, bool]] = []
         for row in rows:
             entry = row.get(column)
-            # Text merged down from a row above the block belongs to that row's header, not this one.
             if entry is not None and entry[1] >= top and (not stack or stack[-1][0] != entry[0]):
                 stack.append((entry[0], entry[2]))
         if not stack:
@@ -230,11 +245,18 @@ def _match(keys: list[tuple[int, tuple[str, ...]]], kind: Kind) -> dict[str, int
     return found
 
 
+def _is_header_key(text: str) -> bool:
+    return text in _ANY_HEADER or _short(text) in _ANY_HEADER
+
+
 def _header_like(area: _HeaderArea, row: int) -> bool:
-    """Whether a row could continue a header: it names a column of some attachment, or sits under a group."""
-    own = [(column, text) for column, (text, _, is_own) in area.texts[row - 1].items() if is_own]
-    return any(text in _ANY_HEADER or _short(text) in _ANY_HEADER for _, text in own) or (
-        bool(own) and all((row - 1, column) in area.wide for column, _ in own)
+    """Whether a row could continue a header: it names a column of some attachment, or sits under a group that does."""
+    own = [(column, text) for column, (text, _, is_own) in area.row(row).items() if is_own]
+    if any(_is_header_key(text) for _, text in own):
+        return True
+    above = area.row(row - 1)
+    return bool(own) and all(
+        (row - 1, column) in area.wide and column in above and _is_header_key(above[column][0]) for column, _ in own
     )
 
 
@@ -243,7 +265,7 @@ def _under_groups(area: _HeaderArea, row: int, kind: Kind) -> bool:
 
     E.g. 联系电话 merged over 手机 | 座机: the lower row adds no column, but it is header, not data.
     """
-    above, cells = area.texts[row - 2], area.texts[row - 1]
+    above, cells = area.row(row - 1), area.row(row)
     own = [column for column, (_, _, is_own) in cells.items() if is_own]
     headers = _HEADERS[kind]
     return bool(own) and all(
@@ -272,7 +294,7 @@ class _Matches:
     def __call__(self, top: int, depth: int, kind: Kind) -> dict[str, int]:
         key = (top, depth, kind)
         if key not in self.memo:
-            keys = _column_keys(self.area, top, depth)
+            keys = self.area.column_keys(top, depth)
             self.memo[key] = _match(keys, kind) if len(keys) >= MIN_HEADER_MATCHES else {}
         return self.memo[key]
 
@@ -296,13 +318,14 @@ class _Matches:
 
 def _sheet_candidate(grid: Grid, order: int, fingerprint: Fingerprint | None) -> _Candidate | None:
     """The best header (one to three rows) of a known kind on one sheet, or None."""
-    area = _header_area(grid, HEADER_SEARCH_ROWS + MAX_HEADER_DEPTH - 1)
+    area = _HeaderArea(grid, HEADER_SEARCH_ROWS + MAX_HEADER_DEPTH - 1)
     matches = _Matches(area)
     above: str | None = None
     sheet_best: _Candidate | None = None
-    rows = len(area.texts)
+    rows = area.limit
     for top in range(1, min(rows, HEADER_SEARCH_ROWS) + 1):
-        if not area.texts[top - 1]:
+        texts = area.row(top)
+        if not texts or (len(texts) < MIN_HEADER_MATCHES and not (top < rows and _header_like(area, top + 1))):
             continue
         depth_limit = 1
         while depth_limit < MAX_HEADER_DEPTH and top + depth_limit <= rows and _header_like(area, top + depth_limit):
@@ -420,44 +443,51 @@ def _filled_merges(grid: Grid, header_row: int) -> dict[tuple[int, int], object]
     return filled
 
 
-def _header_texts(candidate: _Candidate) -> dict[str, tuple[set[str], str]]:
-    """Per field: the header cells' own texts over its column, and the field itself (a repeated header)."""
+def _header_texts(candidate: _Candidate) -> dict[str, frozenset[str]]:
+    """Per field: what the header cells over its column say, as typed and stripped (to spot a repeated header)."""
     area = candidate.area
-    texts: dict[str, tuple[set[str], str]] = {}
+    texts: dict[str, frozenset[str]] = {}
     for name, column in candidate.columns.items():
-        seen = {row[column] for row in area.raw[candidate.header_top - 1 : candidate.header_row] if column in row}
-        texts[name] = (seen, name)
+        seen: set[str] = set()
+        for number in range(candidate.header_top, candidate.header_row + 1):
+            if (raw := area.raw(number, column)) is not None:
+                seen.update((raw, raw.strip()))
+        texts[name] = frozenset(seen)
     return texts
 
 
-def _repeats_header(values: dict[str, object], header: dict[str, tuple[set[str], str]], kind: Kind) -> bool:
-    """A header row again (a table pasted in twice, a header repeated per page): most cells say a column's name."""
+def _repeats_header(values: dict[str, object], same: int, kind: Kind) -> bool:
+    """A header row again (pasted twice, repeated per page): most of its cells name their own column.
+
+    ``same`` counts the cells that equal the header's own text; when that is not yet most of them,
+    cells retyped in another spelling of their column's name count too.
+    """
     filled = [(name, value) for name, value in values.items() if value is not None]
-    same = sum(1 for name, value in filled if isinstance(value, str) and value.strip() in header[name][0])
-    if same == 0:
-        return False
     if same < 2 or same * 2 < len(filled):
         headers = _HEADERS[kind]
-        same = sum(1 for name, value in filled if isinstance(value, str) and headers.get(normalize_header(value)) == name)
+        same = sum(1 for name, value in filled if type(value) is str and headers.get(normalize_header(value)) == name)
     return same >= 2 and same * 2 >= len(filled)
 
 
 def _data_shaped(values: dict[str, object], content_fields: list[str]) -> bool:
-    """Several different plain values, or a credit code: a project or a person, whatever else it says."""
+    """A credit code, or several different plain values: a project or a person, whatever else the row says."""
     code = values.get("credit_code")
-    if isinstance(code, str) and _CODE_LIKE.match(code):
+    if type(code) is str and len(code) >= 18 and _CODE_LIKE.match(code):
         return True
-    plain = {
-        value
-        for name in content_fields
-        if (value := values[name]) is not None and not (isinstance(value, str) and _LABEL_LIKE.match(value))
-    }
-    return len(plain) >= DATA_SHAPED_VALUES
+    plain: set[object] = set()
+    for name in content_fields:
+        value = values[name]
+        if value is None or (type(value) is str and (":" in value or "：" in value) and _LABEL_LIKE.match(value)):
+            continue
+        plain.add(value)
+        if len(plain) >= DATA_SHAPED_VALUES:
+            return True
+    return False
 
 
 def _marker(cells: list[object]) -> str | None:
     """"total" for a 合计/小计 row, "trailer" for notes, signatures and the like, else None."""
-    texts = [cell for cell in cells if isinstance(cell, str) and cell.strip()]
+    texts = [cell for cell in cells if type(cell) is str and cell and not cell.isspace()]
     for text in texts:
         if _TOTAL.match(text):
             return "total"
@@ -485,25 +515,32 @@ def _data_rows(grid: Grid, candidate: _Candidate) -> list[DataRow]:
     header = _header_texts(candidate)
     rows: list[DataRow] = []
     total = max(len(grid.rows), max((bottom + 1 for _, (bottom, _) in grid.merged), default=0))
-    positions = [(name, index - 1) for name, index in columns.items()]
+    positions = [(name, index - 1, header[name]) for name, index in columns.items()]
     after_table = False
     for number in range(header_row + 1, total + 1):
         cells = grid.rows[number - 1] if number <= len(grid.rows) else []
         width = len(cells)
         values: dict[str, object] = {}
-        for name, offset in positions:
+        same = 0  # cells that say what the header above them says
+        for name, offset, header_texts in positions:
             value = cells[offset] if offset < width else ""
             if merges:
                 value = merges.get((number - 1, offset), value)
-            values[name] = None if value == "" or (type(value) is str and value.isspace()) else value
-        if _repeats_header(values, header, candidate.kind):
+            if type(value) is str:
+                if not value or value.isspace():
+                    value = None
+                elif value in header_texts:
+                    same += 1
+            elif value == "":
+                value = None
+            values[name] = value
+        if same and _repeats_header(values, same, candidate.kind):
             continue
         if not _data_shaped(values, content_fields):
             marker = _marker(cells)
             if marker == "trailer":
                 after_table = True
-            if marker is not None or after_table:
+            if marker is not None or after_table or all(values[name] is None for name in content_fields):
                 continue
-        if any(values[name] is not None for name in content_fields):
-            rows.append(DataRow(number=number, values=values))
+        rows.append(DataRow(number=number, values=values))
     return rows
