@@ -518,3 +518,35 @@ def test_a_messy_multi_row_header_file_reads_identically_after_libreoffice(tmp_p
     assert [(row.number, row.values) for row in other.rows] == [(row.number, row.values) for row in original.rows]
     assert len(original.rows) == 3
     assert found(converted) == found(source) == {("uscc-checksum", SHEET, "D6")}
+
+
+def test_one_header_cell_merged_down_by_accident_does_not_swallow_the_first_row(tmp_path: Path) -> None:
+    result = read(with_rows(tmp_path / "a.xlsx", TWO, ["O3:O4"]))
+    assert result.tables[0].table.header_row == 3
+    assert [row.number for row in result.rows] == [4, 5]
+    assert result.findings == []
+
+
+def test_a_repeated_two_row_header_is_left_out(tmp_path: Path) -> None:
+    header, merges = grouped_header(R, REGISTERED_GROUPS, top=3)
+    again, merges_again = grouped_header(R, REGISTERED_GROUPS, top=7)
+    rows = data_rows(R, clean_rows(4))
+    sheet = [[TITLE], BLOCK, *header, *rows[:2], *again, *rows[2:]]
+    result = read(write_sheet(tmp_path / "a.xlsx", sheet, ["A1:O1", *merges, *merges_again]))
+    assert [row.number for row in result.rows] == [5, 6, 9, 10]
+    assert result.findings == []
+
+
+@pytest.mark.parametrize("kind", [Kind.SURVEY, R])
+def test_a_merged_two_row_header_of_either_project_table_is_clean(tmp_path: Path, kind: Kind) -> None:
+    header, merges = grouped_header(kind, REGISTERED_GROUPS, top=3)
+    rows = [project_row(kind, project_name=f"项目{n}", credit_code=code(f"MA0E{n:04d}")) for n in (1, 2)]
+    block = ["填报单位：怀来县      填报日期：2025/6/20"]
+    width = get_column_letter(len(ATTACHMENTS[kind].columns))
+    path = write_sheet(
+        tmp_path / "a.xlsx", [["标题"], block, *header, *data_rows(kind, rows)], [f"A1:{width}1", *merges]
+    )
+    result = read(path)
+    assert (result.kind, result.reporter, result.date) == (kind, "怀来县", dt.date(2025, 6, 20))
+    assert [row.values["credit_code"] for row in result.rows] == [row["credit_code"] for row in rows]
+    assert {(f.rule, f.cell) for f in result.findings} == ({("report-date-not-week", "A2")} if kind is R else set())

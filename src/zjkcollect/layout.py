@@ -351,11 +351,20 @@ def _sheet_candidate(grid: Grid, order: int, fingerprint: Fingerprint | None) ->
 
 
 def _header_bottom(area: _HeaderArea, top: int, bottom: int) -> int:
-    """The last header row: header cells merged down over the next row(s) take those rows in too."""
-    limit = top + MAX_HEADER_DEPTH - 1
-    for row in range(top, bottom + 1):
-        bottom = max(bottom, min(area.down.get(row, 0), limit))
+    """The last header row: header cells merged down over the next row(s) take those rows in too.
+
+    Only rows with nothing of their own (or more header text) are taken in, so a single header
+    cell merged down by accident does not swallow the first data row.
+    """
+    reach = max((area.down.get(row, 0) for row in range(top, bottom + 1)), default=0)
+    limit = min(reach, top + MAX_HEADER_DEPTH - 1, area.limit)
+    while bottom < limit and (_empty_row(area.grid, bottom + 1) or _header_like(area, bottom + 1)):
+        bottom += 1
     return bottom
+
+
+def _empty_row(grid: Grid, row: int) -> bool:
+    return all(cell is None or cell == "" for cell in grid.rows[row - 1])
 
 
 def _complete(candidate: _Candidate) -> bool:
