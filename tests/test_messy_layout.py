@@ -22,6 +22,8 @@ from zjkcollect.attachments import ATTACHMENTS, Kind
 from zjkcollect.campaign import load_campaign
 from zjkcollect.codes import DateReading, read_date
 from zjkcollect.inbox import validate_paths
+from zjkcollect.layout import locate_tables
+from zjkcollect.reader import Grid, WorkbookData
 
 CAMPAIGN = load_campaign()
 R = Kind.REGISTERED
@@ -441,6 +443,12 @@ ENDS = {
         [],
         [4, 5],
     ),
+    "signature-words-in-their-own-cells": (
+        [*TWO, cells_at(A="填表人", B="王五", E="审核人", F="李四", J="联系电话", K="13800000000")],
+        [],
+        [4, 5],
+    ),
+    "total-with-counts": ([*TWO, cells_at(A="合计", B=2, E=2, G=1, H=2), THREE[2]], [], [4, 5, 7]),
     "contact-line": ([*TWO, ["联系人：张三  电话：13800000000"]], [], [4, 5]),
     "signature-and-date": ([*TWO, cells_at(B="负责人签字：", J="单位（盖章）"), cells_at(J=JUNE_26)], [], [4, 5]),
     "seal-and-blank-date": ([*TWO, [], cells_at(L="（公章）"), cells_at(L="    年    月    日")], [], [4, 5]),
@@ -550,3 +558,52 @@ def test_a_merged_two_row_header_of_either_project_table_is_clean(tmp_path: Path
     assert (result.kind, result.reporter, result.date) == (kind, "怀来县", dt.date(2025, 6, 20))
     assert [row.values["credit_code"] for row in result.rows] == [row["credit_code"] for row in rows]
     assert {(f.rule, f.cell) for f in result.findings} == ({("report-date-not-week", "A2")} if kind is R else set())
+
+
+# --- any mix of rows: every data row is read, nothing else --------------------------------------
+
+NAMES = [
+    "智慧工厂",
+    "说明书智能审核平台",
+    "审核人工智能平台",
+    "合计算力调度平台",
+    "注册企业服务平台",
+    "小计量器具检定平台",
+]
+TOTALS = [["合计"], [None, "小计", 2], cells_at(H="总 计：3项"), ["合计", 3, None, None, 3, None, 1]]
+TRAILERS = [
+    ["注：1.本表每周四报送。"],
+    ["2.信用代码填18位。"],
+    cells_at(A="填表人：王五", F="审核人：李四"),
+    cells_at(A="填表人", B="王五", E="审核人", F="李四", J="联系电话", K="13800000000"),
+    cells_at(J="单位（盖章）"),
+    cells_at(J="2025年6月26日"),
+]
+
+
+@given(
+    body=st.lists(st.sampled_from(["data", "data", "data", "blank", "total", "header"]), min_size=1, max_size=12),
+    names=st.lists(st.sampled_from(NAMES), min_size=12, max_size=12),
+    totals=st.lists(st.sampled_from(TOTALS), min_size=12, max_size=12),
+    trailer=st.lists(st.sampled_from(TRAILERS), max_size=4),
+)
+def test_every_data_row_is_read_and_nothing_else(
+    body: list[str], names: list[str], totals: list, trailer: list
+) -> None:
+    sheet: list[list[object]] = [[TITLE], BLOCK, HEADER]
+    expected = []
+    for index, kind in enumerate(body):
+        if kind == "data":
+            row = project_row(R, project_name=f"{names[index]}{index}", credit_code=code(f"MA0D{index:04d}"))
+            sheet.append(data_rows(R, [row])[0])
+            expected.append(len(sheet))
+        else:
+            sheet.append({"blank": [], "total": totals[index], "header": HEADER}[kind])
+    sheet += trailer
+    # The grid as the reader hands it over: rectangular, "" where a cell is empty.
+    width = max(len(row) for row in sheet)
+    grid = Grid(
+        name=SHEET, rows=[["" if cell is None else cell for cell in row] + [""] * (width - len(row)) for row in sheet]
+    )
+    (table,) = locate_tables(WorkbookData(path=Path("x.xlsx"), format="xlsx", sheets=[grid]))
+    assert [row.number for row in table.rows] == expected

@@ -64,8 +64,11 @@ _TRAILER = re.compile(
 _SIGNATURE = re.compile(r"(?:签字|签名|盖章|签章|公章|[(（]\s*章\s*[)）])\s*[)）]?\s*[:：]?\s*$")
 # The date line under a signature, left for filling in by hand: "    年   月   日".
 _BLANK_DATE = re.compile(r"^\s*(?:\d{4}|[〇零○一二三四五六七八九]{4})?\s*年\s*(?:\d{1,2})?\s*月\s*(?:\d{1,2})?\s*日\s*$")
+# Words of a signature line that stand alone in their cells: 联系电话 | 13800000000.
+_WORD_ALONE = re.compile(rf"\s*(?:{_words('联系人', '联系电话', '电话', '手机', '负责人', '日期', '填报日期')})\s*$")
 # "项目简介：…" style text: a short label and a colon; such cells don't make a row look like data.
 _LABEL_LIKE = re.compile(r"^\s*[^\s:：]{1,8}\s*[:：]")
+_NUMBER_LIKE = re.compile(r"^[\s\d+\-.()（）]*$")  # a count or a phone number typed as text
 _CODE_LIKE = re.compile(r"^\s*[0-9A-Za-z]{18}\s*$")
 
 
@@ -479,19 +482,29 @@ def _repeats_header(values: dict[str, object], same: int, kind: Kind) -> bool:
 
 
 def _data_shaped(values: dict[str, object], content_fields: list[str]) -> bool:
-    """A credit code, or several different plain values: a project or a person, whatever else the row says."""
+    """A credit code, or several different plain texts: a project or a person, whatever else the row says.
+
+    Numbers (a 合计 row's counts, a phone number), "label：value" cells and footer words standing
+    alone (填表人 | 王五 | 审核人 | 李四) are not plain texts.
+    """
     code = values.get("credit_code")
     if type(code) is str and len(code) >= 18 and _CODE_LIKE.match(code):
         return True
     plain: set[object] = set()
     for name in content_fields:
         value = values[name]
-        if value is None or (type(value) is str and (":" in value or "：" in value) and _LABEL_LIKE.match(value)):
+        if value is None or isinstance(value, int | float) or (type(value) is str and _not_plain(value)):
             continue
         plain.add(value)
         if len(plain) >= DATA_SHAPED_VALUES:
             return True
     return False
+
+
+def _not_plain(text: str) -> bool:
+    if _NUMBER_LIKE.match(text) or ((":" in text or "：" in text) and _LABEL_LIKE.match(text)):
+        return True
+    return bool(_TOTAL.match(text) or _TRAILER.match(text) or _WORD_ALONE.match(text))
 
 
 def _marker(cells: list[object]) -> str | None:
