@@ -20,7 +20,8 @@ from tests.builders import code
 from tests.workbooks import BAD_CHECKSUM, contact_row, libreoffice_convert, project_row, write_workbook
 from zjkcollect.attachments import ATTACHMENTS, Kind
 from zjkcollect.campaign import load_campaign
-from zjkcollect.codes import DateReading, read_date
+from zjkcollect.codes import DateReading, parse_date, read_date
+from zjkcollect.header_block import read_header_block
 from zjkcollect.inbox import validate_paths
 from zjkcollect.layout import locate_tables
 from zjkcollect.reader import Grid, WorkbookData
@@ -607,3 +608,27 @@ def test_every_data_row_is_read_and_nothing_else(
     )
     (table,) = locate_tables(WorkbookData(path=Path("x.xlsx"), format="xlsx", sheets=[grid]))
     assert [row.number for row in table.rows] == expected
+
+
+UNIT_LABELS = ["填报单位", "填报单位名称", "填报单位（盖章）", "报送单位", "单位名称（盖章）", "填 报 单 位"]
+DATE_LABEL_SPELLINGS = ["统计截止日期", "填报日期", "日期", "截止日期"]
+SEPARATORS = [" ", "      ", "\t", "\n", "；", "，", "　", " | "]
+
+
+@given(
+    unit_label=st.sampled_from(UNIT_LABELS),
+    date_label=st.sampled_from(DATE_LABEL_SPELLINGS),
+    colon=st.sampled_from(["：", ":", "： "]),
+    separator=st.sampled_from(SEPARATORS),
+    date_first=st.booleans(),
+    day=st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2025, 12, 31)),
+    spelling=st.integers(0, 10),
+)
+def test_unit_and_date_in_one_cell_in_any_order_and_separation(
+    unit_label: str, date_label: str, colon: str, separator: str, date_first: bool, day: dt.date, spelling: int
+) -> None:
+    unit, date = f"{unit_label}{colon}张北县", f"{date_label}{colon}{_spellings(day)[spelling]}"
+    cell = f"{date}{separator}{unit}" if date_first else f"{unit}{separator}{date}"
+    reporter, found_date = read_header_block([["标题"], [None, cell]], "统计截止日期")
+    assert (reporter.value, reporter.row, reporter.column) == ("张北县", 2, 2)
+    assert (parse_date(found_date.value), found_date.row, found_date.column) == (day, 2, 2)
