@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from zjkcollect.attachments import ATTACHMENTS, Kind
 from zjkcollect.campaign import Campaign
-from zjkcollect.codes import parse_date
+from zjkcollect.codes import read_date
 from zjkcollect.crossfile import choice_of, describe_choice, project_key
 from zjkcollect.findings import Finding, column_letter, make_finding
 from zjkcollect.layout import Table
@@ -155,10 +155,17 @@ def _check_date(result: FileResult, checked: TableResult, campaign: Campaign) ->
     if cell.value in (None, ""):
         result.findings.append(_at(result, table, "date-missing", row, column, label))
         return
-    day = parse_date(cell.value)
-    if day is None:
+    reading = read_date(cell.value, campaign.campaign.year)
+    if reading is None:
         result.findings.append(_at(result, table, "date-invalid", row, column, label, value=display(cell.value)))
         return
+    day = reading.day
+    if reading.year_assumed:
+        year = campaign.campaign.year
+        shown = display(cell.value)
+        result.findings.append(
+            _at(result, table, "date-year-assumed", row, column, label, value=shown, year=year, day=day.isoformat())
+        )
     checked.date = day
     calendar = campaign.calendar
     if table.kind is Kind.REGISTERED:

@@ -19,12 +19,14 @@ from phonenumbers import NumberParseException, PhoneNumberType
 __all__ = [
     "USCC_ALPHABET",
     "CodeProblem",
+    "DateReading",
     "check_credit_code",
     "credit_code_division",
     "org_code_check_char",
     "parse_date",
     "parse_email",
     "parse_phone",
+    "read_date",
     "uscc_check_char",
 ]
 
@@ -250,42 +252,113 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 # stray count or amount in a date column is not silently read as a date.
 _EXCEL_SERIAL_MIN = 20000
 _EXCEL_SERIAL_MAX = 80000
-_TIME_SUFFIX = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+# A weekday note people add after the date: （周四）, (星期四), 星期四, 礼拜天. It is ignored: the
+# numbers say which day it is.
+_WEEKDAY_NOTE = re.compile(r"\(?\s*(?:星期|周|礼拜)[一二三四五六日天七1-7]\s*\)?")
+# A time of day after the date: 14:30, T00:00:00, 14时30分, 下午2点.
+_TIME_PART = re.compile(
+    r"(?:T|\s+|(?<=[日号]))(?:上午|下午|中午|晚上|早上|凌晨)?\s*\d{1,2}"
+    r"(?::\d{2}(?::\d{2}(?:\.\d+)?)?|时(?:\d{1,2}分(?:\d{1,2}秒)?)?|点(?:\d{1,2}分?|半)?)\s*$"
+)
+_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "O": 0, "o": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
+_CN_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
+_YEAR = r"(\d{4}|[〇零○Oo一二三四五六七八九]{4})"
+_MONTH_DAY = r"(\d{1,2}|[一二三四五六七八九十廿卅]{1,3})"
 _DATE_PATTERNS = (
     # One separator used consistently, so that "2025-6/26" is not quietly accepted.
-    re.compile(rf"^(\d{{4}})([-/.])(\d{{1,2}})\2(\d{{1,2}}){_TIME_SUFFIX}$"),
-    re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$"),
+    re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})$"),
+    re.compile(rf"^{_YEAR}年{_MONTH_DAY}月{_MONTH_DAY}[日号]?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+_SEPARATORS = frozenset("-/.")
+# Month and day only ("7月3日", "7/3"): a date only in a known year, and the reader is told.
+_YEARLESS_PATTERNS = (
+    re.compile(rf"^{_MONTH_DAY}月{_MONTH_DAY}[日号]$"),
+    re.compile(r"^(\d{1,2})([-/])(\d{1,2})$"),
 )
 
 
-def parse_date(value: object) -> dt.date | None:
-    """A date from a date cell, an Excel serial number or one of the usual Chinese spellings."""
+@dataclass(frozen=True, slots=True)
+class DateReading:
+    """A date as read from a cell; ``year_assumed`` when the cell gave no year and the campaign's was used."""
+
+    day: dt.date
+    year_assumed: bool = False
+
+
+def _chinese_number(text: str) -> int:
+    """1..31 written as 六, 十二, 二十六, 廿六, 三十一 or 卅一 (or plain digits)."""
+    if text.isdigit():
+        return int(text)
+    text = text.replace("廿", "二十").replace("卅", "三十")
+    tens, ten, units = text.partition("十")
+    if not ten:
+        return _CN_DIGITS.get(text, -1) if len(text) == 1 else -1
+    high = _CN_DIGITS.get(tens, -1) if tens else 1
+    low = _CN_DIGITS.get(units, -1) if units else 0
+    return high * 10 + low if high > 0 and low >= 0 and len(units) <= 1 else -1
+
+
+def _year_number(text: str) -> int:
+    return int(text) if text.isdigit() else int("".join(str(_CN_DIGITS[char]) for char in text))
+
+
+def _date_text(text: str) -> str:
+    """The date part of a date cell's text: without a weekday note, a time of day or spaces."""
+    text = _WEEKDAY_NOTE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    return "".join(_TIME_PART.sub("", text).split())
+
+
+def _make_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def read_date(value: object, year: int | None = None) -> DateReading | None:
+    """A date from a date cell, an Excel serial number or one of the usual Chinese spellings.
+
+    Text may carry a weekday note (（周四）, 星期四) or a time of day, and may be written in Chinese
+    numerals (二〇二五年六月二十六日). A month and day without a year ("7月3日") is read in ``year``
+    when one is given, and says so; without ``year`` it is not a date.
+    """
     # datetime is a date subclass, so it has to be tested first to drop the time part.
     if isinstance(value, dt.datetime):
-        return value.date()
+        return DateReading(value.date())
     if isinstance(value, dt.date):
-        return value
+        return DateReading(value)
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
         if not math.isfinite(value) or not _EXCEL_SERIAL_MIN <= value <= _EXCEL_SERIAL_MAX:
             return None
         # The fractional part is the time of day.
-        return _EXCEL_EPOCH + dt.timedelta(days=math.floor(value))
+        return DateReading(_EXCEL_EPOCH + dt.timedelta(days=math.floor(value)))
     if not isinstance(value, str):
         return None
-    text = unicodedata.normalize("NFKC", value).strip()
+    text = _date_text(value)
     for pattern in _DATE_PATTERNS:
         match = pattern.match(text)
         if match:
-            groups = [group for group in match.groups() if group.isdigit()]
-            year, month, day = (int(group) for group in groups)
-            try:
-                return dt.date(year, month, day)
-            except ValueError:
-                return None
+            year_text, month_text, day_text = (group for group in match.groups() if group not in _SEPARATORS)
+            day = _make_date(_year_number(year_text), _chinese_number(month_text), _chinese_number(day_text))
+            return DateReading(day) if day else None
+    if year is None:
+        return None
+    for pattern in _YEARLESS_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            month_text, day_text = (group for group in match.groups() if group not in _SEPARATORS)
+            day = _make_date(year, _chinese_number(month_text), _chinese_number(day_text))
+            return DateReading(day, year_assumed=True) if day else None
     return None
+
+
+def parse_date(value: object, year: int | None = None) -> dt.date | None:
+    """The date :func:`read_date` reads, or None."""
+    reading = read_date(value, year)
+    return reading.day if reading else None
 
 
 # --- e-mail ---------------------------------------------------------------------------------

@@ -33,7 +33,9 @@ CHUNK = 1024 * 1024
 DAMAGED_ZIP: tuple[type[BaseException], ...] = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError)
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
-_FORMULA_CELL = re.compile(rb'<c\s[^>]*?r="([A-Z]{1,3}\d+)"[^>]*>(.*?)</c>', re.S)
+# A cell with content: the (?<!/) refuses a self-closed empty cell (<c r="H4" s="3"/>), whose
+# lazy body would otherwise run on to the next cell's </c> and take that cell's formula.
+_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?r="([A-Z]{1,3}\d+)"[^>]*?(?<!/)>(.*?)</(?:\w+:)?c>', re.S)
 _LAST_ROW = re.compile(rb'<row\s[^>]*?r="(\d+)"')
 # Every writer we know puts r first; a file that hides it elsewhere still meets the worker's limits.
 # Patterns start with a literal so the regex engine can scan for it at C speed (a sheet can be 80 MB).

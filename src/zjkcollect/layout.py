@@ -1,8 +1,11 @@
-"""Finding the table in a returned workbook, wherever the reporter moved it.
+"""Finding the tables in a returned workbook, wherever and however the reporter laid them out.
 
-Which attachment a workbook is comes from its content only: the template fingerprint
-where present, else the header row (and the title to break a tie). The header row may
-sit below extra rows; columns may be in any order, renamed within reason, or extra.
+Which attachment a table is comes from its content only: the template fingerprint where
+present, else the header (and the title to break a tie). The header may sit below extra rows
+and span two or three rows (a merged group header such as 参赛单位 over 名称 | 统一社会信用代码 |
+单位类型, cells merged down over two rows); columns may be in any order, renamed within reason,
+or extra. Below the header, rows that are not data (合计/小计, notes, signatures, a repeated
+header) are left out; every other row is read, so nothing is dropped silently.
 """
 
 from __future__ import annotations
@@ -23,32 +26,50 @@ from zjkcollect.attachments import (
     Kind,
     header_keys,
 )
+from zjkcollect.codes import read_date
 from zjkcollect.findings import column_letter
+from zjkcollect.header_block import LabelledValue, read_header_block
 from zjkcollect.reader import Grid, WorkbookData
 from zjkcollect.text import normalize_header, normalize_name
 
+__all__ = ["DataRow", "Fingerprint", "LabelledValue", "Table", "locate_table", "locate_tables", "read_fingerprint"]
+
 INTERNAL_SHEETS = {FINGERPRINT_SHEET, LISTS_SHEET, ISSUES_SHEET}
 HEADER_SEARCH_ROWS = 40
+MAX_HEADER_DEPTH = 3  # a title row over a group row over sub-headers is the deepest seen
 MIN_HEADER_MATCHES = 3
-REPORTER_LABELS = ("填报单位",)
-DATE_LABELS = ("统计截止日期", "截止日期", "填报日期", "填报时间", "统计日期", "日期")
-FOOTER_WORDS = (
-    "填表人",
-    "审核人",
-    "制表人",
-    "合计",
-    "总计",
-    "单位负责人",
-    "负责人签字",
-    "注:",
-    "注：",
-    "说明:",
-    "说明：",
-)
-_STAMP = re.compile(r"[(（][^)）]*(盖章|签章|公章)[^)）]*[)）]")
+# A row with this many different plain values is data, whatever words it starts with.
+DATA_SHAPED_VALUES = 3
 
 # Columns that only one attachment has: they decide the kind when counts tie.
 _TITLE_HINTS = {Kind.SURVEY: ("摸底",), Kind.REGISTERED: ("参赛项目统计",), Kind.CONTACTS: ("联系人信息",)}
+
+
+def _words(*words: str) -> str:
+    """Alternatives that may be typed with spaces between the characters (合  计)."""
+    return "|".join(r"\s*".join(re.escape(char) for char in word) for word in words)
+
+
+# Rows that sum up the table: left out, and the rows after them are still read.
+_TOTAL = re.compile(rf"\s*(?:{_words('合计', '小计', '总计', '共计')})(?=$|[\s:：(（\d、.．,，])")
+# Rows after the table: notes, who filled it in, who checked it. The word must stand as a label
+# (followed by a colon, a space, a number or nothing), so a project called 说明书智能审核平台 or
+# 审核人工智能平台 is not one.
+_TRAILER = re.compile(
+    rf"\s*(?:(?:{_words('注', '说明', '填表说明', '备注说明', '填表人', '填报人', '审核人', '制表人', '复核人', '经办人', '单位负责人', '分管领导')})"
+    r"(?=$|[\s:：(（\d、.．])"
+    rf"|(?:{_words('联系人', '联系电话', '负责人', '填报单位', '报送单位', '填报日期', '日期')})\s*[:：])"
+)
+# A place to sign or stamp: 负责人签字：, 单位（盖章）, （公章）.
+_SIGNATURE = re.compile(r"(?:签字|签名|盖章|签章|公章|[(（]\s*章\s*[)）])\s*[)）]?\s*[:：]?\s*$")
+# The date line under a signature, left for filling in by hand: "    年   月   日".
+_BLANK_DATE = re.compile(r"^\s*(?:\d{4}|[〇零○一二三四五六七八九]{4})?\s*年\s*(?:\d{1,2})?\s*月\s*(?:\d{1,2})?\s*日\s*$")
+# Words of a signature line that stand alone in their cells: 联系电话 | 13800000000.
+_WORD_ALONE = re.compile(rf"\s*(?:{_words('联系人', '联系电话', '电话', '手机', '负责人', '日期', '填报日期')})\s*$")
+# "项目简介：…" style text: a short label and a colon; such cells don't make a row look like data.
+_LABEL_LIKE = re.compile(r"^\s*[^\s:：]{1,8}\s*[:：]")
+_NUMBER_LIKE = re.compile(r"^[\s\d+\-.()（）]*$")  # a count or a phone number typed as text
+_CODE_LIKE = re.compile(r"^\s*[0-9A-Za-z]{18}\s*$")
 
 
 @dataclass(slots=True)
@@ -56,15 +77,6 @@ class Fingerprint:
     kind: Kind | None
     version: str | None
     reporter: str | None
-
-
-@dataclass(slots=True)
-class LabelledValue:
-    """A header-block value and where it stands (the cell a finding should point at)."""
-
-    value: object
-    row: int | None
-    column: int | None
 
 
 @dataclass(slots=True)
@@ -77,7 +89,8 @@ class DataRow:
 class Table:
     kind: Kind
     sheet: str
-    header_row: int
+    header_row: int  # the last header row: data starts below it
+    header_top: int  # the first header row: the header block is above it
     columns: dict[str, int]  # field -> 1-based column index
     missing: list[str]
     reporter: LabelledValue
@@ -106,6 +119,7 @@ def _header_lookup() -> dict[Kind, dict[str, str]]:
 
 
 _HEADERS = _header_lookup()
+_ANY_HEADER = frozenset(key for keys in _HEADERS.values() for key in keys)
 
 
 def read_fingerprint(workbook: WorkbookData) -> Fingerprint | None:
@@ -121,25 +135,239 @@ def read_fingerprint(workbook: WorkbookData) -> Fingerprint | None:
     return None
 
 
-def _header_keys(cells: list[object]) -> list[tuple[int, str, str]]:
-    """(column, normalised header, the same without a parenthetical) for every text cell of a row."""
-    keys = []
-    for index, cell in enumerate(cells, start=1):
-        if isinstance(cell, str) and cell.strip():
-            key = normalize_header(cell)
-            cut = key.find("(")
-            keys.append((index, key, key[:cut] if cut > 0 else ""))
-    return keys
+# --- the header ---------------------------------------------------------------------------------
 
 
-def _match_row(keys: list[tuple[int, str, str]], kind: Kind) -> dict[str, int]:
+def _short(key: str) -> str:
+    """A header without its parenthetical note: 参赛单位名称(牵头单位) → 参赛单位名称."""
+    cut = key.find("(")
+    return key[:cut] if cut > 0 else ""
+
+
+class _HeaderArea:
+    """The first rows of a sheet as header text, each row read when the search first needs it.
+
+    ``row(r)[c]`` is (normalised text, the row its cell or merge starts in, whether cell (r, c) holds
+    it itself) for 1-based r and c; a merged cell's text stands in every cell the merge covers.
+    """
+
+    __slots__ = ("covered", "down", "grid", "keys_memo", "limit", "texts", "wide")
+
+    def __init__(self, grid: Grid, limit: int) -> None:
+        self.grid = grid
+        self.limit = min(len(grid.rows), limit)
+        self.texts: dict[int, dict[int, tuple[str, int, bool]]] = {}
+        self.keys_memo: dict[tuple[int, int], list[tuple[int, tuple[str, ...]]]] = {}
+        self.covered: dict[int, list[tuple[int, str, int, str]]] = {}  # row → (column, text, origin, raw text)
+        self.wide: set[tuple[int, int]] = set()  # (row, column) covered by a merge at least two columns wide
+        self.down: dict[int, int] = {}  # row → the lowest row a merge starting in it reaches
+        for (top, left), (bottom, right) in grid.merged:
+            if top >= self.limit:
+                continue
+            if bottom > top:
+                self.down[top + 1] = max(self.down.get(top + 1, 0), bottom + 1)
+            value = grid.value(top + 1, left + 1)
+            text = normalize_header(value) if isinstance(value, str) and value.strip() else None
+            width = len(grid.rows[top])
+            for r in range(top + 1, min(bottom + 1, self.limit) + 1):
+                for c in range(left + 1, min(right + 1, width) + 1):
+                    if right > left:
+                        self.wide.add((r, c))
+                    if text is not None and (r, c) != (top + 1, left + 1):
+                        self.covered.setdefault(r, []).append((c, text, top + 1, value.strip()))
+
+    def row(self, number: int) -> dict[int, tuple[str, int, bool]]:
+        texts = self.texts.get(number)
+        if texts is None:
+            texts = {}
+            for index, cell in enumerate(self.grid.rows[number - 1], start=1):
+                if type(cell) is str and cell and not cell.isspace():
+                    texts[index] = (normalize_header(cell), number, True)
+            for column, text, origin, _ in self.covered.get(number, ()):
+                texts.setdefault(column, (text, origin, False))
+            self.texts[number] = texts
+        return texts
+
+    def raw(self, number: int, column: int) -> str | None:
+        """The text cell (number, column) shows, merged or its own, as typed."""
+        value = self.grid.value(number, column)
+        if isinstance(value, str) and value.strip():
+            return value
+        return next((raw for c, _, _, raw in self.covered.get(number, ()) if c == column), None)
+
+    def column_keys(self, top: int, depth: int) -> list[tuple[int, tuple[str, ...]]]:
+        memo = self.keys_memo.get((top, depth))
+        if memo is None:
+            memo = self.keys_memo[(top, depth)] = _column_keys([self.row(r) for r in range(top, top + depth)], top)
+        return memo
+
+
+def _column_keys(rows: list[dict[int, tuple[str, int, bool]]], top: int) -> list[tuple[int, tuple[str, ...]]]:
+    """For every column with header text in ``rows`` (from row ``top``): the names it may go by, best first.
+
+    One row: its text. Several: the texts read downwards (参赛单位 + 名称 → 参赛单位名称), then the
+    lower ones alone (统一社会信用代码 under 参赛单位), then a group header alone where the cell
+    holds it itself (项目联系人 over 姓名 | 联系电话: the first column is the contact's name).
+    """
+    result = []
+    if len(rows) == 1:
+        for column, (text, origin, _) in sorted(rows[0].items()):
+            if origin >= top:  # text merged down from a row above belongs to that row's header
+                short = _short(text)
+                result.append((column, (text, short) if short else (text,)))
+        return result
+    for column in sorted({column for row in rows for column in row}):
+        stack: list[tuple[str, bool]] = []
+        for row in rows:
+            entry = row.get(column)
+            if entry is not None and entry[1] >= top and (not stack or stack[-1][0] != entry[0]):
+                stack.append((entry[0], entry[2]))
+        if not stack:
+            continue
+        texts = [text for text, _ in stack]
+        names = ["".join(texts[start:]) for start in range(len(texts))]
+        names += [text for text, own in reversed(stack[:-1]) if own]
+        keys: list[str] = []
+        for name in names:
+            keys.append(name)
+            if short := _short(name):
+                keys.append(short)
+        result.append((column, tuple(keys)))
+    return result
+
+
+def _match(keys: list[tuple[int, tuple[str, ...]]], kind: Kind) -> dict[str, int]:
     headers = _HEADERS[kind]
     found: dict[str, int] = {}
-    for index, key, short in keys:
-        field_name = headers.get(key) or (headers.get(short) if short else None)
-        if field_name is not None and field_name not in found:
-            found[field_name] = index
+    for index, names in keys:
+        for name in names:
+            field_name = headers.get(name)
+            if field_name is not None and field_name not in found:
+                found[field_name] = index
+                break
     return found
+
+
+def _is_header_key(text: str) -> bool:
+    return text in _ANY_HEADER or _short(text) in _ANY_HEADER
+
+
+def _header_like(area: _HeaderArea, row: int) -> bool:
+    """Whether a row could continue a header: it names a column of some attachment, or sits under a group that does."""
+    own = [(column, text) for column, (text, _, is_own) in area.row(row).items() if is_own]
+    if any(_is_header_key(text) for _, text in own):
+        return True
+    above = area.row(row - 1)
+    return bool(own) and all(
+        (row - 1, column) in area.wide and column in above and _is_header_key(above[column][0]) for column, _ in own
+    )
+
+
+def _under_groups(area: _HeaderArea, row: int, kind: Kind) -> bool:
+    """Every cell of ``row`` stands under a merged group header of the row above that names a column.
+
+    E.g. 联系电话 merged over 手机 | 座机: the lower row adds no column, but it is header, not data.
+    """
+    above, cells = area.row(row - 1), area.row(row)
+    own = [column for column, (_, _, is_own) in cells.items() if is_own]
+    headers = _HEADERS[kind]
+    return bool(own) and all(
+        (row - 1, column) in area.wide and column in above and above[column][0] in headers for column in own
+    )
+
+
+@dataclass(slots=True)
+class _Candidate:
+    score: tuple[int, int, int, int]
+    grid: Grid
+    kind: Kind
+    header_top: int
+    header_row: int
+    columns: dict[str, int]
+    area: _HeaderArea
+
+
+class _Matches:
+    """Which fields each block of header rows names, computed once per (top, depth, kind)."""
+
+    def __init__(self, area: _HeaderArea) -> None:
+        self.area = area
+        self.memo: dict[tuple[int, int, Kind], dict[str, int]] = {}
+
+    def __call__(self, top: int, depth: int, kind: Kind) -> dict[str, int]:
+        key = (top, depth, kind)
+        if key not in self.memo:
+            keys = self.area.column_keys(top, depth)
+            self.memo[key] = _match(keys, kind) if len(keys) >= MIN_HEADER_MATCHES else {}
+        return self.memo[key]
+
+    def header(self, top: int, depth: int, kind: Kind) -> dict[str, int] | None:
+        """The columns rows top..top+depth-1 name as one header, or None when they are not one.
+
+        Every row of a multi-row header must add something: the top row names more than the rows
+        below it alone (so a title or a 填报单位 row above is not taken in), and the bottom row more
+        than the rows above it alone, or it sits under group headers (so the first data row is not).
+        """
+        columns = self(top, depth, kind)
+        if depth == 1 or len(columns) < MIN_HEADER_MATCHES:
+            return columns
+        if len(columns) <= len(self(top + 1, depth - 1, kind)):
+            return None
+        bottom = top + depth - 1
+        if len(columns) <= len(self(top, depth - 1, kind)) and not _under_groups(self.area, bottom, kind):
+            return None
+        return columns
+
+
+def _sheet_candidate(grid: Grid, order: int, fingerprint: Fingerprint | None) -> _Candidate | None:
+    """The best header (one to three rows) of a known kind on one sheet, or None."""
+    area = _HeaderArea(grid, HEADER_SEARCH_ROWS + MAX_HEADER_DEPTH - 1)
+    matches = _Matches(area)
+    above: str | None = None
+    sheet_best: _Candidate | None = None
+    rows = area.limit
+    for top in range(1, min(rows, HEADER_SEARCH_ROWS) + 1):
+        texts = area.row(top)
+        if not texts or (len(texts) < MIN_HEADER_MATCHES and not (top < rows and _header_like(area, top + 1))):
+            continue
+        depth_limit = 1
+        while depth_limit < MAX_HEADER_DEPTH and top + depth_limit <= rows and _header_like(area, top + depth_limit):
+            depth_limit += 1
+        # Deeper first: a valid multi-row header wins over its own top row on a tie.
+        for depth in range(depth_limit, 0, -1):
+            for kind in Kind:
+                columns = matches.header(top, depth, kind)
+                if columns is None or len(columns) < MIN_HEADER_MATCHES:
+                    continue
+                if above is None:
+                    above = _sheet_text(grid, HEADER_SEARCH_ROWS)
+                distinct = len(columns) - _shared_count(columns)
+                fingerprint_bonus = 1 if fingerprint and fingerprint.kind == kind else 0
+                title_bonus = 1 if any(hint in above for hint in _TITLE_HINTS[kind]) else 0
+                score = (len(columns) + distinct, fingerprint_bonus + title_bonus, -int(grid.hidden), -order)
+                if sheet_best is None or score > sheet_best.score:
+                    bottom = _header_bottom(area, top, top + depth - 1)
+                    sheet_best = _Candidate(score, grid, kind, top, bottom, columns, area)
+        if sheet_best is not None and _complete(sheet_best):
+            break  # a full header: the rows below it are data, not another header
+    return sheet_best
+
+
+def _header_bottom(area: _HeaderArea, top: int, bottom: int) -> int:
+    """The last header row: header cells merged down over the next row(s) take those rows in too.
+
+    Only rows with nothing of their own (or more header text) are taken in, so a single header
+    cell merged down by accident does not swallow the first data row.
+    """
+    reach = max((area.down.get(row, 0) for row in range(top, bottom + 1)), default=0)
+    limit = min(reach, top + MAX_HEADER_DEPTH - 1, area.limit)
+    while bottom < limit and (_empty_row(area.grid, bottom + 1) or _header_like(area, bottom + 1)):
+        bottom += 1
+    return bottom
+
+
+def _empty_row(grid: Grid, row: int) -> bool:
+    return all(cell is None or cell == "" for cell in grid.rows[row - 1])
 
 
 def _complete(candidate: _Candidate) -> bool:
@@ -148,40 +376,6 @@ def _complete(candidate: _Candidate) -> bool:
 
 def _sheet_text(grid: Grid, rows: int) -> str:
     return "".join(normalize_name(str(cell)) for row in grid.rows[:rows] for cell in row if isinstance(cell, str))
-
-
-@dataclass(slots=True)
-class _Candidate:
-    score: tuple[int, int, int, int]
-    grid: Grid
-    kind: Kind
-    header_row: int
-    columns: dict[str, int]
-
-
-def _sheet_candidate(grid: Grid, order: int, fingerprint: Fingerprint | None) -> _Candidate | None:
-    """The best header row of a known kind on one sheet, or None."""
-    above: str | None = None
-    sheet_best: _Candidate | None = None
-    for row_index, cells in enumerate(grid.rows[:HEADER_SEARCH_ROWS], start=1):
-        keys = _header_keys(cells)
-        if len(keys) < MIN_HEADER_MATCHES:
-            continue
-        for kind in Kind:
-            columns = _match_row(keys, kind)
-            if len(columns) < MIN_HEADER_MATCHES:
-                continue
-            if above is None:
-                above = _sheet_text(grid, HEADER_SEARCH_ROWS)
-            distinct = len(columns) - _shared_count(columns, kind)
-            fingerprint_bonus = 1 if fingerprint and fingerprint.kind == kind else 0
-            title_bonus = 1 if any(hint in above for hint in _TITLE_HINTS[kind]) else 0
-            score = (len(columns) + distinct, fingerprint_bonus + title_bonus, -int(grid.hidden), -order)
-            if sheet_best is None or score > sheet_best.score:
-                sheet_best = _Candidate(score, grid, kind, row_index, columns)
-        if sheet_best is not None and _complete(sheet_best):
-            break  # a full header row: the rows below it are data, not another header
-    return sheet_best
 
 
 def _is_table(candidate: _Candidate) -> bool:
@@ -194,7 +388,7 @@ def _is_table(candidate: _Candidate) -> bool:
 def locate_tables(workbook: WorkbookData) -> list[Table]:
     """Every attachment table in the workbook, one per sheet that holds one, in sheet order.
 
-    A sheet counts when its header row names most of an attachment's required columns. When
+    A sheet counts when its header names most of an attachment's required columns. When
     no sheet does, the best partial match is still returned, so its missing columns are reported
     instead of the whole file being "unknown".
     """
@@ -202,7 +396,8 @@ def locate_tables(workbook: WorkbookData) -> list[Table]:
     candidates = [
         candidate
         for order, grid in enumerate(workbook.sheets)
-        if grid.name not in INTERNAL_SHEETS and (candidate := _sheet_candidate(grid, order, fingerprint)) is not None
+        if grid.name not in INTERNAL_SHEETS
+        and (candidate := _sheet_candidate(grid, order, fingerprint)) is not None
     ]
     chosen = [candidate for candidate in candidates if _is_table(candidate)]
     if not chosen and candidates:
@@ -219,18 +414,18 @@ def locate_table(workbook: WorkbookData) -> Table | None:
 def _table(candidate: _Candidate, fingerprint: Fingerprint | None) -> Table:
     grid, kind = candidate.grid, candidate.kind
     attachment = ATTACHMENTS[kind]
-    missing = [
-        column.field for column in attachment.columns if column.required and column.field not in candidate.columns
-    ]
+    missing = [column.field for column in attachment.columns if column.required and column.field not in candidate.columns]
+    reporter, date = read_header_block(grid.rows[: candidate.header_top - 1], attachment.date_label)
     return Table(
         kind=kind,
         sheet=grid.name,
         header_row=candidate.header_row,
+        header_top=candidate.header_top,
         columns=candidate.columns,
         missing=missing,
-        reporter=_labelled(grid, candidate.header_row, REPORTER_LABELS),
-        date=_labelled(grid, candidate.header_row, _date_labels(attachment)),
-        rows=_data_rows(grid, candidate.header_row, candidate.columns),
+        reporter=reporter,
+        date=date,
+        rows=_data_rows(grid, candidate),
         fingerprint=fingerprint,
     )
 
@@ -238,58 +433,19 @@ def _table(candidate: _Candidate, fingerprint: Fingerprint | None) -> Table:
 _SHARED_FIELDS = set.intersection(*({column.field for column in a.columns} for a in ATTACHMENTS.values()))
 
 
-def _shared_count(columns: dict[str, int], kind: Kind) -> int:
+def _shared_count(columns: dict[str, int]) -> int:
     """How many matched fields every attachment has (they don't tell kinds apart)."""
     return sum(1 for name in columns if name in _SHARED_FIELDS)
 
 
-def _date_labels(attachment: Attachment) -> tuple[str, ...]:
-    return (attachment.date_label, *[label for label in DATE_LABELS if label != attachment.date_label])
-
-
-def _labelled(grid: Grid, header_row: int, labels: tuple[str, ...]) -> LabelledValue:
-    """Find ``label：value`` above the header row, in one cell or in the next cells to the right."""
-    for label in labels:
-        for row_index, cells in enumerate(grid.rows[: header_row - 1], start=1):
-            for column_index, cell in enumerate(cells, start=1):
-                if not isinstance(cell, str):
-                    continue
-                text = _STAMP.sub("", normalize_name(cell))
-                if not text.startswith(label):
-                    continue
-                rest = text[len(label) :].lstrip(":：")
-                if rest:
-                    return LabelledValue(rest, row_index, column_index)
-                for next_index in range(column_index + 1, len(cells) + 1):
-                    value = cells[next_index - 1]
-                    if _is_label(value):
-                        break  # the next label: this one was left empty
-                    if value not in ("", None):
-                        return LabelledValue(value, row_index, next_index)
-                return LabelledValue(None, row_index, column_index + 1)
-    return LabelledValue(None, None, None)
-
-
-def _is_label(value: object) -> bool:
-    if not isinstance(value, str):
-        return False
-    text = normalize_name(value)
-    return any(text.startswith(label) for label in (*REPORTER_LABELS, *DATE_LABELS))
-
-
-def _is_footer(cells: list[object]) -> bool:
-    first = next((cell for cell in cells if cell not in ("", None)), None)
-    if not isinstance(first, str):
-        return False
-    text = normalize_name(first)
-    return any(text.startswith(word) for word in FOOTER_WORDS)
+# --- the rows -----------------------------------------------------------------------------------
 
 
 def _filled_merges(grid: Grid, header_row: int) -> dict[tuple[int, int], object]:
-    """Values a merged range shows in every cell it covers (0-based positions), below the header."""
+    """Values a merged range below the header shows in every cell it covers (0-based positions)."""
     filled: dict[tuple[int, int], object] = {}
     for (top, left), (bottom, right) in grid.merged:
-        if bottom + 1 <= header_row:
+        if top + 1 <= header_row:
             continue
         value = grid.value(top + 1, left + 1)
         for r in range(top, bottom + 1):
@@ -299,23 +455,114 @@ def _filled_merges(grid: Grid, header_row: int) -> dict[tuple[int, int], object]
     return filled
 
 
-def _data_rows(grid: Grid, header_row: int, columns: dict[str, int]) -> list[DataRow]:
+def _header_texts(candidate: _Candidate) -> dict[str, frozenset[str]]:
+    """Per field: what the header cells over its column say, as typed and stripped (to spot a repeated header)."""
+    area = candidate.area
+    texts: dict[str, frozenset[str]] = {}
+    for name, column in candidate.columns.items():
+        seen: set[str] = set()
+        for number in range(candidate.header_top, candidate.header_row + 1):
+            if (raw := area.raw(number, column)) is not None:
+                seen.update((raw, raw.strip()))
+        texts[name] = frozenset(seen)
+    return texts
+
+
+def _repeats_header(values: dict[str, object], same: int, kind: Kind) -> bool:
+    """A header row again (pasted twice, repeated per page): most of its cells name their own column.
+
+    ``same`` counts the cells that equal the header's own text; when that is not yet most of them,
+    cells retyped in another spelling of their column's name count too.
+    """
+    filled = [(name, value) for name, value in values.items() if value is not None]
+    if same < 2 or same * 2 < len(filled):
+        headers = _HEADERS[kind]
+        same = sum(1 for name, value in filled if type(value) is str and headers.get(normalize_header(value)) == name)
+    return same >= 2 and same * 2 >= len(filled)
+
+
+def _data_shaped(values: dict[str, object], content_fields: list[str]) -> bool:
+    """A credit code, or several different plain texts: a project or a person, whatever else the row says.
+
+    Numbers (a 合计 row's counts, a phone number), "label：value" cells and footer words standing
+    alone (填表人 | 王五 | 审核人 | 李四) are not plain texts.
+    """
+    code = values.get("credit_code")
+    if type(code) is str and len(code) >= 18 and _CODE_LIKE.match(code):
+        return True
+    plain: set[object] = set()
+    for name in content_fields:
+        value = values[name]
+        if value is None or isinstance(value, int | float) or (type(value) is str and _not_plain(value)):
+            continue
+        plain.add(value)
+        if len(plain) >= DATA_SHAPED_VALUES:
+            return True
+    return False
+
+
+def _not_plain(text: str) -> bool:
+    if _NUMBER_LIKE.match(text) or ((":" in text or "：" in text) and _LABEL_LIKE.match(text)):
+        return True
+    return bool(_TOTAL.match(text) or _TRAILER.match(text) or _WORD_ALONE.match(text))
+
+
+def _marker(cells: list[object]) -> str | None:
+    """"total" for a 合计/小计 row, "trailer" for notes, signatures and the like, else None."""
+    texts = [cell for cell in cells if type(cell) is str and cell and not cell.isspace()]
+    for text in texts:
+        if _TOTAL.match(text):
+            return "total"
+    for text in texts:
+        if _TRAILER.match(text) or (("签" in text or "章" in text) and _SIGNATURE.search(text)):
+            return "trailer"
+    others = [cell for cell in cells if cell is not None and cell != ""]
+    if len(others) == 1 and not isinstance(others[0], int | float):
+        only = others[0]
+        if (isinstance(only, str) and _BLANK_DATE.match(only)) or read_date(only) is not None:
+            return "trailer"  # a date line alone: the date under a signature
+    return None
+
+
+def _data_rows(grid: Grid, candidate: _Candidate) -> list[DataRow]:
+    """The table's data rows, from below the last header row to the end of the sheet.
+
+    Blank rows, 合计/小计 rows and a repeated header are left out and reading goes on. Notes,
+    signatures and the like mark the table's end: after one, only rows shaped like data are read.
+    Any other row is data, so a half-filled row is checked (and reported), never dropped.
+    """
+    header_row, columns = candidate.header_row, candidate.columns
     merges = _filled_merges(grid, header_row)
     content_fields = [name for name in columns if name != "serial"]
+    header = _header_texts(candidate)
     rows: list[DataRow] = []
     total = max(len(grid.rows), max((bottom + 1 for _, (bottom, _) in grid.merged), default=0))
-    positions = [(name, index - 1) for name, index in columns.items()]
+    positions = [(name, index - 1, header[name]) for name, index in columns.items()]
+    after_table = False
     for number in range(header_row + 1, total + 1):
         cells = grid.rows[number - 1] if number <= len(grid.rows) else []
-        if _is_footer(cells):
-            break
         width = len(cells)
         values: dict[str, object] = {}
-        for name, offset in positions:
+        same = 0  # cells that say what the header above them says
+        for name, offset, header_texts in positions:
             value = cells[offset] if offset < width else ""
             if merges:
                 value = merges.get((number - 1, offset), value)
-            values[name] = None if value == "" or (type(value) is str and value.isspace()) else value
-        if any(values[name] is not None for name in content_fields):
-            rows.append(DataRow(number=number, values=values))
+            if type(value) is str:
+                if not value or value.isspace():
+                    value = None
+                elif value in header_texts:
+                    same += 1
+            elif value == "":
+                value = None
+            values[name] = value
+        if same and _repeats_header(values, same, candidate.kind):
+            continue
+        if not _data_shaped(values, content_fields):
+            marker = _marker(cells)
+            if marker == "trailer":
+                after_table = True
+            if marker is not None or after_table or all(values[name] is None for name in content_fields):
+                continue
+        rows.append(DataRow(number=number, values=values))
     return rows

@@ -110,6 +110,9 @@ _FILE_RULES: dict[str, Rule] = {
     "reporter-missing": Rule(E, "表头未填写“填报单位”，请从下拉列表选择本单位后重新报送。"),
     "reporter-unknown": Rule(E, "填报单位“{value}”不在报送单位名册中。{hint}请从下拉列表选择。"),
     "date-missing": Rule(E, "表头未填写“{field}”，请填写后重新报送。"),
+    "date-year-assumed": Rule(
+        W, "“{field}”填写的“{value}”没有年份，已按本次活动的{year}年读作 {day}。请写上年份，如“{day}”。"
+    ),
     "report-date-not-week": Rule(E, "统计截止日期{value}不是每周四的更新日，应为以下日期之一：{weeks}。", blocks=True),
     # lateness is a fact for the clerk's roster; nothing in the file can fix it
     "survey-late": Rule(W, "附件2 应于 {due} 前报送，填报日期为 {value}，已逾期。", CLERK),
