@@ -269,6 +269,76 @@ def two_attachments_workbook(
     return [title for title, _, _ in sheets]
 
 
+def merged_cells_workbook(
+    target: Path, reporter: str, date: dt.date, unit: dict[str, object], projects: list[dict[str, object]]
+) -> None:
+    """A county clerk's own 附件3 as it is really typed: title and header block each one merged cell
+    (unit and date together), a two-row header with 参赛单位 merged over its three columns, the lead
+    unit's name, code and type merged down over its projects, a 小计 row and a signature line."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "附件3"
+    sheet["A1"] = "“数据要素×”大赛河北分赛参赛项目统计表"
+    sheet.merge_cells("A1:O1")
+    sheet["A2"] = f"填报单位：{reporter}        统计截止日期：{date.year}年{date.month}月{date.day}日（周四）"
+    sheet.merge_cells("A2:O2")
+    single = [
+        "序号",
+        "项目名称",
+        None,
+        None,
+        None,
+        "联合参赛单位",
+        "参赛赛道",
+        "参赛赛题",
+        "是否揭榜挂帅",
+        "报名状态",
+        "报名日期",
+        "参赛赛区",
+        "项目联系人",
+        "联系电话",
+        "备注",
+    ]
+    for column, header in enumerate(single, start=1):
+        if header is not None:
+            sheet.cell(row=3, column=column, value=header)
+            sheet.merge_cells(start_row=3, start_column=column, end_row=4, end_column=column)
+    sheet["C3"] = "参赛单位"
+    sheet.merge_cells("C3:E3")
+    sheet["C4"], sheet["D4"], sheet["E4"] = "名称", "统一社会信用代码", "单位类型"
+    fields = [
+        "project_name",
+        None,
+        None,
+        None,
+        "partners",
+        "track",
+        "topic",
+        "jiebang",
+        "status",
+        "registered_on",
+        "division",
+        "contact_name",
+        "contact_phone",
+        "note",
+    ]
+    first = 5
+    for offset, row in enumerate(projects):
+        sheet.cell(row=first + offset, column=1, value=offset + 1)
+        for column, field in enumerate(fields, start=2):
+            if field is not None and row.get(field) is not None:
+                sheet.cell(row=first + offset, column=column, value=row[field])
+    last = first + len(projects) - 1
+    for column, field in ((3, "unit_name"), (4, "credit_code"), (5, "unit_type")):
+        sheet.cell(row=first, column=column, value=unit[field])
+        sheet.merge_cells(start_row=first, start_column=column, end_row=last, end_column=column)
+    sheet.cell(row=last + 1, column=1, value="小计")
+    sheet.cell(row=last + 1, column=2, value=f"{len(projects)}个项目")
+    sheet.cell(row=last + 3, column=1, value="填表人：刘芳        审核人：陈局长")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(target)
+
+
 _FILTERS = {"xls": "xls:MS Excel 97", "ods": "ods"}
 
 
@@ -460,6 +530,34 @@ def build(root: Path) -> list[dict[str, str | None]]:
         # 经开区 reports for the first time, a week late for 6.26 but on time for 7.3
         inbox.from_template(f"{WEEK2}/经开区.xlsx", R, "经开区", week2, [MOTOR_ROW])
         inbox.plant(f"{WEEK2}/经开区.xlsx", "project-duplicate-reporters", inbox.cell(R, 0, "track"))
+        # 阳原县 types its own table with merged cells; the lead unit's code (merged over both of its
+        # projects) has a wrong check character, so each row gets the error and the marked copy
+        # draws both on the merged cell
+        yangyuan = {"unit_name": "阳原县皮毛数字产业有限公司", "credit_code": code("91", "130727", "MA0P7788")}
+        yangyuan["credit_code"] = str(yangyuan["credit_code"])[:17] + (
+            "0" if str(yangyuan["credit_code"])[17] != "0" else "1"
+        )
+        yangyuan["unit_type"] = "企业"
+        fur = [
+            project(
+                project_name="皮毛产业链数据平台",
+                track="商贸流通",
+                topic="消费数据应用",
+                contact_name="刘芳",
+                contact_phone="13831310015",
+            ),
+            project(
+                project_name="皮毛交易价格指数",
+                track="金融服务",
+                topic="数据资产融资",
+                contact_name="刘芳",
+                contact_phone="13831310015",
+            ),
+        ]
+        name = f"{WEEK2}/阳原县附件3（合并单元格）.xlsx"
+        merged_cells_workbook(root / name, "阳原县", week2, yangyuan, fur)
+        inbox.plant(name, "uscc-checksum", "D5")
+        inbox.plant(name, "uscc-checksum", "D6")
         # 宣化区 fills 附件3 in WPS and sends its own .et format; 崇礼区 uses LibreOffice (.ods)
         xuanhua = inbox.from_template(f"{WEEK2}/宣化区.xlsx", R, "宣化区", week2, [STEEL_ROW])
         saved_as(xuanhua, f"{WEEK2}/宣化区-附件3.et", root)
