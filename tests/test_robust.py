@@ -185,7 +185,20 @@ def _break_stored_crc(path: Path) -> None:
     path.write_bytes(data[:position] + b"X" + data[position + 1 :])
 
 
-@pytest.mark.parametrize("damage", [_damage_sheet_stream, _break_stored_crc], ids=["deflate", "crc"])
+def _claim_strong_encryption(path: Path) -> None:
+    """Flip the "strong encryption" flag bit of the first member (a flipped byte the fuzz met)."""
+    data = bytearray(path.read_bytes())
+    local, central = data.index(b"PK\x03\x04"), data.index(b"PK\x01\x02")
+    data[local + 6] |= 0x40
+    data[central + 8] |= 0x40
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [_damage_sheet_stream, _break_stored_crc, _claim_strong_encryption],
+    ids=["deflate", "crc", "strong-encryption-bit"],
+)
 def test_damaged_zip_member_is_a_damaged_file_not_a_crash(tmp_path: Path, damage) -> None:
     path = with_error(tmp_path / "a.xlsx", REPORTERS[0])
     damage(path)

@@ -29,8 +29,18 @@ MAX_SHEET_ROWS = 1_048_576
 PROLOGUE_BYTES = 64 * 1024
 CHUNK = 1024 * 1024
 # What a damaged member raises on the way out: a broken deflate stream (zlib.error), a CRC
-# mismatch or bad local header (BadZipFile), a stream that ends early (EOFError).
-DAMAGED_ZIP: tuple[type[BaseException], ...] = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError)
+# mismatch or bad local header (BadZipFile), a stream that ends early (EOFError), flag bits
+# flipped to claim a compression method or strong encryption the zip module lacks
+# (NotImplementedError), or a member marked as password-protected (RuntimeError).
+DAMAGED_ZIP: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zlib.error,
+    OSError,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+)
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
 # A cell with content: the (?<!/) refuses a self-closed empty cell (<c r="H4" s="3"/>), whose
@@ -72,7 +82,7 @@ def inspect_zip(data: bytes, file_format: str) -> ZipFacts:
         raise ReadFailure("file-unreadable", reason="文件已损坏或不完整") from exc
     try:
         return _inspect(archive, file_format)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:  # a member's header, its name, ...
+    except DAMAGED_ZIP as exc:  # a member's header, its name, ...
         raise ReadFailure("file-unreadable", reason="文件已损坏或不完整") from exc
 
 
