@@ -96,6 +96,31 @@ def test_garbled_document_properties_copy_is_rebuilt_from_the_values(tmp_path: P
     assert marked["Sheet"]["G4"].fill.fgColor.rgb.endswith("FFC7CE")
 
 
+def _cell_beyond_the_last_column(path: Path) -> Path:
+    """A flipped byte in a cell reference: a cell far past XFD, which openpyxl reads but cannot write back."""
+    source = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                extra = b'<c r="AVLD4" t="inlineStr"><is><t>x</t></is></c></row>'
+                body = body.replace(b"</row>", extra, 1)
+            target.writestr(info, body)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def test_a_cell_past_the_last_column_still_gets_a_copy_rebuilt_from_the_values(tmp_path: Path) -> None:
+    _cell_beyond_the_last_column(with_error(tmp_path / "in" / "a.xlsx", REPORTERS[0]))
+    run = run_validation(collect_paths([tmp_path / "in"]), CAMPAIGN, tmp_path / "out", workers=0)
+    assert cells(run.report.findings) == {("track-unknown", "Sheet", "G4")}
+    [copy] = run.copies
+    marked = openpyxl.load_workbook(copy)
+    assert REBUILT_NOTE in marked[ISSUES_SHEET]["A1"].value
+    assert marked["Sheet"]["G4"].value == "不存在的赛道"
+
+
 def test_forbidden_sheet_title_copy_is_rebuilt_with_a_legal_title(tmp_path: Path) -> None:
     path = rename_sheet(with_error(tmp_path / "in" / "a.xlsx", REPORTERS[0]), "Sheet", "附件3/第一批")
     run = run_validation(collect_paths([tmp_path / "in"]), CAMPAIGN, tmp_path / "out", workers=0)

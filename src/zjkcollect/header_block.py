@@ -133,7 +133,9 @@ def _labels_in_block(rows: list[list[object]], date_label: str) -> tuple[list[_L
                     loose_date = LabelledValue(prefix, row_index, column_index)
             for name, value in segments:
                 kind = _KIND_OF_LABEL[name]
-                label = _Label(name, kind, _rank(name, kind, date_label), LabelledValue(None, row_index, column_index + 1))
+                label = _Label(
+                    name, kind, _rank(name, kind, date_label), LabelledValue(None, row_index, column_index + 1)
+                )
                 labels.append(label)
                 if value:
                     label.value = LabelledValue(value, row_index, column_index)
@@ -172,4 +174,3 @@ def _choose(labels: list[_Label], kind: str, fallback: LabelledValue | None) -> 
     if fallback is not None:
         return fallback
     return of_kind[0].value if of_kind else LabelledValue(None, None, None)
-

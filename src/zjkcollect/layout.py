@@ -63,7 +63,9 @@ _TRAILER = re.compile(
 # A place to sign or stamp: 负责人签字：, 单位（盖章）, （公章）.
 _SIGNATURE = re.compile(r"(?:签字|签名|盖章|签章|公章|[(（]\s*章\s*[)）])\s*[)）]?\s*[:：]?\s*$")
 # The date line under a signature, left for filling in by hand: "    年   月   日".
-_BLANK_DATE = re.compile(r"^\s*(?:\d{4}|[〇零○一二三四五六七八九]{4})?\s*年\s*(?:\d{1,2})?\s*月\s*(?:\d{1,2})?\s*日\s*$")
+_BLANK_DATE = re.compile(
+    r"^\s*(?:\d{4}|[〇零○一二三四五六七八九]{4})?\s*年\s*(?:\d{1,2})?\s*月\s*(?:\d{1,2})?\s*日\s*$"
+)
 # Words of a signature line that stand alone in their cells: 联系电话 | 13800000000.
 _WORD_ALONE = re.compile(rf"\s*(?:{_words('联系人', '联系电话', '电话', '手机', '负责人', '日期', '填报日期')})\s*$")
 # "项目简介：…" style text: a short label and a colon; such cells don't make a row look like data.
@@ -396,8 +398,7 @@ def locate_tables(workbook: WorkbookData) -> list[Table]:
     candidates = [
         candidate
         for order, grid in enumerate(workbook.sheets)
-        if grid.name not in INTERNAL_SHEETS
-        and (candidate := _sheet_candidate(grid, order, fingerprint)) is not None
+        if grid.name not in INTERNAL_SHEETS and (candidate := _sheet_candidate(grid, order, fingerprint)) is not None
     ]
     chosen = [candidate for candidate in candidates if _is_table(candidate)]
     if not chosen and candidates:
@@ -414,7 +415,9 @@ def locate_table(workbook: WorkbookData) -> Table | None:
 def _table(candidate: _Candidate, fingerprint: Fingerprint | None) -> Table:
     grid, kind = candidate.grid, candidate.kind
     attachment = ATTACHMENTS[kind]
-    missing = [column.field for column in attachment.columns if column.required and column.field not in candidate.columns]
+    missing = [
+        column.field for column in attachment.columns if column.required and column.field not in candidate.columns
+    ]
     reporter, date = read_header_block(grid.rows[: candidate.header_top - 1], attachment.date_label)
     return Table(
         kind=kind,
@@ -508,7 +511,7 @@ def _not_plain(text: str) -> bool:
 
 
 def _marker(cells: list[object]) -> str | None:
-    """"total" for a 合计/小计 row, "trailer" for notes, signatures and the like, else None."""
+    """ "total" for a 合计/小计 row, "trailer" for notes, signatures and the like, else None."""
     texts = [cell for cell in cells if type(cell) is str and cell and not cell.isspace()]
     for text in texts:
         if _TOTAL.match(text):

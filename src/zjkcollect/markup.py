@@ -113,6 +113,20 @@ def write_marked_copy(
 ) -> Path:
     data = result.path.read_bytes()
     copy = _open_copy(data, result)
+    try:
+        return _finish(copy, result, target, on_redirect)
+    except OSError:
+        raise  # the output folder or the disk: not this file's doing
+    except Exception as exc:
+        if copy.converted or copy.rebuilt_because:
+            raise  # already rebuilt from the values: a fault of ours
+        # openpyxl opened the file but cannot write it back (e.g. a cell beyond Excel's last column)
+        rebuilt = _rebuild_from_values(result, data, converted=False)
+        rebuilt.rebuilt_because = f"{type(exc).__name__}: {str(exc)[:80]}"
+        return _finish(rebuilt, result, target, on_redirect)
+
+
+def _finish(copy: _Copy, result: FileResult, target: Path, on_redirect: Callable[[Path, Path], None] | None) -> Path:
     _mark_cells(copy, [finding for finding in result.findings if speaks_to_reporter(finding.rule)])
     _add_issue_sheet(copy, result)
     with atomic_write(target, on_redirect) as temp:
@@ -175,8 +189,9 @@ def _rebuild_from_values(result: FileResult, data: bytes, converted: bool) -> _C
         sheet = workbook.create_sheet(name)
         if grid.hidden:
             sheet.sheet_state = "hidden"
-        for row_index, cells in enumerate(grid.rows, start=1):
-            for column_index, value in enumerate(cells, start=1):
+        # a damaged file can hold cells beyond Excel's last row or column: no workbook can
+        for row_index, cells in enumerate(grid.rows[:MAX_ROWS], start=1):
+            for column_index, value in enumerate(cells[:MAX_COLUMNS], start=1):
                 if value not in ("", None):
                     put(sheet, row_index, column_index, value)
         for (top, left), (bottom, right) in grid.merged:
