@@ -29,6 +29,10 @@ class CampaignInfo(_Strict):
     name: str
     year: int
     bureau: str
+    city: str
+    contest: str  # the competition's name without the year, as document titles use it
+    mailbox: str  # where the returns are e-mailed to
+    min_projects_per_track: int = Field(ge=1)
     division_name: str
     city_division_prefix: str
     template_version: str
@@ -38,7 +42,15 @@ class Calendar(_Strict):
     survey_due: dt.date
     registration_start: dt.date
     registration_end: dt.date
+    utc_offset: str = Field(pattern=r"^[+-](0\d|1[0-4]):[0-5]\d$")
     weeks: list[dt.date] = Field(min_length=1)
+
+    @property
+    def timezone(self) -> dt.timezone:
+        """The campaign's local time, to which a mail's send time is converted before it is dated."""
+        sign = -1 if self.utc_offset.startswith("-") else 1
+        hours, minutes = (int(part) for part in self.utc_offset[1:].split(":"))
+        return dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
 
     @model_validator(mode="after")
     def _weeks_are_thursdays(self) -> Calendar:
@@ -261,6 +273,8 @@ _PYDANTIC_TYPES_ZH = {
     "bool_parsing": "应为 true 或 false",
     "list_type": "应为列表",
     "too_short": "不能为空",
+    "string_pattern_mismatch": "格式不对（时区写成 +08:00 的形式）",
+    "greater_than_equal": "应为不小于 1 的整数",
 }
 
 

@@ -89,14 +89,7 @@ def inspect_zip(data: bytes, file_format: str) -> ZipFacts:
 def _inspect(archive: zipfile.ZipFile, file_format: str) -> ZipFacts:
     with archive:
         members = archive.infolist()
-        if len(members) > MAX_MEMBERS:
-            raise ReadFailure("file-too-large", reason=f"压缩包内有 {len(members)} 个部件")
-        declared = sum(member.file_size for member in members)
-        if declared > MAX_TOTAL_INFLATED:
-            raise ReadFailure("file-too-large", reason=f"解压后达 {declared // (1024 * 1024)} MB")
-        for member in members:
-            if member.file_size > RATIO_FLOOR and member.file_size > MAX_RATIO * max(member.compress_size, 1):
-                raise ReadFailure("file-too-large", reason=f"部件 {member.filename} 压缩比异常（疑似压缩炸弹）")
+        check_members(members)
         facts = ZipFacts(has_macros=any(m.filename.lower().endswith("vbaproject.bin") for m in members))
         sheet_names = _sheet_parts(archive) if file_format in {"xlsx", "xlsm"} else {}
         for member in members:
@@ -117,6 +110,23 @@ def _inspect(archive: zipfile.ZipFile, file_format: str) -> ZipFacts:
             if member.filename == "xl/workbook.xml" and b"purl.oclc.org/ooxml/spreadsheetml/main" in content[:4096]:
                 facts.strict_ooxml = True
     return facts
+
+
+def check_members(members: list[zipfile.ZipInfo], names: dict[int, str] | None = None) -> None:
+    """Refuse a zip whose directory promises too much: member count, inflated size, compression ratio.
+
+    Only the directory is read, so nothing has been inflated when this refuses. ``names`` gives
+    members' decoded names (by index) for the message, where the stored ones are mis-encoded.
+    """
+    if len(members) > MAX_MEMBERS:
+        raise ReadFailure("file-too-large", reason=f"压缩包内有 {len(members)} 个部件")
+    declared = sum(member.file_size for member in members)
+    if declared > MAX_TOTAL_INFLATED:
+        raise ReadFailure("file-too-large", reason=f"解压后达 {declared // (1024 * 1024)} MB")
+    for index, member in enumerate(members):
+        if member.file_size > RATIO_FLOOR and member.file_size > MAX_RATIO * max(member.compress_size, 1):
+            name = (names or {}).get(index, member.filename)
+            raise ReadFailure("file-too-large", reason=f"部件 {name} 压缩比异常（疑似压缩炸弹）")
 
 
 def _inflate(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:

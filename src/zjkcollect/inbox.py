@@ -23,6 +23,7 @@ from zjkcollect.errors import ReadFailure, ZjkError, os_reason
 from zjkcollect.findings import column_letter, make_finding
 from zjkcollect.isolation import FILE_TIME_LIMIT, check_isolated, default_workers, guarded_check
 from zjkcollect.layout import locate_tables
+from zjkcollect.mailbox import unpack
 from zjkcollect.markup import RETURN_FOLDER, write_marked_copies
 from zjkcollect.outputs import atomic_write
 from zjkcollect.reader import is_lock_file, load_workbook_data, sniff
@@ -169,6 +170,8 @@ def validate_files(
 
     With ``keep_rows`` False each row keeps only the fields the inbox rules need.
     """
+    unpacked = unpack(files)  # mails and zip archives → the spreadsheets inside, with their origin
+    files = unpacked.files
     workers = default_workers(len(files)) if workers is None else workers
     check = validate_file if keep_rows else validate_slim
     if workers == 0:
@@ -179,6 +182,8 @@ def validate_files(
                 progress(results[-1])
     else:
         results = check_isolated(files, campaign, check, workers, time_limit, progress)
+    unpacked.attach(results)
+    results.extend(unpacked.notes)
     apply_inbox_rules(results)
     return Report(files=results)
 

@@ -30,6 +30,7 @@ from typing import Any
 from zjkcollect.attachments import ATTACHMENTS, ColumnKind, Kind
 from zjkcollect.errors import ZjkError
 from zjkcollect.findings import Finding, Severity
+from zjkcollect.mailbox import describe_origin
 from zjkcollect.outputs import atomic_write
 from zjkcollect.report import FileResult, TableResult
 from zjkcollect.rules import codes_with
@@ -117,6 +118,13 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE table_rows RENAME TO rows;
     CREATE INDEX tables_by_reporter ON tables (reporter, kind, week)
     """,
+    # 4: a file taken out of an e-mail keeps who sent it, the subject and the mail's own time (its
+    # ingested_at is that time unless the clerk gave --received). NULL for files saved by hand.
+    """
+    ALTER TABLE files ADD COLUMN mail_from TEXT;
+    ALTER TABLE files ADD COLUMN mail_subject TEXT;
+    ALTER TABLE files ADD COLUMN mail_time TEXT
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -151,10 +159,23 @@ class StoredFile:
     columns: dict[str, int]
     checked_with: str | None = None
     part: int = 0
+    mail_from: str | None = None  # the sender, when the file came out of an e-mail
+    mail_subject: str | None = None
 
     @property
     def received_on(self) -> dt.date:
         return self.ingested_at.date()
+
+    @property
+    def origin(self) -> str | None:
+        """ "来自 qx@163.com，主题：桥西区附件3" for a file that came by mail."""
+        return describe_origin(self.mail_from, self.mail_subject)
+
+    @property
+    def shown_name(self) -> str:
+        """The file's name, with the mail it came in when it came by mail."""
+        origin = self.origin
+        return f"{self.original_name}（{origin}）" if origin else self.original_name
 
     @property
     def key(self) -> str:
@@ -314,10 +335,12 @@ class Ledger:
         return IngestOutcome(result.sha256, added=True)
 
     def _insert_file(self, result: FileResult, archive: str, ingested_at: dt.datetime, checked_with: str) -> None:
+        origin = result.origin
         self.connection.execute(
             "INSERT INTO files (sha256, original_path, original_name, archive_path, ingested_at, mtime,"
-            " reporter_known, verdict, row_count, error_count, warning_count, columns_json)"
-            " VALUES (?, ?, ?, ?, ?, ?, 0, '', 0, 0, 0, '{}')",
+            " reporter_known, verdict, row_count, error_count, warning_count, columns_json,"
+            " mail_from, mail_subject, mail_time)"
+            " VALUES (?, ?, ?, ?, ?, ?, 0, '', 0, 0, 0, '{}', ?, ?, ?)",
             (
                 result.sha256,
                 result.label,
@@ -325,6 +348,9 @@ class Ledger:
                 archive,
                 ingested_at.isoformat(timespec="seconds"),
                 result.mtime,
+                origin.sender if origin else None,
+                origin.subject if origin else None,
+                origin.received_at.isoformat() if origin and origin.received_at else None,
             ),
         )
         self._store_check(result, checked_with)
@@ -557,4 +583,6 @@ def _stored_file(row: dict[str, Any]) -> StoredFile:
         sheet=row["sheet"],
         columns={key: int(value) for key, value in json.loads(row["columns_json"]).items()},
         checked_with=row["checked_with"],
+        mail_from=row["mail_from"],
+        mail_subject=row["mail_subject"],
     )

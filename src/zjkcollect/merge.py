@@ -27,6 +27,7 @@ from zjkcollect.errors import ZjkError
 from zjkcollect.inbox import Progress, collect_paths, validate_files
 from zjkcollect.isolation import internal_error
 from zjkcollect.ledger import Ledger, is_recordable
+from zjkcollect.mailbox import unpack
 from zjkcollect.outputs import atomic_write
 from zjkcollect.report import FileResult
 from zjkcollect.rollup import RollUp, RosterRow, RosterStatus, compute_rollup, roster
@@ -40,6 +41,16 @@ def system_clock() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
+@dataclass(frozen=True, slots=True)
+class Received:
+    """The clerk's word (``--received``) on when the files came: it overrides a mail's own time."""
+
+    moment: dt.datetime
+
+    def __call__(self) -> dt.datetime:
+        return self.moment
+
+
 def received_on(text: str, today: dt.date | None = None) -> Clock:
     """A clock for files received on an earlier day than they are taken in (``--received``)."""
     day = parse_date(text)
@@ -48,8 +59,7 @@ def received_on(text: str, today: dt.date | None = None) -> Clock:
         raise ZjkError(f"收到日期“{text}”不是日期，请按 2025-06-26 的格式填写")
     if day > today:
         raise ZjkError(f"收到日期 {day} 晚于今天（{today}），请核对")
-    moment = dt.datetime.combine(day, dt.time())
-    return lambda: moment
+    return Received(dt.datetime.combine(day, dt.time()))
 
 
 def check_week(campaign: Campaign, week: dt.date | str) -> dt.date:
@@ -104,14 +114,19 @@ def ingest_into(
     files: list[tuple[Path, str]],
     taken_in: dt.datetime,
     progress: Progress | None = None,
+    mail_times: bool = True,
 ) -> IngestRun:
     """Validate and record the files the ledger has not seen; call inside ``ledger.transaction()``.
 
     Every file of one run gets the same time taken in, so the order files are read in
-    cannot change which counts as late.
+    cannot change which counts as late; a file that came out of an e-mail gets the mail's
+    time instead, unless ``mail_times`` is False (the clerk said when with ``--received``).
     """
     run = IngestRun()
     stamp = validation_stamp(campaign)
+    unpacked = unpack(files)  # mails and zip archives → the spreadsheets inside, with their origin
+    files = unpacked.files
+    run.ignored.extend(unpacked.notes)
     # sha -> path, not the bytes: a province inbox would otherwise sit in memory twice over
     seen: dict[str, tuple[Path, str]] = {}
     twins: list[tuple[str, str]] = []  # (label, sha) of files whose bytes came earlier in this run
@@ -136,14 +151,20 @@ def ingest_into(
     # Worker processes with a time limit, and the cross-file notes among the new files for the
     # console; the ledger keeps only each file's own findings.
     recorded: dict[str, FileResult] = {}
-    for result in validate_files(fresh, campaign, progress).files:
+    report = validate_files(fresh, campaign, progress)
+    unpacked.attach(report.files)
+    for result in report.files:
         path = seen[result.sha256][0] if result.sha256 in seen else None
         data = _read_if_unchanged(path, result.sha256)
         if data is None or not is_recordable(result):
             run.ignored.append(result)  # unreadable, not a spreadsheet, or changed while being read
             continue
         if _record_isolated(
-            ledger, result, lambda result=result, data=data: ledger.record(result, data, taken_in, stamp)
+            ledger,
+            result,
+            lambda result=result, data=data: ledger.record(
+                result, data, _time_received(result, taken_in, campaign, mail_times), stamp
+            ),
         ):
             run.new.append(result)
             recorded[result.sha256] = result
@@ -152,7 +173,8 @@ def ingest_into(
     for label, sha in twins:
         first = recorded.get(sha)
         if first is not None:
-            run.known.append(KnownCopy(label, first.label, first.reporter, taken_in.date(), first.week))
+            when = _time_received(first, taken_in, campaign, mail_times)
+            run.known.append(KnownCopy(label, first.label, first.reporter, when.date(), first.week))
     run.rechecked = recheck_stale(ledger, campaign, stamp, progress)
     return run
 
@@ -178,6 +200,14 @@ def _record_isolated(ledger: Ledger, result: FileResult, write: Callable[[], obj
         result.findings.append(internal_error(result.label, INGEST_STAGE, exc))
         return False
     return True
+
+
+def _time_received(result: FileResult, taken_in: dt.datetime, campaign: Campaign, mail_times: bool) -> dt.datetime:
+    """The mail's time for a file that came by mail (in the campaign's local time), else ``taken_in``."""
+    origin = result.origin
+    if not mail_times or origin is None:
+        return taken_in
+    return origin.local_time(campaign.calendar.timezone) or taken_in
 
 
 def _sha256_of(path: Path) -> str:
@@ -227,7 +257,7 @@ def run_ingest(
     """The ``ingest`` command: record files (or folders) in the ledger without merging."""
     files = collect_paths(paths)
     with Ledger(db_path) as ledger, ledger.transaction():
-        return ingest_into(ledger, campaign, files, now(), progress)
+        return ingest_into(ledger, campaign, files, now(), progress, mail_times=not isinstance(now, Received))
 
 
 @dataclass(slots=True)
@@ -276,7 +306,7 @@ def run_merge(
             on_redirect(target, stamped)
 
     with Ledger(db_path) as ledger, ledger.transaction():
-        taken = ingest_into(ledger, campaign, files, now(), progress)
+        taken = ingest_into(ledger, campaign, files, now(), progress, mail_times=not isinstance(now, Received))
         rollup = compute_rollup(campaign, ledger.submissions(), day)
         # Every output is finished in its temp file before any is moved into place, and the
         # ledger commits last: a failure anywhere leaves the old outputs and the old ledger.

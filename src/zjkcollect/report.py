@@ -6,11 +6,14 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zjkcollect.attachments import Kind
 from zjkcollect.findings import Finding, Severity
 from zjkcollect.layout import Table
+
+if TYPE_CHECKING:
+    from zjkcollect.mailbox import Origin
 
 
 @dataclass(slots=True)
@@ -114,6 +117,7 @@ class FileResult:
     tables: list[TableResult] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     skipped: bool = False  # lock files and non-spreadsheets: noted, not validated
+    origin: Origin | None = None  # the mail or zip it was taken out of (see mailbox.py)
 
     @property
     def errors(self) -> int:
@@ -194,6 +198,7 @@ class FileResult:
             "errors": self.errors,
             "warnings": self.warnings,
             "tables": [table.summary(self.findings) for table in self.tables],
+            "origin": self.origin.to_dict() if self.origin else None,
         }
 
 

@@ -143,10 +143,11 @@ class TrackCount:
     jiebang: int
     units: int
     topics: list[TopicCount]
+    required: int  # the campaign's minimum of projects per track
 
     @property
     def short(self) -> bool:
-        return self.projects < 2
+        return self.projects < self.required
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,7 +354,7 @@ def rejections(campaign: Campaign, submissions: Iterable[Submission]) -> Rejecti
             (f.message for f in submission.findings if RULES[f.rule].blocks and f.severity is Severity.ERROR),
             next((f.message for f in submission.findings if f.severity is Severity.ERROR), "无法确定所属周"),
         )
-        found[stored.reporter][week] = f"{stored.original_name}：{reason}"
+        found[stored.reporter][week] = f"{stored.shown_name}：{reason}"
     return found
 
 
@@ -571,6 +572,7 @@ def _track_counts(campaign: Campaign, projects: Iterable[Project]) -> list[Track
                 jiebang=sum(1 for project in active if project.get("jiebang") == yes),
                 units=len({project.key[0] for project in active}),
                 topics=listed + others,
+                required=campaign.campaign.min_projects_per_track,
             )
         )
     return counts
@@ -617,7 +619,7 @@ def _reporter_stats(
                 reporter=name,
                 level=reporter.level,
                 status=state.statuses[name],
-                file=stored.original_name if stored else None,
+                file=stored.shown_name if stored else None,
                 report_date=stored.report_date if stored else None,
                 received_on=stored.received_on if stored else None,
                 rows=len(submission.rows) if submission else 0,
@@ -729,7 +731,7 @@ def _project_names(submission: Submission) -> dict[tuple[str | None, int], str]:
 
 
 def _problem(reporter: str, stored: StoredFile, finding: Finding, project: str | None) -> Problem:
-    return Problem(reporter, stored.kind.value if stored.kind else "", stored.original_name, finding, project)
+    return Problem(reporter, stored.kind.value if stored.kind else "", stored.shown_name, finding, project)
 
 
 def _own_problems(reporter: str, submission: Submission) -> list[Problem]:

@@ -170,6 +170,17 @@ _READING_RULES: dict[str, Rule] = {
         E, "读取本文件时读取程序异常退出（{reason}），文件可能已损坏。请用 Excel/WPS 打开并另存为 .xlsx 后重新报送。"
     ),
     "no-sheets": Rule(E, "文件中没有任何工作表，请确认文件内容后重新报送。"),
+    # --- e-mails and archives in the inbox -------------------------------------------------------
+    "mail-no-spreadsheet": Rule(
+        W,
+        "这封邮件（来自 {sender}，主题：{subject}）没有电子表格附件，已跳过。"
+        "如对方是来报送的，请提醒其把附件2/3/4 作为邮件附件重新发送。",
+    ),
+    "archive-no-spreadsheet": Rule(W, "压缩包中没有电子表格或邮件，已跳过。"),
+    "archive-unsafe-name": Rule(
+        E,
+        "压缩包中的“{value}”路径不安全（含“..”或绝对路径），已拒绝解压该文件。请把表格直接作为附件发送，或重新打包后发送。",
+    ),
     "macro-present": Rule(
         W, "文件含有宏（VBA 代码），程序不会运行它，退回副本中也不含宏。请另存为不含宏的 .xlsx 后报送。"
     ),
