@@ -94,6 +94,7 @@ def test_sheets_in_order(book: Cells) -> None:
         "周变化",
         "趋势",
         "报送情况",
+        "催报名单",
         "摸底对照",
         "联系人",
         "问题清单",
@@ -351,7 +352,12 @@ def test_json_summary(season: tuple[Path, Any]) -> None:
     assert summary["trend"]["tracks"]["工业制造"] == [2, 1]
     assert [item["file"].endswith("蔚县附件3.xlsx") for item in summary["files"]["new"]] == [True]
     assert summary["files"]["already_in_ledger"] == 6  # the inbox's other files; 附件3.xlsx now holds week 2
-    assert summary["outputs"] == {"rollup": rollup_file_name(W2), "consolidated": consolidated_file_name(W2)}
+    assert summary["outputs"] == {
+        "rollup": rollup_file_name(W2),
+        "consolidated": consolidated_file_name(W2),
+        "reminders": "催报名单_2025-07-03.txt",
+        "bulletin": "情况通报_2025-07-03.docx",
+    }
 
 
 def test_the_ledger_keeps_both_versions_of_a_file_resent_under_the_same_name(season: tuple[Path, Any]) -> None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zjkcollect import __version__
+from zjkcollect.bulletin import bulletin_file_name, write_bulletin
 from zjkcollect.campaign import Campaign
 from zjkcollect.codes import parse_date
 from zjkcollect.errors import ZjkError
@@ -29,6 +30,7 @@ from zjkcollect.isolation import internal_error
 from zjkcollect.ledger import Ledger, is_recordable
 from zjkcollect.mailbox import unpack
 from zjkcollect.outputs import atomic_write
+from zjkcollect.reminders import reminder_file_name, write_reminder_text
 from zjkcollect.report import FileResult
 from zjkcollect.rollup import RollUp, RosterRow, RosterStatus, compute_rollup, roster
 from zjkcollect.rollup_book import consolidated_file_name, rollup_file_name, write_consolidated, write_rollup_book
@@ -268,6 +270,8 @@ class MergeRun:
     rollup_path: Path
     consolidated_path: Path
     json_path: Path | None
+    reminder_path: Path  # the 催报 text for the work group
+    bulletin_path: Path  # the 情况通报 for the leaders
 
 
 def run_merge(
@@ -293,6 +297,8 @@ def run_merge(
     targets = {
         "rollup": Path(out_dir) / rollup_file_name(day),
         "consolidated": Path(out_dir) / consolidated_file_name(day),
+        "reminders": Path(out_dir) / reminder_file_name(day),
+        "bulletin": Path(out_dir) / bulletin_file_name(day),
     }
     if json_path is not None:
         targets["json"] = Path(json_path)
@@ -314,10 +320,21 @@ def run_merge(
             temps = {key: stack.enter_context(atomic_write(path, redirected)) for key, path in targets.items()}
             write_rollup_book(rollup, campaign, temps["rollup"])
             write_consolidated(rollup, campaign, temps["consolidated"])
+            write_reminder_text(rollup, campaign, temps["reminders"])
+            write_bulletin(rollup, campaign, temps["bulletin"])
             if "json" in temps:
                 summary = {**rollup.to_dict(), "files": _files_summary(taken), "outputs": _output_names(targets)}
                 temps["json"].write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
-    return MergeRun(day, taken, rollup, actual["rollup"], actual["consolidated"], actual.get("json"))
+    return MergeRun(
+        day,
+        taken,
+        rollup,
+        actual["rollup"],
+        actual["consolidated"],
+        actual.get("json"),
+        actual["reminders"],
+        actual["bulletin"],
+    )
 
 
 def _files_summary(run: IngestRun) -> dict[str, object]:

@@ -157,6 +157,8 @@ def show_merge(run: MergeRun) -> None:
     )
     console.print(f"\n汇总表：{_escape(str(run.rollup_path))}")
     console.print(f"报省附件3：{_escape(str(run.consolidated_path))}")
+    console.print(f"催报名单：{_escape(str(run.reminder_path))}")
+    console.print(f"情况通报：{_escape(str(run.bulletin_path))}")
     if run.json_path is not None:
         console.print(f"JSON 汇总：{_escape(str(run.json_path))}")
 

@@ -19,6 +19,7 @@ from typing import Any
 from zjkcollect.attachments import ATTACHMENTS, ColumnKind, Kind
 from zjkcollect.campaign import Campaign
 from zjkcollect.outputs import FormatCache, add_worksheet, put
+from zjkcollect.reminders import NO_CONTACT, deadline, reminder_text, reminders
 from zjkcollect.rollup import ChangeKind, Project, RollUp, RosterStatus
 from zjkcollect.templates import (
     DATE_FORMAT,
@@ -42,6 +43,7 @@ ROLLUP_SHEETS = (
     "周变化",
     "趋势",
     "报送情况",
+    "催报名单",
     "摸底对照",
     "联系人",
     "问题清单",
@@ -235,6 +237,7 @@ class _RollUpWriter:
         self.changes()
         self.trend()
         self.roster()
+        self.reminders()
         self.survey()
         self.contacts()
         self.problems()
@@ -595,6 +598,37 @@ class _RollUpWriter:
             for column, index in enumerate(range(len(weeks)), start=4):
                 count = sum(1 for row in rollup.roster if row.statuses[index] is status)
                 put(sheet, line, column, count, styles.number())
+
+    # --- 催报名单 -------------------------------------------------------------------------------
+
+    def reminders(self) -> None:
+        rollup, campaign = self.rollup, self.campaign
+        items = reminders(rollup, campaign)
+        page = self.sheet(
+            "催报名单",
+            f"{Kind.REGISTERED.value}催报名单",
+            f"统计截止 {self.week}：本周未报送、报送有误、未更新的单位，请于{deadline(rollup.week)}前报送；"
+            "联系人为各单位最新一份附件4中的具体负责人",
+        )
+        headers = ["序号", "报送单位", "类别", "本周报送情况", "具体负责人", "手机", "办公电话", "说明"]
+        rows = [
+            [
+                number,
+                item.reporter,
+                item.level,
+                item.status.value,
+                "、".join(person.name for person in item.people) or NO_CONTACT,
+                "、".join(person.mobile or "" for person in item.people if person.mobile),
+                "、".join(person.office_phone or "" for person in item.people if person.office_phone),
+                item.detail,
+            ]
+            for number, item in enumerate(items, start=1)
+        ]
+        fills = [STATUS_FILLS[item.status] for item in items]
+        last = page.table(headers, [6, 20, 10, 12, 16, 16, 16, 60], rows, fills)
+        put(page.sheet, last + 2, 2, "可复制到工作群的催报文字：", self.styles(bold=True))
+        for offset, line in enumerate(reminder_text(rollup, campaign, items).splitlines(), start=3):
+            put(page.sheet, last + offset, 2, line, self.styles.note)
 
     # --- 摸底对照 -------------------------------------------------------------------------------
 
