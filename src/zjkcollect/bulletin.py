@@ -155,6 +155,7 @@ def reporter_rows(rollup: RollUp) -> list[list[str]]:
 
 
 REPORTER_HEADERS = ("序号", "报送单位", "类别", "有效项目数", "本期报送情况", "收到日期")
+REPORTER_WIDTHS_MM = (14, 46, 24, 22, 26, 24)  # 156 mm: the A4 text width between the margins
 
 
 # --- the document --------------------------------------------------------------------------------
@@ -192,7 +193,7 @@ def write_bulletin(rollup: RollUp, campaign: Campaign, path: Path) -> None:
         for sentence in sentences:
             _paragraph(document, sentence, BODY_FONT, BODY_PT, indent=True)
         if heading == "各单位报送情况":
-            _table(document, list(REPORTER_HEADERS), reporter_rows(rollup))
+            _table(document, list(REPORTER_HEADERS), reporter_rows(rollup), REPORTER_WIDTHS_MM)
     _paragraph(document, "", BODY_FONT, BODY_PT)
     _paragraph(document, info.bureau, BODY_FONT, BODY_PT, WD_ALIGN_PARAGRAPH.RIGHT)
     _paragraph(document, chinese_date(rollup.week), BODY_FONT, BODY_PT, WD_ALIGN_PARAGRAPH.RIGHT)
@@ -248,17 +249,22 @@ def _paragraph(document: Any, text: str, font: str, size: float, alignment: Any 
     return paragraph
 
 
-def _table(document: Any, headers: list[str], rows: list[list[str]]) -> None:
+def _table(document: Any, headers: list[str], rows: list[list[str]], widths_mm: tuple[int, ...]) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.shared import Mm
 
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
     for cells, values, bold in [(table.rows[0].cells, headers, True)] + [
         (table.add_row().cells, values, False) for values in rows
     ]:
-        for cell, value in zip(cells, values, strict=True):
+        for cell, value, width in zip(cells, values, widths_mm, strict=True):
+            cell.width = Mm(width)  # Word reads the cell's width, LibreOffice the column's
             paragraph = cell.paragraphs[0]
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE

@@ -41,7 +41,7 @@ def show_report(report: Report) -> None:
         table.add_column(header, overflow="fold")
     for result in report.files:
         table.add_row(
-            result.label,
+            _file_label(result),
             result.kinds or "—",
             result.reporter or "—",
             result.date.isoformat() if result.date else "—",
@@ -56,6 +56,12 @@ def show_report(report: Report) -> None:
     errors = sum(result.errors for result in report.files)
     warnings = sum(result.warnings for result in report.files)
     console.print(f"\n共 {len(report.files)} 个文件，{errors} 个错误，{warnings} 个警告。")
+
+
+def _file_label(result: FileResult) -> str:
+    """The file as given, with the mail it came in ("来自 qx@163.com，主题：桥西区附件3")."""
+    origin = result.origin.describe() if result.origin else None
+    return _escape(result.label + (f"\n（{origin}）" if origin else ""))
 
 
 def _finding_line(finding: Finding) -> str:
@@ -109,7 +115,7 @@ def show_ingest(run: IngestRun) -> None:
             table.add_column(header, overflow="fold")
         for result in run.new:
             table.add_row(
-                _escape(result.label),
+                _file_label(result),
                 result.kinds or "—",
                 _escape(result.reporter or "—"),
                 result.date.isoformat() if result.date else "—",
