@@ -83,9 +83,7 @@ def eml(
             f"Received: from mail.example.cn (unknown [10.0.0.1])\r\n\tby zjkszywb.163.com with SMTP;"
             f" {email.utils.format_datetime(received)}"
         )
-        headers.append(
-            f"Received: from [192.168.1.5] by mail.example.cn; {email.utils.format_datetime(sent)}"
-        )
+        headers.append(f"Received: from [192.168.1.5] by mail.example.cn; {email.utils.format_datetime(sent)}")
     headers += [
         f"From: {encoded_word('报送员', 'gb2312')} <{sender}>",
         "To: zjkszywb@163.com",
@@ -111,7 +109,7 @@ def eml(
 class _LegacyName(zipfile.ZipInfo):
     """A member whose name is stored in GBK without the UTF-8 flag, as Windows' built-in zip writes it."""
 
-    def _encodeFilenameFlags(self) -> tuple[bytes, int]:  # noqa: N802 - zipfile's own hook
+    def _encodeFilenameFlags(self) -> tuple[bytes, int]:  # zipfile's own hook, named by it
         return self.filename.encode("gbk"), self.flag_bits & ~0x800
 
 
