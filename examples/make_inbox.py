@@ -5,18 +5,26 @@ It rewrites examples/inbox/ and examples/inbox-expected.json, the list of every 
 mistake as (file, rule, cell) that ``zjkcollect validate examples/inbox`` must find — and
 nothing else. The .xls file is made with LibreOffice when it is installed; otherwise the
 previously committed one is kept.
+
+``python examples/make_inbox.py --mail-only`` rewrites only the mail export (邮件导出/: .eml
+files as mail clients save them and a zip as 163 mail's "打包下载" gives it) and its entries in
+the expected list, leaving every other example file's bytes as they are.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import email.utils
 import json
 import shutil
 import subprocess
 import sys
 import tempfile
 import uuid
+import zipfile
 from pathlib import Path
+from urllib.parse import quote
 
 import openpyxl
 
@@ -31,6 +39,8 @@ INBOX = HERE / "inbox"
 EXPECTED = HERE / "inbox-expected.json"
 WEEK1 = "第1周-2025-06-26"
 WEEK2 = "第2周-2025-07-03"
+MAIL = "邮件导出"  # what the clerk exports from the mailbox on Friday morning
+CHINA = dt.timezone(dt.timedelta(hours=8))
 CAMPAIGN = load_campaign()
 
 
@@ -161,6 +171,35 @@ MOTOR_ROW = project(
     jiebang="是",
     contact_name="冯军",
     contact_phone="13831310009",
+)
+
+
+QIAOXI_ROW = project(
+    project_name="社区养老服务数据平台",
+    unit_name="张家口桥西智慧养老有限公司",
+    credit_code=code("91", "130703", "MA0R4455"),
+    track="城市治理",
+    topic="城市运行监测",
+    contact_name="曹琳",
+    contact_phone="13831310015",
+)
+WANQUAN_ROW = project(
+    project_name="万全鲜食玉米种业数据",
+    unit_name="万全区禾丰种业有限公司",
+    credit_code=code("91", "130708", "MA0T6677"),
+    track="现代农业",
+    topic="农业生产数据应用",
+    contact_name="严伟",
+    contact_phone="13831310016",
+)
+HUAIAN_ROW = project(
+    project_name="怀安县物流园区数据调度",
+    unit_name="怀安县通达物流有限公司",
+    credit_code=code("91", "130728", "MA0U8899"),
+    track="交通运输",
+    topic="物流数据应用",
+    contact_name="华强",
+    contact_phone="13831310017",
 )
 
 
@@ -566,10 +605,148 @@ def build(root: Path) -> list[dict[str, str | None]]:
         saved_as(chongli, f"{WEEK2}/崇礼区-附件3.ods", root)
         inbox.plant(f"{WEEK2}/崇礼区-附件3.ods", "phone-invalid", inbox.cell(R, 0, "contact_phone"))
         inbox.plant(f"{WEEK2}/市工信局-附件3.xlsx", "project-duplicate-reporters", inbox.cell(R, 1, "track"))
+        return inbox.expected + build_mail(root, templates)
+
+
+# --- the mail export ------------------------------------------------------------------------------
+# Spelled out byte by byte: 163 mail names attachments in GBK (RFC 2231), Outlook in GB18030
+# encoded words (RFC 2047), and Windows' "发送到压缩文件" stores GBK names without the UTF-8 flag.
+
+
+def _b64(data: bytes) -> bytes:
+    text = base64.b64encode(data)
+    return b"\r\n".join(text[i : i + 76] for i in range(0, len(text), 76))
+
+
+def _word(text: str, charset: str) -> str:
+    return f"=?{charset}?B?{base64.b64encode(text.encode(charset)).decode('ascii')}?="
+
+
+def mail(
+    sender: str, subject: str, sent: dt.datetime, attachments: list[tuple[str, bytes, str]], received: dt.datetime
+) -> bytes:
+    """A message as the bureau's mailbox exports it; attachments are (name, bytes, "gbk-2231" or "gb18030-2047")."""
+    boundary = "----=_Part_zjkcollect_example"
+    head = [
+        f"Received: from mail.example.cn (unknown [10.0.0.1])\r\n\tby zjkszywb.163.com with SMTP;"
+        f" {email.utils.format_datetime(received)}",
+        f"From: {_word('报送员', 'gb2312')} <{sender}>",
+        "To: zjkszywb@163.com",
+        f"Subject: {_word(subject, 'gbk')}",
+        f"Date: {email.utils.format_datetime(sent)}",
+        "MIME-Version: 1.0",
+        f'Content-Type: multipart/mixed; boundary="{boundary}"',
+    ]
+    parts = [
+        b"Content-Type: text/plain; charset=GBK\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        + _b64("您好，附件是本单位本周的报表，请查收。".encode("gbk"))
+    ]
+    for name, data, style in attachments:
+        if style == "gbk-2231":
+            names = f"Content-Type: application/octet-stream\r\nContent-Disposition: attachment;\r\n filename*=gbk''{quote(name.encode('gbk'))}"
+        else:
+            word = _word(name, "gb18030")
+            names = f'Content-Type: application/octet-stream; name="{word}"\r\nContent-Disposition: attachment; filename="{word}"'
+        parts.append(names.encode("ascii") + b"\r\nContent-Transfer-Encoding: base64\r\n\r\n" + _b64(data))
+    out = "\r\n".join(head).encode("ascii") + b"\r\n\r\n"
+    for part in parts:
+        out += f"--{boundary}\r\n".encode("ascii") + part + b"\r\n"
+    return out + f"--{boundary}--\r\n".encode("ascii")
+
+
+class _GbkName(zipfile.ZipInfo):
+    """A member name stored in GBK without the UTF-8 flag, as Chinese Windows writes it."""
+
+    def _encodeFilenameFlags(self) -> tuple[bytes, int]:  # zipfile's own hook, named by it
+        return self.filename.encode("gbk"), self.flag_bits & ~0x800
+
+
+def build_mail(root: Path, templates: Path) -> list[dict[str, str | None]]:
+    """The Friday-morning export of week 2's mails: two Thursdays' worth of ways a return arrives by mail."""
+    week2 = CAMPAIGN.calendar.weeks[1]
+    R = Kind.REGISTERED
+    with tempfile.TemporaryDirectory() as folder:
+        made = Inbox(Path(folder), templates)
+
+        def filled(name: str, kind: Kind, reporter: str, date: dt.date, rows: list[dict[str, object]]) -> bytes:
+            return made.from_template(name, kind, reporter, date, rows).read_bytes()
+
+        inbox = Inbox(root, templates)
+        target = root / MAIL
+        target.mkdir(parents=True, exist_ok=True)
+        # 桥西区 updates by 163 mail on Thursday afternoon (GBK name, RFC 2231): 已报送
+        qiaoxi = filled("qx.xlsx", R, "桥西区", week2, [HOSPITAL_ROW, QIAOXI_ROW])
+        thursday = dt.datetime.combine(week2, dt.time(15, 40), CHINA)
+        (target / "桥西区附件3（7.3）.eml").write_bytes(
+            mail(
+                "qiaoxi_szj@163.com",
+                "桥西区附件3（7.3）",
+                thursday,
+                [("桥西区-附件3（7.3）.xlsx", qiaoxi, "gbk-2231")],
+                thursday + dt.timedelta(seconds=40),
+            )
+        )
+        # 张北县 sends from Outlook on Friday morning (GB18030 name, RFC 2047): 迟报
+        zhangbei = filled("zb.xlsx", R, "张北县", week2, [WINDFARM_ROW | {"project_name": "风电功率预测"}])
+        friday = dt.datetime.combine(week2 + dt.timedelta(days=1), dt.time(9, 12), CHINA)
+        (target / "张北县附件3.eml").write_bytes(
+            mail(
+                "zhangbei_kjj@126.com",
+                "张北县附件3（7.3）",
+                friday,
+                [("张北县-附件3.xlsx", zhangbei, "gb18030-2047")],
+                friday + dt.timedelta(seconds=30),
+            )
+        )
+        # a mail without a spreadsheet: a note naming its sender and subject
+        receipt = dt.datetime.combine(week2, dt.time(10, 2), CHINA)
+        name = f"{MAIL}/培训会回执.eml"
+        (root / name).write_bytes(
+            mail("huaian_szj@163.com", "关于参加大赛培训会的回执", receipt, [], receipt + dt.timedelta(seconds=20))
+        )
+        inbox.plant(name, "mail-no-spreadsheet", None)
+        # 163's "打包下载" of another mailbox, zipped on Chinese Windows: GBK names, a folder per unit,
+        # 万全区's 附件3 and 附件4 as plain files (no mail time: received when taken in) and 怀安县's mail
+        wanquan = filled("wq3.xlsx", R, "万全区", week2, [WANQUAN_ROW])
+        contacts = [
+            {"unit": "万全区", "role": "主管领导", "name": "冯副区长", "position": "副区长", "mobile": "13931340001"},
+            {
+                "unit": "万全区",
+                "role": "具体负责人",
+                "name": "褚科长",
+                "position": "科长",
+                "office_phone": "0313-4212345",
+                "mobile": "13931340002",
+                "email": "wanquan@example.com",
+            },
+        ]
+        wanquan_contacts = filled("wq4.xlsx", Kind.CONTACTS, "万全区", dt.date(2025, 6, 20), contacts)
+        huaian = filled("ha.xlsx", R, "怀安县", week2, [HUAIAN_ROW])
+        morning = dt.datetime.combine(week2, dt.time(10, 5), CHINA)
+        huaian_mail = mail(
+            "huaian_szj@163.com",
+            "怀安县附件3",
+            morning,
+            [("怀安县-附件3.xlsx", huaian, "gbk-2231")],
+            morning + dt.timedelta(seconds=15),
+        )
+        with zipfile.ZipFile(target / "附件打包下载.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+            for member, data in (
+                ("万全区/万全区-附件3.xlsx", wanquan),
+                ("万全区/万全区-附件4联系人.xlsx", wanquan_contacts),
+                ("怀安县/怀安县附件3.eml", huaian_mail),
+            ):
+                info = _GbkName(member)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.date_time = (week2.year, week2.month, week2.day + 1, 8, 30, 0)
+                archive.writestr(info, data)
         return inbox.expected
 
 
 def main() -> None:
+    if sys.argv[1:] == ["--mail-only"]:
+        main_mail_only()
+        return
     staging = Path(tempfile.mkdtemp(prefix="inbox-", dir=HERE))
     try:
         expected = build(staging)
@@ -578,6 +755,24 @@ def main() -> None:
         staging.rename(INBOX)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    write_expected(expected)
+
+
+def main_mail_only() -> None:
+    """Rewrite the mail export and its expected entries; every other example file keeps its bytes."""
+    with tempfile.TemporaryDirectory() as folder:
+        templates = Path(folder)
+        for kind in Kind:
+            write_template(CAMPAIGN, kind, templates / f"{kind.value}.xlsx")
+        shutil.rmtree(INBOX / MAIL, ignore_errors=True)
+        planted = build_mail(INBOX, templates)
+    kept = [
+        item for item in json.loads(EXPECTED.read_text(encoding="utf-8")) if not item["file"].startswith(f"{MAIL}/")
+    ]
+    write_expected(kept + planted)
+
+
+def write_expected(expected: list[dict[str, str | None]]) -> None:
     expected.sort(key=lambda item: (item["file"] or "", item["rule"] or "", item["cell"] or ""))
     EXPECTED.write_text(json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"写入 {INBOX}（{sum(1 for p in INBOX.rglob('*') if p.is_file())} 个文件），预期问题 {len(expected)} 个")
