@@ -376,6 +376,16 @@ def test_the_reminder_list_names_whom_to_phone(tmp_path: Path) -> None:
         [person("宣化区", "具体负责人", "吴十", "13600000010", office_phone=None)],
     )
     write_registered(inbox / "宣化区附件3.xlsx", "宣化区", "2025-07-02", [ZB])  # not a Thursday: cannot count
+    # 蔚县's 具体负责人 left the e-mail out (an error, so the row is not read): its 主管领导 is named instead
+    write_contacts(
+        inbox / "蔚县附件4.xlsx",
+        "蔚县",
+        "2025-06-20",
+        [
+            person("蔚县", "主管领导", "郑十一", "13500000011"),
+            person("蔚县", "具体负责人", "王十二", "13500000012", email=None),
+        ],
+    )
     run = run_merge(CAMPAIGN, W2, inbox, out, db, now=at(W2, 17))
     text = run.reminder_path.read_bytes()
     assert run.reminder_path == out / "催报名单_2025-07-03.txt"
@@ -390,6 +400,7 @@ def test_the_reminder_list_names_whom_to_phone(tmp_path: Path) -> None:
     )
     assert "宣化区（吴十 13600000010）——报送有误：" in listed["宣化区"] and "宣化区附件3.xlsx" in listed["宣化区"]
     assert listed["张北县"].endswith("张北县（未报联系人）——未报送：尚未报送过附件3")
+    assert "蔚县（郑十一（主管领导） 13500000011，办公电话 0313-7680129）——未报送" in listed["蔚县"]
     order = [line.split("（")[0].split(". ", 1)[1] for line in lines[2:-1]]
     assert order.index("张北县") < order.index("宣化区") < order.index("怀来县")  # never sent, unusable, stale
     sheet = openpyxl.load_workbook(run.rollup_path)["催报名单"]

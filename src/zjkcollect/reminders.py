@@ -31,12 +31,14 @@ class Person:
     name: str
     mobile: str | None
     office_phone: str | None
+    role: str | None = None  # said only when the person is not the 具体负责人
 
     def describe(self) -> str:
         numbers = [number for number in (self.mobile,) if number]
         if self.office_phone:
             numbers.append(f"办公电话 {self.office_phone}")
-        return " ".join([self.name, "，".join(numbers)]) if numbers else self.name
+        name = f"{self.name}（{self.role}）" if self.role else self.name
+        return " ".join([name, "，".join(numbers)]) if numbers else name
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,14 +82,23 @@ def _detail(stats: ReporterStats) -> str:
 
 
 def _people(contacts: list[Contact], reporter: str, role: str) -> list[Person]:
-    """The unit's 具体负责人 from its latest 附件4, as the roll-up read them (rows with errors left out)."""
-    people = []
-    for contact in contacts:
-        values = contact.values
-        unit = values.get("unit") or contact.reporter
-        if unit == reporter and values.get("role") == role and values.get("name"):
-            people.append(Person(str(values["name"]), values.get("mobile"), values.get("office_phone")))
-    return people
+    """The unit's 具体负责人 from its latest 附件4, as the roll-up read them (rows with errors left out);
+    when none of them could be read, whoever else the 附件4 names, with their role."""
+    mine = [
+        contact.values
+        for contact in contacts
+        if (contact.values.get("unit") or contact.reporter) == reporter and contact.values.get("name")
+    ]
+    staff = [values for values in mine if values.get("role") == role]
+    return [
+        Person(
+            str(values["name"]),
+            values.get("mobile"),
+            values.get("office_phone"),
+            None if values.get("role") == role else values.get("role"),
+        )
+        for values in (staff or mine)
+    ]
 
 
 def deadline(week: dt.date) -> str:
