@@ -24,6 +24,7 @@ from zjkcollect.attachments import ISSUES_SHEET
 from zjkcollect.campaign import load_campaign
 from zjkcollect.inbox import collect_paths, run_validation
 from zjkcollect.markup import RETURN_FOLDER, needs_copy, write_marked_copy
+from zjkcollect.report import FileResult
 
 INBOX = Path(__file__).resolve().parent.parent / "examples" / "inbox"
 SEED = 20250626
@@ -52,9 +53,10 @@ def rounds(tmp_path_factory: pytest.TempPathFactory) -> dict:
 def test_every_mutant_gets_a_verdict_and_no_fault_of_ours(rounds: dict) -> None:
     verdicts: Counter[str] = Counter()
     for mutations, run, _ in rounds["rounds"]:
-        results = {result.path: result for result in run.report.files}
-        assert set(results) == set(mutations)
-        for path, result in results.items():
+        # a mail or zip in the inbox gives a result per spreadsheet inside, or a note of its own
+        results = [(_source(result), result) for result in run.report.files]
+        assert {path for path, _ in results} == set(mutations)
+        for path, result in results:
             rules = {finding.rule for finding in result.findings}
             assert rules or result.kind is not None, (path.name, mutations[path])  # a verdict, or a clean table
             assert not rules & NEVER, (path.name, mutations[path], [f.message for f in result.findings])
@@ -62,6 +64,11 @@ def test_every_mutant_gets_a_verdict_and_no_fault_of_ours(rounds: dict) -> None:
             for finding in result.findings:
                 assert re.search(r"[\u4e00-\u9fff]", finding.message), finding.message
     assert verdicts["file-unreadable"] > 50  # the damage is real, not absorbed somewhere silently
+
+
+def _source(result: FileResult) -> Path:
+    """The inbox file a result is about: the mail or zip a spreadsheet was taken out of, or itself."""
+    return Path(result.origin.container) if result.origin else result.path
 
 
 def test_every_mutation_kind_is_exercised(rounds: dict) -> None:
@@ -74,7 +81,9 @@ def test_report_json_and_copies_are_always_written(rounds: dict) -> None:
     copies = 0
     for mutations, run, out in rounds["rounds"]:
         record = json.loads((out / "report.json").read_text(encoding="utf-8"))
-        assert len(record["files"]) == len(mutations)
+        assert {
+            Path(item["origin"]["container"] if item["origin"] else item["file"]) for item in record["files"]
+        } == set(mutations)
         wanted = {Path(result.label).stem for result in run.report.files if needs_copy(result)}
         assert {copy.stem for copy in run.copies} == wanted
         assert {path.stem for path in (out / RETURN_FOLDER).glob("*.xlsx")} == wanted

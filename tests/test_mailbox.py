@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import re
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -416,3 +417,28 @@ def test_nobody_to_remind(tmp_path: Path) -> None:
     run = run_merge(campaign, W2, tmp_path / "inbox", tmp_path / "out", tmp_path / "zjkcollect.db", now=at(W2))
     lines = run.reminder_path.read_text(encoding="utf-8-sig").splitlines()
     assert lines[1] == "本周各单位均已报送附件3，无需催报。"
+
+
+def test_cli_merge_of_a_mail_inbox_prints_where_each_output_is(
+    tmp_path: Path, private_temp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from zjkcollect.cli import app
+
+    build_inbox(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    merged = CliRunner().invoke(app, ["merge", "--week", "2025-07-03", "--inbox", "inbox", "--out", "输出"])
+    assert merged.exit_code == 0, merged.output
+    lines = merged.output.splitlines()
+    for label, name in (
+        ("汇总表", "张家口市数据要素×大赛参赛项目汇总_2025-07-03.xlsx"),
+        ("报省附件3", "附件3-“数据要素×”大赛河北分赛参赛项目统计表（张家口市汇总_2025-07-03）.xlsx"),
+        ("催报名单", "催报名单_2025-07-03.txt"),
+        ("情况通报", "情况通报_2025-07-03.docx"),
+    ):
+        assert f"{label}：{Path('输出') / name}" in lines
+        assert (tmp_path / "输出" / name).is_file()
+    flat = re.sub(r"[\s│]", "", merged.output)  # the table wraps long cells inside its borders
+    assert "（来自qx@163.com，主题：桥西区附件3）" in flat
+    assert "关于参加培训会的回执" in flat  # the mail without a spreadsheet is named

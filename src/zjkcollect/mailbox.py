@@ -134,6 +134,7 @@ def unpack(files: Iterable[tuple[Path, str]]) -> Unpacked:
         if kind is None:
             unpacker.result.files.append((path, label))
             continue
+        unpacker.top = label
         try:
             size = path.stat().st_size
             if size > MAX_MAIL_BYTES:
@@ -148,7 +149,7 @@ def unpack(files: Iterable[tuple[Path, str]]) -> Unpacked:
         if kind == "mail":
             unpacker.mail(path, label, data, depth=0, inherited=None)
         else:
-            unpacker.archive(path, label, data, depth=0, origin=Origin(label))
+            unpacker.archive(path, label, data, depth=0, origin=Origin(label))  # no mail: no sender, no time
     return unpacker.result
 
 
@@ -193,6 +194,7 @@ class _Unpacker:
     def __init__(self) -> None:
         self.result = Unpacked()
         self.count = 0
+        self.top = ""  # the label of the inbox file being opened: every origin names it
 
     @property
     def folder(self) -> Path:
@@ -225,7 +227,7 @@ class _Unpacker:
         attachments arrived with the mail that forwarded it (``inherited``)."""
         try:
             message = email.message_from_bytes(data, policy=email.policy.default)
-            origin = inherited or _mail_origin(message, label)
+            origin = inherited or _mail_origin(message, self.top)
             found = self._parts(path, label, message, depth, origin, set())
         except (RecursionError, ValueError, TypeError, LookupError, IndexError) as exc:
             self.note(path, label, "file-unreadable", reason=f"邮件格式无法解析（{type(exc).__name__}）")

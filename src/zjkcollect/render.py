@@ -161,10 +161,15 @@ def show_merge(run: MergeRun) -> None:
         f"  待处理问题：[{colour}]{rollup.errors} 个错误[/{colour}]，{rollup.warnings} 个警告"
         f"（{rollup.excluded_rows} 行有错误，未计入统计）"
     )
-    console.print(f"\n汇总表：{_escape(str(run.rollup_path))}")
-    console.print(f"报省附件3：{_escape(str(run.consolidated_path))}")
-    console.print(f"催报名单：{_escape(str(run.reminder_path))}")
-    console.print(f"情况通报：{_escape(str(run.bulletin_path))}")
+    # one line each, never wrapped, so the clerk can copy a path whole
+    console.print()
+    for label, path in (
+        ("汇总表", run.rollup_path),
+        ("报省附件3", run.consolidated_path),
+        ("催报名单", run.reminder_path),
+        ("情况通报", run.bulletin_path),
+    ):
+        console.print(f"{label}：{_escape(str(path))}", soft_wrap=True)
     if run.json_path is not None:
         console.print(f"JSON 汇总：{_escape(str(run.json_path))}")
 
