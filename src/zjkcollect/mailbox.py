@@ -297,7 +297,7 @@ class _Unpacker:
             self.note(path, label, "file-unreadable", reason=f"压缩包已损坏（{type(exc).__name__}）")
             return 0
         if found == 0 and depth == 0:
-            self.note(path, label, "archive-no-spreadsheet")
+            self.note(path, label, "not-spreadsheet", what="压缩包，其中没有电子表格或邮件")
         return found
 
     def _members(

@@ -175,8 +175,8 @@ _READING_RULES: dict[str, Rule] = {
         W,
         "这封邮件（来自 {sender}，主题：{subject}）没有电子表格附件，已跳过。"
         "如对方是来报送的，请提醒其把附件2/3/4 作为邮件附件重新发送。",
+        CLERK,
     ),
-    "archive-no-spreadsheet": Rule(W, "压缩包中没有电子表格或邮件，已跳过。"),
     "archive-unsafe-name": Rule(
         E,
         "压缩包中的“{value}”路径不安全（含“..”或绝对路径），已拒绝解压该文件。请把表格直接作为附件发送，或重新打包后发送。",
