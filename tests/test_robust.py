@@ -293,6 +293,7 @@ CLERK_RULES = {
     "project-duplicate-reporters",
     "lock-file",
     "not-spreadsheet",
+    "mail-no-spreadsheet",
     "survey-late",
     "internal-error",
     "copy-not-written",
