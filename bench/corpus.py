@@ -344,12 +344,13 @@ class TemplateFiller:
     """Fills copies of the blank template by rewriting the form sheet's XML."""
 
     def __init__(self, template: bytes) -> None:
-        from zjkcollect.attachments import ATTACHMENTS, Kind
+        from zjkcollect.attachments import Kind
+        from zjkcollect.campaign import load_campaign
         from zjkcollect.findings import column_letter
         from zjkcollect.templates import FIRST_DATA_ROW, HEADER_BLOCK_ROW, LAST_DATA_ROW, header_block
 
         self.re = re
-        attachment = ATTACHMENTS[Kind.REGISTERED]
+        attachment = load_campaign().attachment(Kind.REGISTERED)
         self.fields = [column.field for column in attachment.columns]
         self.letters = [column_letter(index) for index in range(1, len(self.fields) + 1)]
         block = header_block(attachment)
@@ -517,8 +518,8 @@ def check(corpus: Corpus, sample: int = 3) -> list[str]:
     for path in picks:
         report = validate_paths([path], campaign)
         result = report.files[0]
-        if result.kind is None or result.kind.value != "附件3":
-            problems.append(f"{path.name}: kind {result.kind} (expected 附件3)")
+        if result.kind != "weekly":
+            problems.append(f"{path.name}: kind {result.kind} (expected weekly, the 附件3)")
         expected_weeks = corpus.spec.weeks
         week_index = 0 if expected_weeks == 1 else int(path.parent.name.split("周")[0].lstrip("第")) - 1
         if len(result.rows) != corpus.spec.rows_in_week(week_index):

@@ -191,22 +191,24 @@ def specs(quick: bool) -> dict[str, corpora.CorpusSpec]:
 
 def frictionless_package(corpus: corpora.Corpus) -> Path:
     """A data package beside the inbox: one resource per file, the 附件3 Table Schema, header on row 3."""
-    from zjkcollect.attachments import ATTACHMENTS, ColumnKind, Kind
+    from zjkcollect.attachments import ColumnKind, Kind
+    from zjkcollect.campaign import load_campaign
 
-    required = {column.field for column in ATTACHMENTS[Kind.REGISTERED].columns if column.required}
+    attachment = load_campaign().attachment(Kind.REGISTERED)
+    required = {column.field for column in attachment.columns if column.required}
     code = "[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}"
     constraints: dict[ColumnKind, dict[str, object]] = {
         ColumnKind.CREDIT_CODE: {"pattern": code},
         ColumnKind.UNIT_TYPE: {"enum": ["企业", "高等院校", "科研院所", "事业单位", "政府部门", "其他"]},
         ColumnKind.JIEBANG: {"enum": ["是", "否"]},
-        ColumnKind.STATUS: {"enum": ["已报名", "已提交材料", "已退赛"]},
+        ColumnKind.CHOICE: {"enum": ["已报名", "已提交材料", "已退赛"]},  # 报名状态, the only choice column
         ColumnKind.DATE: {"minimum": "2025-06-01", "maximum": "2025-07-31"},
         ColumnKind.DIVISION: {"enum": ["张家口赛区"]},
         ColumnKind.PHONE: {"pattern": "1[0-9]{10}|0[0-9]{2,3}-?[0-9]{7,8}"},
         ColumnKind.TRACK: {"enum": [track for track in corpora.TOPICS] + ["开放创新"]},
     }
     fields = []
-    for column in ATTACHMENTS[Kind.REGISTERED].columns:
+    for column in attachment.columns:
         kind = {ColumnKind.SERIAL: "integer", ColumnKind.DATE: "date"}.get(column.kind, "string")
         rules: dict[str, object] = dict(constraints.get(column.kind, {}))
         if column.field in required:

@@ -28,7 +28,7 @@ from urllib.parse import quote
 
 import openpyxl
 
-from zjkcollect.attachments import ATTACHMENTS, Kind
+from zjkcollect.attachments import SINGLETON_ROLES, Kind
 from zjkcollect.campaign import load_campaign
 from zjkcollect.codes import build_credit_code
 from zjkcollect.findings import column_letter
@@ -42,6 +42,7 @@ WEEK2 = "第2周-2025-07-03"
 MAIL = "邮件导出"  # what the clerk exports from the mailbox on Friday morning
 CHINA = dt.timezone(dt.timedelta(hours=8))
 CAMPAIGN = load_campaign()
+ATTACHMENTS = {attachment.id: attachment for attachment in CAMPAIGN.attachments}
 
 
 def code(registration: str, division: str, body: str) -> str:
@@ -291,7 +292,7 @@ def two_attachments_workbook(
     for title, kind, rows in sheets:
         attachment = ATTACHMENTS[kind]
         sheet = workbook.create_sheet(title)
-        sheet["A1"] = f"{kind.value}  {attachment.title}"
+        sheet["A1"] = f"{attachment.label}  {attachment.title}"
         sheet["A2"] = f"填报单位：{reporter}"
         sheet["E2"] = attachment.date_label
         sheet["F2"] = date
@@ -425,7 +426,7 @@ def build(root: Path) -> list[dict[str, str | None]]:
     R = Kind.REGISTERED
     with tempfile.TemporaryDirectory() as folder:
         templates = Path(folder)
-        for kind in Kind:
+        for kind in SINGLETON_ROLES:
             write_template(CAMPAIGN, kind, templates / f"{kind.value}.xlsx")
         inbox = Inbox(root, templates)
 
@@ -762,7 +763,7 @@ def main_mail_only() -> None:
     """Rewrite the mail export and its expected entries; every other example file keeps its bytes."""
     with tempfile.TemporaryDirectory() as folder:
         templates = Path(folder)
-        for kind in Kind:
+        for kind in SINGLETON_ROLES:
             write_template(CAMPAIGN, kind, templates / f"{kind.value}.xlsx")
         shutil.rmtree(INBOX / MAIL, ignore_errors=True)
         planted = build_mail(INBOX, templates)

@@ -15,7 +15,8 @@ from typing import Any
 
 import openpyxl
 
-from zjkcollect.attachments import ATTACHMENTS, Kind
+from tests.specs import ATTACHMENTS
+from zjkcollect.attachments import Kind
 from zjkcollect.codes import build_credit_code
 
 
@@ -78,8 +79,8 @@ def write_attachment(
     attachment = ATTACHMENTS[kind]
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.title = kind.value
-    sheet["A1"] = kind.value
+    sheet.title = attachment.label
+    sheet["A1"] = attachment.label
     sheet["B1"] = attachment.title
     sheet["A2"] = "填报单位"
     sheet["B2"] = reporter

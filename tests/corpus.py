@@ -210,7 +210,7 @@ def huge_sheet(path: Path) -> None:
     """100,000 rows written with XlsxWriter's constant-memory mode (openpyxl would take minutes)."""
     import xlsxwriter
 
-    from zjkcollect.attachments import ATTACHMENTS
+    from tests.specs import ATTACHMENTS
 
     columns = ATTACHMENTS[R].columns
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})

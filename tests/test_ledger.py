@@ -47,7 +47,7 @@ def test_recording_keeps_file_rows_findings_and_an_archive_copy(tmp_path: Path) 
         with ledger.transaction():
             outcome = ledger.record(result, data, TAKEN_IN)
         assert outcome.added
-        [submission] = ledger.submissions()
+        [submission] = ledger.submissions(CAMPAIGN)
     stored = submission.file
     sha = hashlib.sha256(data).hexdigest()
     assert stored.sha256 == sha
@@ -210,7 +210,7 @@ def test_a_version_1_ledger_is_upgraded_in_place(tmp_path: Path, monkeypatch: py
         with Ledger(db) as old:
             assert old.user_version == 1
     with Ledger(db) as upgraded:
-        assert upgraded.user_version == SCHEMA_VERSION == 4
+        assert upgraded.user_version == SCHEMA_VERSION == 5
         columns = [row[1] for row in upgraded.connection.execute("PRAGMA table_info(files)")]
         assert columns[-4:] == ["checked_with", "mail_from", "mail_subject", "mail_time"]
         row_columns = [row[1] for row in upgraded.connection.execute("PRAGMA table_info(rows)")]
@@ -235,7 +235,7 @@ def test_a_version_2_ledger_keeps_its_files_and_rows_as_tables(tmp_path: Path, m
             )
     with Ledger(db) as upgraded:
         assert upgraded.user_version == SCHEMA_VERSION
-        [submission] = upgraded.submissions()
+        [submission] = upgraded.submissions(CAMPAIGN)
     assert (submission.file.kind, submission.file.reporter, submission.file.week) == (Kind.REGISTERED, "桥东区", W1)
     assert (submission.file.sheet, submission.file.columns, submission.file.part) == ("附件3", {"track": 7}, 0)
     assert [(row.sheet, row.number, row.values) for row in submission.rows] == [

@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from tests.builders import HYPERLINK, P1, W1, W2, at, run_season, season_week2_late, season_week2_on_time
 from zjkcollect import rollup_book
+from zjkcollect.attachments import Kind
 from zjkcollect.campaign import load_campaign
 from zjkcollect.cli import app
 from zjkcollect.errors import ZjkError
@@ -78,7 +79,7 @@ def test_outputs_are_named_for_the_week(season: tuple[Path, Any]) -> None:
         == root / "out" / "附件3-“数据要素×”大赛河北分赛参赛项目统计表（张家口市汇总_2025-07-03）.xlsx"
     )
     assert run.rollup_path.name == rollup_file_name(W2)
-    assert run.consolidated_path.name == consolidated_file_name(W2)
+    assert run.consolidated_path.name == consolidated_file_name(CAMPAIGN, W2)
     # Week 1's outputs are still there.
     assert (root / "out" / rollup_file_name(W1)).exists()
     assert not list((root / "out").glob(".~zjk-*"))
@@ -279,9 +280,7 @@ def test_consolidated_attachment3_for_the_province(season: tuple[Path, Any]) -> 
     assert rows[1][:2] == ("填报单位", BUREAU)
     assert rows[1][13] == "统计截止日期"
     assert _day(rows[1][14]) == W2
-    from zjkcollect.attachments import ATTACHMENTS, Kind
-
-    assert rows[2] == tuple(column.header for column in ATTACHMENTS[Kind.REGISTERED].columns)
+    assert rows[2] == tuple(column.header for column in CAMPAIGN.attachment(Kind.REGISTERED).columns)
     data = [(row[0], row[1], row[6], row[9], row[11]) for row in rows[3:]]
     assert data == [
         (1, "智慧工厂", "工业制造", "已提交材料", "张家口赛区"),
@@ -354,7 +353,7 @@ def test_json_summary(season: tuple[Path, Any]) -> None:
     assert summary["files"]["already_in_ledger"] == 6  # the inbox's other files; 附件3.xlsx now holds week 2
     assert summary["outputs"] == {
         "rollup": rollup_file_name(W2),
-        "consolidated": consolidated_file_name(W2),
+        "consolidated": consolidated_file_name(CAMPAIGN, W2),
         "reminders": "催报名单_2025-07-03.txt",
         "bulletin": "情况通报_2025-07-03.docx",
     }

@@ -17,8 +17,9 @@ from openpyxl.styles import Font
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from tests.builders import code
+from tests.specs import ATTACHMENTS
 from tests.workbooks import BAD_CHECKSUM, contact_row, libreoffice_convert, project_row, write_workbook
-from zjkcollect.attachments import ATTACHMENTS, Kind
+from zjkcollect.attachments import Kind
 from zjkcollect.campaign import load_campaign
 from zjkcollect.codes import DateReading, parse_date, read_date
 from zjkcollect.header_block import read_header_block
@@ -606,7 +607,7 @@ def test_every_data_row_is_read_and_nothing_else(
     grid = Grid(
         name=SHEET, rows=[["" if cell is None else cell for cell in row] + [""] * (width - len(row)) for row in sheet]
     )
-    (table,) = locate_tables(WorkbookData(path=Path("x.xlsx"), format="xlsx", sheets=[grid]))
+    (table,) = locate_tables(WorkbookData(path=Path("x.xlsx"), format="xlsx", sheets=[grid]), CAMPAIGN)
     assert [row.number for row in table.rows] == expected
 
 

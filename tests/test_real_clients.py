@@ -8,8 +8,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.specs import ATTACHMENTS
 from tests.workbooks import BAD_CHECKSUM, libreoffice_convert, project_row
-from zjkcollect.attachments import ATTACHMENTS, Kind
+from zjkcollect.attachments import Kind
 from zjkcollect.campaign import load_campaign
 from zjkcollect.inbox import validate_paths
 from zjkcollect.templates import FIRST_DATA_ROW, HEADER_BLOCK_ROW, header_block, write_template

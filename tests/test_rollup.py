@@ -46,7 +46,7 @@ def _ledger(tmp_path: Path, *batches: Batch) -> list[Submission]:
         write(folder)
         run_ingest(CAMPAIGN, [folder], db, now=lambda moment=moment: moment)
     with Ledger(db) as ledger:
-        return ledger.submissions()
+        return ledger.submissions(CAMPAIGN)
 
 
 def _statuses(rollup: RollUp, reporter: str) -> list[RosterStatus]:

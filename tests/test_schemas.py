@@ -8,12 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.specs import ATTACHMENTS, KINDS
 from tests.workbooks import COMPANY, contact_row, project_row
-from zjkcollect.attachments import ATTACHMENTS, Kind
+from zjkcollect.attachments import Kind
 from zjkcollect.campaign import load_campaign
 from zjkcollect.codes import build_credit_code
 from zjkcollect.rules import RULES
-from zjkcollect.schemas import ROW_MODELS, validate_row
+from zjkcollect.schemas import row_model, validate_row
 
 CAMPAIGN = load_campaign()
 INSTITUTION = build_credit_code("12", "130700", "40000062")
@@ -31,18 +32,18 @@ def issues(kind: Kind, **changes: object) -> set[tuple[str, str]]:
     return {(issue.rule, issue.field) for issue in outcome.issues}
 
 
-@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize("kind", KINDS)
 def test_clean_row_passes(kind: Kind) -> None:
     outcome = validate_row(kind, BASE[kind], CAMPAIGN)
     assert outcome.issues == []
     assert not outcome.has_error
 
 
-@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize("kind", KINDS)
 def test_models_match_attachment_columns(kind: Kind) -> None:
-    """The schema and the template layout describe the same columns and the same required ones."""
+    """The row model has the attachment's columns, and exactly its required ones say so."""
     columns = ATTACHMENTS[kind].columns
-    assert set(ROW_MODELS[kind].model_fields) == {column.field for column in columns}
+    assert set(row_model(ATTACHMENTS[kind]).model_fields) == {column.field for column in columns}
     for column in columns:
         found = issues(kind, **{column.field: None})
         assert (("required-missing", column.field) in found) == column.required, column.field

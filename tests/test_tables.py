@@ -35,9 +35,9 @@ def test_survey_and_contacts_in_one_workbook_are_both_checked(tmp_path: Path, co
     staff_without_email = {**STAFF, "email": None}
     path = _survey_and_contacts(tmp_path, contacts_first, [LEADER, {**LEADER, "name": "王五"}, staff_without_email])
     [result] = validate_paths([path], CAMPAIGN, workers=0).files
-    assert sorted((table.kind, table.sheet, len(table.rows)) for table in result.tables) == [
-        (Kind.SURVEY, "附件2", 2),
-        (Kind.CONTACTS, "附件4", 3),
+    assert sorted((table.sheet, table.kind, len(table.rows)) for table in result.tables) == [
+        ("附件2", Kind.SURVEY, 2),
+        ("附件4", Kind.CONTACTS, 3),
     ]
     found = {(f.rule, f.sheet, f.cell) for f in result.findings}
     # rows 4 and 5 hold the two leaders; the staff member on row 6 has no e-mail (column H)
@@ -53,8 +53,8 @@ def test_survey_and_contacts_in_one_workbook_feed_the_rollup(tmp_path: Path) -> 
     assert "桥东区" not in run.rollup.units_without_contacts
     assert [project.values["project_name"] for project in run.rollup.surveyed_not_registered] == ["冷链物流"]
     with Ledger(db) as ledger:
-        kinds = sorted(s.file.kind.value for s in ledger.submissions() if s.file.kind and s.file.reporter == "桥东区")
-    assert kinds == ["附件2", "附件3", "附件4"]
+        kinds = sorted(s.file.kind for s in ledger.submissions(CAMPAIGN) if s.file.kind and s.file.reporter == "桥东区")
+    assert kinds == ["contacts", "survey", "weekly"]
 
 
 def test_two_weeks_on_two_sheets_are_two_submissions(tmp_path: Path) -> None:

@@ -14,7 +14,8 @@ import pytest
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from typer.testing import CliRunner
 
-from zjkcollect.attachments import ATTACHMENTS, ColumnKind, Kind, choices_for
+from tests.specs import ATTACHMENTS, KINDS
+from zjkcollect.attachments import ColumnKind, Kind, choices_for
 from zjkcollect.campaign import Campaign, load_campaign
 from zjkcollect.cli import app
 from zjkcollect.templates import (
@@ -39,7 +40,6 @@ from zjkcollect.templates import (
 
 REPO = Path(__file__).resolve().parents[1]
 COMMITTED = REPO / "templates"
-KINDS = list(Kind)
 
 
 # --- fixtures and helpers ----------------------------------------------------------------------
@@ -154,9 +154,9 @@ def test_writes_three_files_named_after_the_attachments(written: dict[Kind, Path
 @pytest.mark.parametrize("kind", KINDS)
 def test_sheets_order_and_visibility(books, kind: Kind) -> None:
     book = books[kind]
-    assert book.sheetnames == [kind.value, INSTRUCTIONS_SHEET, LISTS_SHEET, FINGERPRINT_SHEET]
+    assert book.sheetnames == [ATTACHMENTS[kind].label, INSTRUCTIONS_SHEET, LISTS_SHEET, FINGERPRINT_SHEET]
     assert [sheet.sheet_state for sheet in book.worksheets] == ["visible", "visible", "hidden", "hidden"]
-    assert book.active.title == kind.value
+    assert book.active.title == ATTACHMENTS[kind].label
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -165,7 +165,7 @@ def test_fingerprint(books, campaign: Campaign, kind: Kind) -> None:
     rows = [tuple(cell.value for cell in row) for row in sheet.iter_rows(max_col=2)]
     assert rows == [
         (FINGERPRINT_MARK, FINGERPRINT_FORMAT),
-        ("kind", kind.value),
+        ("kind", kind.value),  # the attachment id: its role
         ("template_version", campaign.campaign.template_version),
         ("campaign_year", str(campaign.campaign.year)),
     ]
@@ -178,9 +178,9 @@ def test_fingerprint(books, campaign: Campaign, kind: Kind) -> None:
 @pytest.mark.parametrize("kind", KINDS)
 def test_title_and_headers(books, kind: Kind) -> None:
     attachment = ATTACHMENTS[kind]
-    sheet = books[kind][kind.value]
+    sheet = books[kind][ATTACHMENTS[kind].label]
     last = get_column_letter(len(attachment.columns))
-    assert sheet.cell(TITLE_ROW, 1).value == kind.value
+    assert sheet.cell(TITLE_ROW, 1).value == ATTACHMENTS[kind].label
     assert sheet.cell(TITLE_ROW, 2).value == attachment.title
     assert f"B{TITLE_ROW}:{last}{TITLE_ROW}" in {str(r) for r in sheet.merged_cells.ranges}
     headers = [sheet.cell(HEADER_ROW, index).value for index in range(1, len(attachment.columns) + 2)]
@@ -195,7 +195,7 @@ def test_title_and_headers(books, kind: Kind) -> None:
 def test_header_block(books, campaign: Campaign, kind: Kind) -> None:
     attachment = ATTACHMENTS[kind]
     book = books[kind]
-    sheet = book[kind.value]
+    sheet = book[ATTACHMENTS[kind].label]
     block = header_block(attachment)
     assert (block.reporter_label_column, block.reporter_value_column) == (1, 2)
     assert sheet.cell(HEADER_BLOCK_ROW, 1).value == "填报单位"
@@ -222,7 +222,7 @@ def test_header_block(books, campaign: Campaign, kind: Kind) -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_column_has_its_input_message(books, kind: Kind) -> None:
-    sheet = books[kind][kind.value]
+    sheet = books[kind][ATTACHMENTS[kind].label]
     by_range = validations(sheet)
     for index, column in enumerate(ATTACHMENTS[kind].columns, start=1):
         dv = by_range[data_range(get_column_letter(index))]
@@ -234,7 +234,7 @@ def test_every_column_has_its_input_message(books, kind: Kind) -> None:
 @pytest.mark.parametrize("kind", KINDS)
 def test_choice_columns_have_the_campaign_lists(books, campaign: Campaign, kind: Kind) -> None:
     book = books[kind]
-    sheet = book[kind.value]
+    sheet = book[ATTACHMENTS[kind].label]
     by_range = validations(sheet)
     choice_columns = 0
     for index, column in enumerate(ATTACHMENTS[kind].columns, start=1):
@@ -253,7 +253,7 @@ def test_choice_columns_have_the_campaign_lists(books, campaign: Campaign, kind:
 @pytest.mark.parametrize("kind", [Kind.SURVEY, Kind.REGISTERED])
 def test_topic_dropdown_follows_the_track_of_the_same_row(books, campaign: Campaign, kind: Kind) -> None:
     book = books[kind]
-    sheet = book[kind.value]
+    sheet = book[ATTACHMENTS[kind].label]
     track_letter = column_letter_of(kind, "track")
     dv = validations(sheet)[data_range(column_letter_of(kind, "topic"))]
     match = _TOPIC_FORMULA.match(dv.formula1)
@@ -292,7 +292,7 @@ def test_topic_dropdown_is_closed_when_every_track_is_complete(tmp_path: Path) -
     assert topics_closed_list(campaign)
     path = write_template(campaign, Kind.REGISTERED, tmp_path / "a3.xlsx")
     book = openpyxl.load_workbook(path)
-    dv = validations(book[Kind.REGISTERED.value])[data_range(column_letter_of(Kind.REGISTERED, "topic"))]
+    dv = validations(book[ATTACHMENTS[Kind.REGISTERED].label])[data_range(column_letter_of(Kind.REGISTERED, "topic"))]
     assert dv.errorStyle in (None, "stop")
     assert topic_dropdown(book, dv.formula1, "工业制造") == ["赛题甲", "赛题乙"]
     assert topic_dropdown(book, dv.formula1, "开放创新") == ["开放赛题一"]
@@ -307,7 +307,7 @@ def test_a_new_track_in_the_campaign_reaches_the_dropdowns(tmp_path: Path) -> No
     assert len(campaign.tracks) == 16
     written = write_templates(campaign, tmp_path / "out")
     book = openpyxl.load_workbook(written[0])
-    sheet = book[Kind.SURVEY.value]
+    sheet = book[ATTACHMENTS[Kind.SURVEY].label]
     by_range = validations(sheet)
     tracks = list_choices(book, by_range[data_range(column_letter_of(Kind.SURVEY, "track"))])
     assert tracks[-1] == "低空经济" and tracks == campaign.track_names
@@ -319,7 +319,7 @@ def test_a_new_track_in_the_campaign_reaches_the_dropdowns(tmp_path: Path) -> No
 @pytest.mark.parametrize("kind", KINDS)
 def test_blank_rows_are_formatted(books, kind: Kind) -> None:
     attachment = ATTACHMENTS[kind]
-    sheet = books[kind][kind.value]
+    sheet = books[kind][ATTACHMENTS[kind].label]
     assert LAST_DATA_ROW - FIRST_DATA_ROW + 1 == BLANK_ROWS == 200
     for index, column in enumerate(attachment.columns, start=1):
         for row in (FIRST_DATA_ROW, FIRST_DATA_ROW + 99, LAST_DATA_ROW):
@@ -343,20 +343,20 @@ def test_code_and_phone_columns_are_text(books) -> None:
         Kind.CONTACTS: ["office_phone", "mobile"],
     }
     for kind, fields in expected.items():
-        sheet = books[kind][kind.value]
+        sheet = books[kind][ATTACHMENTS[kind].label]
         assert [c.field for c in ATTACHMENTS[kind].columns if c.is_text_format] == fields
         for field in fields:
             letter = column_letter_of(kind, field)
             assert sheet[f"{letter}{FIRST_DATA_ROW}"].number_format == "@"
             assert sheet[f"{letter}{LAST_DATA_ROW}"].number_format == "@"
-    code_dv = validations(books[Kind.SURVEY][Kind.SURVEY.value])[
+    code_dv = validations(books[Kind.SURVEY][ATTACHMENTS[Kind.SURVEY].label])[
         data_range(column_letter_of(Kind.SURVEY, "credit_code"))
     ]
     assert (code_dv.type, code_dv.formula1, code_dv.errorStyle) == ("textLength", "18", "warning")
 
 
 def test_registration_date_column(books, campaign: Campaign) -> None:
-    sheet = books[Kind.REGISTERED][Kind.REGISTERED.value]
+    sheet = books[Kind.REGISTERED][ATTACHMENTS[Kind.REGISTERED].label]
     letter = column_letter_of(Kind.REGISTERED, "registered_on")
     dv = validations(sheet)[data_range(letter)]
     assert dv.type == "date" and dv.errorStyle in (None, "stop")
@@ -368,7 +368,7 @@ def test_registration_date_column(books, campaign: Campaign) -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_widths_print_setup_and_frozen_panes(books, kind: Kind) -> None:
-    sheet = books[kind][kind.value]
+    sheet = books[kind][ATTACHMENTS[kind].label]
     for index, width in enumerate(column_widths(ATTACHMENTS[kind]), start=1):
         assert column_width(sheet, index) == pytest.approx(width, abs=1)
     assert column_widths(ATTACHMENTS[kind])[1:] == [c.width for c in ATTACHMENTS[kind].columns][1:]
@@ -389,7 +389,7 @@ def test_defined_names_are_ascii_and_not_cell_references(books) -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_validation_texts_fit_excel_limits(books, kind: Kind) -> None:
-    for dv in books[kind][kind.value].data_validations.dataValidation:
+    for dv in books[kind][ATTACHMENTS[kind].label].data_validations.dataValidation:
         assert len(dv.promptTitle or "") <= 32 and len(dv.errorTitle or "") <= 32
         assert len(dv.prompt or "") <= 255 and len(dv.error or "") <= 255
         assert len(dv.formula1 or "") <= 255
@@ -440,10 +440,10 @@ def test_per_reporter_sets(campaign: Campaign, tmp_path: Path) -> None:
         for kind, path in zip(KINDS, paths, strict=True):
             assert reporter in path.name and path.name.startswith(ATTACHMENTS[kind].file_stem)
             book = openpyxl.load_workbook(path)
-            assert book[kind.value].cell(HEADER_BLOCK_ROW, 2).value == reporter
+            assert book[ATTACHMENTS[kind].label].cell(HEADER_BLOCK_ROW, 2).value == reporter
             fingerprint = {row[0].value: row[1].value for row in book[FINGERPRINT_SHEET].iter_rows(max_col=2)}
-            assert fingerprint["reporter"] == reporter and fingerprint["kind"] == kind.value
-            assert list_choices(book, validation_at(book[kind.value], "B2")) == campaign.reporter_names
+            assert fingerprint["reporter"] == reporter and fingerprint["kind"] == kind
+            assert list_choices(book, validation_at(book[ATTACHMENTS[kind].label], "B2")) == campaign.reporter_names
 
 
 def test_unknown_reporter_is_refused(campaign: Campaign, tmp_path: Path) -> None:
@@ -572,7 +572,7 @@ def test_libreoffice_converts_every_template_to_pdf(written: dict[Kind, Path], t
 def test_libreoffice_evaluates_the_topic_list_formula(written: dict[Kind, Path], tmp_path: Path) -> None:
     """Put the 赛题 validation's own formula into cells and let LibreOffice compute it."""
     book = openpyxl.load_workbook(written[Kind.SURVEY])
-    sheet = book[Kind.SURVEY.value]
+    sheet = book[ATTACHMENTS[Kind.SURVEY].label]
     track = column_letter_of(Kind.SURVEY, "track")
     formula = validations(sheet)[data_range(column_letter_of(Kind.SURVEY, "topic"))].formula1
     probe = column_index_from_string("R")

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import openpyxl
 
-from zjkcollect.attachments import ATTACHMENTS, Kind
+from tests.specs import ATTACHMENTS
+from zjkcollect.attachments import Kind
 from zjkcollect.codes import build_credit_code
 
 COMPANY = build_credit_code("91", "130730", "MA0F1234")

@@ -1,16 +1,24 @@
-"""The three attachments' layouts: titles, header blocks and columns.
+"""The shape of an attachment: its role, title, header block and columns, as read from the campaign file.
 
-Templates are written from these specs and returned workbooks are read against them,
-so a column is defined once. Choice lists are not here: they come from the campaign.
+The campaign file (``[columns.<field>]`` and ``[[attachments]]``) declares every attachment and
+column once; templates are written from these specs, returned workbooks are read against them
+and the row models are built from them (:mod:`zjkcollect.schemas`). This module holds the types
+and what the program itself gives meaning to: the roles, the column kinds and the field ids the
+code reads by name. Choice values are not here: they come from the campaign.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
-from zjkcollect.campaign import Campaign
+from pydantic import BaseModel, ConfigDict, model_validator
+
 from zjkcollect.text import normalize_header
+
+if TYPE_CHECKING:
+    from zjkcollect.campaign import Campaign
 
 # Sheets that templates and marked-up copies add beside the reporter's table. The writers name
 # them and the reader skips them, so both take the names from here.
@@ -21,231 +29,213 @@ ISSUES_SHEET = "问题清单"
 # The fingerprint: row 1 is (FINGERPRINT_MARK, FINGERPRINT_FORMAT), then (key, value) rows, all text.
 FINGERPRINT_MARK = "zjkcollect-template"
 FINGERPRINT_FORMAT = "1"
-FP_KIND = "kind"  # Kind value, e.g. "附件3"
+FP_KIND = "kind"  # the attachment's id, e.g. "weekly"; templates made before ids hold its label ("附件3")
 FP_TEMPLATE_VERSION = "template_version"  # campaign.campaign.template_version
 FP_CAMPAIGN_YEAR = "campaign_year"  # e.g. "2025"
 FP_REPORTER = "reporter"  # only in per-reporter copies
 
 
 class Kind(StrEnum):
-    SURVEY = "附件2"
-    REGISTERED = "附件3"
-    CONTACTS = "附件4"
+    """An attachment's role: which file-level rules apply and what the roll-up does with it.
+
+    The first three are singletons (a campaign has exactly one attachment of each), so their
+    role is also their attachment id. ``OTHER`` attachments are checked row by row only, and
+    each carries an id of its own.
+    """
+
+    SURVEY = "survey"  # 附件2: one return per unit, dated on or before the survey due date
+    REGISTERED = "weekly"  # 附件3: one return per unit and calendar week, rolled up weekly
+    CONTACTS = "contacts"  # 附件4: one 主管领导 and at least one 具体负责人 per unit
+    OTHER = "other"
+
+
+SINGLETON_ROLES = (Kind.SURVEY, Kind.REGISTERED, Kind.CONTACTS)
 
 
 class ColumnKind(StrEnum):
+    """How a column's cells are checked, written into templates and read back."""
+
     TEXT = "text"
-    UNIT_NAME = "unit_name"
+    SERIAL = "serial"
+    UNIT_NAME = "unit_name"  # a legal person's name; branch-office suffixes are warned about
     CREDIT_CODE = "credit_code"
-    UNIT_TYPE = "unit_type"
+    UNIT_TYPE = "unit_type"  # one of [[unit_types]]; must fit the row's credit code
     YES_NO = "yes_no"
+    MUST_BE_YES = "must_be_yes"  # 是/否 where 否 breaks the column's ``rule``
     TRACK = "track"
-    TOPIC = "topic"
-    JIEBANG = "jiebang"
-    STATUS = "status"
-    DATE = "date"
-    DIVISION = "division"
-    PHONE = "phone"
+    TOPIC = "topic"  # a topic of the row's track
+    JIEBANG = "jiebang"  # 是 only in a track with 揭榜挂帅 sub-topics
+    CHOICE = "choice"  # one value of the [choices] list the column names
+    DATE = "date"  # a date within the registration period
+    DIVISION = "division"  # campaign.division_name
+    PHONE = "phone"  # a mobile or a landline
     MOBILE = "mobile"
     LANDLINE = "landline"
-    EMAIL = "email"
-    PERSON_ROLE = "person_role"
-    REGISTERED_UNIT = "registered_unit"
-    SERIAL = "serial"
+    EMAIL = "email"  # required when the row's role is the staff role
+    REGISTERED_UNIT = "registered_unit"  # a unit of the reporter registry
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
-    field: str
+# Fields the program reads by id (cross-column rules, file rules, the roll-up), with the kind
+# (and for choices, the [choices] list) such a column must have. The campaign file lists them too.
+PROGRAM_FIELDS: dict[str, tuple[ColumnKind, str | None]] = {
+    "serial": (ColumnKind.SERIAL, None),
+    "project_name": (ColumnKind.TEXT, None),
+    "unit_name": (ColumnKind.UNIT_NAME, None),
+    "credit_code": (ColumnKind.CREDIT_CODE, None),
+    "unit_type": (ColumnKind.UNIT_TYPE, None),
+    "track": (ColumnKind.TRACK, None),
+    "topic": (ColumnKind.TOPIC, None),
+    "jiebang": (ColumnKind.JIEBANG, None),
+    "status": (ColumnKind.CHOICE, "registration_status"),
+    "unit": (ColumnKind.REGISTERED_UNIT, None),
+    "role": (ColumnKind.CHOICE, "person_roles"),
+    "name": (ColumnKind.TEXT, None),
+    "mobile": (ColumnKind.MOBILE, None),
+}
+
+# What makes a row a project: the rules on projects across rows and returns read these.
+PROJECT_FIELDS = ("project_name", "credit_code", "track")
+
+# The fields each singleton role's file rules and roll-up cannot do without.
+ROLE_FIELDS: dict[Kind, tuple[str, ...]] = {
+    Kind.SURVEY: ("project_name", "credit_code", "track", "topic"),
+    Kind.REGISTERED: ("project_name", "credit_code", "track", "topic", "status"),
+    Kind.CONTACTS: ("unit", "role", "name", "mobile"),
+    Kind.OTHER: (),
+}
+
+# Cross-column rules: a column of this kind reads the already-checked value of that field, so
+# the row model checks that field first (see :func:`check_order`).
+DEPENDS_ON: dict[ColumnKind, str] = {
+    ColumnKind.UNIT_TYPE: "credit_code",
+    ColumnKind.TRACK: "unit_type",
+    ColumnKind.TOPIC: "track",
+    ColumnKind.JIEBANG: "track",
+    ColumnKind.EMAIL: "role",
+}
+
+# The choice list of each kind with a fixed one; CHOICE columns name theirs. These keys are
+# reserved: a [choices] list may not take them (except yes_no, which is the [choices] list itself).
+FIXED_LISTS: dict[ColumnKind, str] = {
+    ColumnKind.UNIT_TYPE: "unit_type",
+    ColumnKind.YES_NO: "yes_no",
+    ColumnKind.MUST_BE_YES: "yes_no",
+    ColumnKind.JIEBANG: "yes_no",
+    ColumnKind.TRACK: "track",
+    ColumnKind.DIVISION: "division",
+    ColumnKind.REGISTERED_UNIT: "reporter",
+}
+RESERVED_LISTS = frozenset(FIXED_LISTS.values()) - {"yes_no"}
+
+# Columns Excel must keep as text (18-digit codes, leading zeros in phones).
+_TEXT_FORMAT_KINDS = frozenset({ColumnKind.CREDIT_CODE, ColumnKind.PHONE, ColumnKind.MOBILE, ColumnKind.LANDLINE})
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Column(_Spec):
+    field: str  # the key of its [columns.<field>] table
     header: str
-    required: bool
     kind: ColumnKind
+    required: bool = False
     width: int
-    hint: str
+    hint: str = ""
     variants: tuple[str, ...] = ()
+    choices: str | None = None  # CHOICE: the [choices] list
+    rule: str | None = None  # MUST_BE_YES: the catalog rule a 否 breaks
 
     @property
     def is_text_format(self) -> bool:
-        """Columns Excel must keep as text (18-digit codes, leading zeros in phones)."""
-        return self.kind in {
-            ColumnKind.CREDIT_CODE,
-            ColumnKind.PHONE,
-            ColumnKind.MOBILE,
-            ColumnKind.LANDLINE,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Attachment:
-    kind: Kind
-    title: str
-    file_stem: str
-    date_label: str
-    columns: tuple[Column, ...]
-
-    def column(self, field: str) -> Column:
-        return next(column for column in self.columns if column.field == field)
+        return self.kind in _TEXT_FORMAT_KINDS
 
     @property
+    def list_key(self) -> str | None:
+        """The choice list this column's dropdown shows, or None for a free column."""
+        return self.choices if self.kind is ColumnKind.CHOICE else FIXED_LISTS.get(self.kind)
+
+
+class Attachment(_Spec):
+    id: str
+    role: Kind
+    label: str  # "附件3": display text, the data sheet's name
+    title: str
+    file_stem: str
+    date_label: str  # the header block's date label
+    title_hints: tuple[str, ...] = ()  # words of the title that tell this attachment from the others
+    columns: tuple[Column, ...]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _id_from_role(cls, data: Any) -> Any:
+        """A singleton role is its attachment's id; only ``other`` attachments name one."""
+        if isinstance(data, dict) and "id" not in data and data.get("role") in {role.value for role in SINGLETON_ROLES}:
+            return {**data, "id": data["role"]}
+        return data
+
+    @property
+    def kind(self) -> Kind:
+        return self.role
+
+    def column(self, field: str) -> Column:
+        return self.by_field[field]
+
+    def has(self, field: str) -> bool:
+        return field in self.by_field
+
+    @property
+    def holds_projects(self) -> bool:
+        """Rows are projects (a credit code, a name, a track): the rules on projects across rows and returns apply."""
+        return all(name in self.by_field for name in PROJECT_FIELDS)
+
+    @cached_property
+    def by_field(self) -> dict[str, Column]:
+        return {column.field: column for column in self.columns}
+
+    @cached_property
     def required_fields(self) -> list[str]:
         return [column.field for column in self.columns if column.required]
 
+    @cached_property
+    def header_lookup(self) -> dict[str, str]:
+        """Every normalised header text that names a column → its field."""
+        keys: dict[str, str] = {}
+        for column in self.columns:
+            for key in header_keys(column):
+                keys.setdefault(key, column.field)
+        return keys
 
-def _c(field: str, header: str, required: bool, kind: ColumnKind, width: int, hint: str, *variants: str) -> Column:
-    return Column(field, header, required, kind, width, hint, variants)
+    @cached_property
+    def check_order(self) -> tuple[Column, ...]:
+        return check_order(self.columns)
 
 
-K = ColumnKind
-_SERIAL = _c("serial", "序号", False, K.SERIAL, 6, "可不填")
-_PROJECT = _c("project_name", "项目名称", True, K.TEXT, 28, "必填：参赛项目全称", "参赛项目名称")
-_UNIT = _c(
-    "unit_name",
-    "参赛单位名称（牵头单位）",
-    True,
-    K.UNIT_NAME,
-    28,
-    "必填：具有独立法人资格的单位全称；联合参赛的填牵头单位",
-    "参赛单位名称",
-    "牵头单位",
-    "参赛单位",
-)
-_CODE = _c(
-    "credit_code",
-    "统一社会信用代码",
-    True,
-    K.CREDIT_CODE,
-    22,
-    "必填：18位统一社会信用代码，按营业执照或登记证书填写",
-    "社会信用代码",
-    "信用代码",
-)
-_UNIT_TYPE = _c("unit_type", "单位类型", True, K.UNIT_TYPE, 12, "必填：从下拉列表选择")
-_PARTNERS = _c("partners", "联合参赛单位", False, K.TEXT, 24, "可不填：多个单位用“、”分隔", "联合单位")
-_TRACK = _c("track", "参赛赛道", True, K.TRACK, 16, "必填：从下拉列表选择一个赛道", "赛道")
-_TOPIC = _c(
-    "topic", "参赛赛题", True, K.TOPIC, 28, "必填：先选赛道，再从下拉列表选择该赛道的一个赛题", "赛题", "赛题方向"
-)
-_JIEBANG = _c(
-    "jiebang",
-    "是否企业需求子赛题（揭榜挂帅）",
-    False,
-    K.JIEBANG,
-    14,
-    "是/否：只有工业制造、商贸流通、金融服务、文化旅游、城市治理、绿色低碳赛道可填“是”",
-    "是否揭榜挂帅",
-    "是否企业需求子赛题",
-)
-_CONTACT = _c("contact_name", "项目联系人", True, K.TEXT, 12, "必填", "联系人")
-_PHONE = _c(
-    "contact_phone", "联系电话", True, K.PHONE, 16, "必填：11位手机号或带区号的固定电话，如 0313-7680129", "电话"
-)
-_NOTE = _c("note", "备注", False, K.TEXT, 20, "可不填")
+def check_order(columns: tuple[Column, ...]) -> tuple[Column, ...]:
+    """The columns in the order the row check must see them: each after the field its rule reads.
 
-ATTACHMENTS: dict[Kind, Attachment] = {
-    Kind.SURVEY: Attachment(
-        kind=Kind.SURVEY,
-        title="符合参赛条件项目摸底统计表",
-        file_stem="附件2-符合参赛条件项目摸底统计表",
-        date_label="填报日期",
-        columns=(
-            _SERIAL,
-            _PROJECT,
-            _UNIT,
-            _CODE,
-            _UNIT_TYPE,
-            _c(
-                "legal_person",
-                "是否具有独立法人资格",
-                True,
-                K.YES_NO,
-                12,
-                "必填：参赛单位须具有独立法人资格，应为“是”",
-                "独立法人资格",
-            ),
-            _PARTNERS,
-            _TRACK,
-            _TOPIC,
-            _JIEBANG,
-            _c(
-                "applied",
-                "是否已开展实际应用",
-                True,
-                K.YES_NO,
-                12,
-                "必填：参赛项目须已开展实际应用，应为“是”",
-                "是否开展实际应用",
-            ),
-            _c("summary", "项目简介", True, K.TEXT, 36, "必填：简要说明项目内容和数据要素应用场景", "简介"),
-            _c("benefits", "经济社会效益", False, K.TEXT, 28, "可不填：已取得或预期的经济社会效益", "效益"),
-            _c("platform_registered", "是否已在赛事平台报名", False, K.YES_NO, 12, "是/否", "是否已报名"),
-            _CONTACT,
-            _PHONE,
-            _NOTE,
-        ),
-    ),
-    Kind.REGISTERED: Attachment(
-        kind=Kind.REGISTERED,
-        title="“数据要素×”大赛河北分赛参赛项目统计表",
-        file_stem="附件3-“数据要素×”大赛河北分赛参赛项目统计表",
-        date_label="统计截止日期",
-        columns=(
-            _SERIAL,
-            _PROJECT,
-            _UNIT,
-            _CODE,
-            _UNIT_TYPE,
-            _PARTNERS,
-            _TRACK,
-            _TOPIC,
-            _JIEBANG,
-            _c("status", "报名状态", True, K.STATUS, 12, "必填：从下拉列表选择", "状态"),
-            _c("registered_on", "报名日期", True, K.DATE, 12, "必填：在赛事平台报名的日期，如 2025-06-26", "报名时间"),
-            _c("division", "参赛赛区", True, K.DIVISION, 12, "必填：张家口赛区", "赛区"),
-            _CONTACT,
-            _PHONE,
-            _NOTE,
-        ),
-    ),
-    Kind.CONTACTS: Attachment(
-        kind=Kind.CONTACTS,
-        title="联系人信息表",
-        file_stem="附件4-联系人信息表",
-        date_label="填报日期",
-        columns=(
-            _SERIAL,
-            _c("unit", "单位名称", True, K.REGISTERED_UNIT, 22, "必填：从下拉列表选择本单位", "单位"),
-            _c("role", "人员类别", True, K.PERSON_ROLE, 12, "必填：主管领导或具体负责人", "类别"),
-            _c("name", "姓名", True, K.TEXT, 10, "必填"),
-            _c("position", "职务", True, K.TEXT, 16, "必填"),
-            _c("office_phone", "办公电话", False, K.LANDLINE, 16, "可不填：带区号的固定电话，如 0313-7680129", "座机"),
-            _c("mobile", "手机号码", True, K.MOBILE, 16, "必填：11位手机号码", "手机", "手机号"),
-            _c("email", "电子邮箱", False, K.EMAIL, 24, "具体负责人必填", "邮箱", "电子邮件"),
-            _NOTE,
-        ),
-    ),
-}
+    Independent of the sheet's order and of the order the campaign file lists them in (credit
+    code before unit type, unit type before track, track before topic and 揭榜挂帅, role before
+    e-mail); otherwise the listed order is kept.
+    """
+    fields = {column.field: column for column in columns}
+    ordered: dict[str, Column] = {}
+
+    def place(column: Column, waiting: frozenset[str]) -> None:
+        needed = DEPENDS_ON.get(column.kind)
+        if needed in fields and needed not in ordered and needed not in waiting:
+            place(fields[needed], waiting | {column.field})
+        ordered.setdefault(column.field, column)
+
+    for column in columns:
+        place(column, frozenset())
+    return tuple(ordered.values())
 
 
 def choices_for(column: Column, campaign: Campaign) -> list[str] | None:
     """The closed list of values a column takes, from the campaign; None for free columns."""
-    choices = campaign.choices
-    match column.kind:
-        case ColumnKind.UNIT_TYPE:
-            return campaign.unit_type_names
-        case ColumnKind.YES_NO | ColumnKind.JIEBANG:
-            return list(choices.yes_no)
-        case ColumnKind.TRACK:
-            return campaign.track_names
-        case ColumnKind.STATUS:
-            return list(choices.registration_status)
-        case ColumnKind.DIVISION:
-            return [campaign.campaign.division_name]
-        case ColumnKind.PERSON_ROLE:
-            return list(choices.person_roles)
-        case ColumnKind.REGISTERED_UNIT:
-            return campaign.reporter_names
-        case _:
-            return None
+    key = column.list_key
+    return None if key is None else campaign.choice_list(key)
 
 
 def header_keys(column: Column) -> set[str]:

@@ -103,8 +103,8 @@ def ranked(rollup: RollUp) -> list[ReporterStats]:
     return sorted(rollup.reporters, key=lambda stats: -stats.valid)
 
 
-def missing_sentences(rollup: RollUp) -> list[str]:
-    attachment = Kind.REGISTERED.value
+def missing_sentences(rollup: RollUp, campaign: Campaign) -> list[str]:
+    attachment = campaign.attachment(Kind.REGISTERED).label
     missing = rollup.reporters_with(RosterStatus.MISSING)
     stale = rollup.reporters_with(RosterStatus.STALE)
     rejected = [stats for stats in rollup.reporters if stats.status is RosterStatus.REJECTED]
@@ -185,7 +185,7 @@ def write_bulletin(rollup: RollUp, campaign: Campaign, path: Path) -> None:
     sections = [
         ("总体情况", overview_sentences(rollup, campaign)),
         ("各单位报送情况", [reporting_sentence(rollup)]),
-        ("未报送单位", missing_sentences(rollup)),
+        ("未报送单位", missing_sentences(rollup, campaign)),
         ("需要整改的问题", fixing_sentences(rollup, campaign)),
     ]
     for index, (heading, sentences) in enumerate(sections):

@@ -1,12 +1,14 @@
 """The campaign file: every decision of the bureau's letter that a clerk may change, as data.
 
 The shipped 2025 file lives in ``zjkcollect/data/campaign-2025.toml``. Everything that
-depends on tracks, topics, unit types, reporters or the calendar reads it from here.
+depends on tracks, topics, unit types, reporters, the calendar or the attachments and their
+columns reads it from here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from functools import cached_property
 from importlib import resources
@@ -15,7 +17,18 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from zjkcollect.attachments import (
+    PROGRAM_FIELDS,
+    RESERVED_LISTS,
+    ROLE_FIELDS,
+    SINGLETON_ROLES,
+    Attachment,
+    Column,
+    ColumnKind,
+    Kind,
+)
 from zjkcollect.errors import CampaignError, os_reason
+from zjkcollect.rules import RULES
 from zjkcollect.text import normalize_name
 
 DEFAULT_CAMPAIGN_RESOURCE = "campaign-2025.toml"
@@ -64,11 +77,23 @@ class Calendar(_Strict):
         return self
 
 
-class Choices(_Strict):
-    yes_no: list[str]
-    registration_status: list[str]
+# Names of [choices] lists and of [columns] tables: they become defined names and JSON keys.
+_KEY = re.compile(r"[a-z][a-z0-9_]*")
+# Excel refuses these in a sheet name; an attachment's label is its data sheet's name.
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\\/?*\[\]:]")
+_SHEET_NAME_LIMIT = 31
+MIN_COLUMNS = 4  # the header block needs the first two columns and the last two
+
+
+class Choices(BaseModel):
+    """The closed lists of values; besides the named ones, any further list a choice column may use."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    yes_no: list[str] = Field(min_length=2, max_length=2)
+    registration_status: list[str] = Field(min_length=1)
     withdrawn_status: str
-    person_roles: list[str]
+    person_roles: list[str] = Field(min_length=1)
     leader_role: str
     staff_role: str
 
@@ -79,7 +104,26 @@ class Choices(_Strict):
         for key in ("leader_role", "staff_role"):
             if getattr(self, key) not in self.person_roles:
                 raise ValueError(f"choices.{key} “{getattr(self, key)}”不在 person_roles 中")
+        for key, values in (self.model_extra or {}).items():
+            if not _KEY.fullmatch(key) or key in RESERVED_LISTS:
+                raise ValueError(
+                    f"choices.{key}：取值列表的名称只能用小写英文字母、数字和下划线（以字母开头），"
+                    f"且不能是 {'、'.join(sorted(RESERVED_LISTS))}"
+                )
+            if not isinstance(values, list) or not values or not all(isinstance(v, str) and v for v in values):
+                raise ValueError(f'choices.{key}：应为不为空的文字列表，如 ["甲", "乙"]')
         return self
+
+    def named(self, key: str) -> list[str] | None:
+        """A list of this table by its key (``registration_status``, ``person_roles``, an added one)."""
+        if key in ("yes_no", "registration_status", "person_roles"):
+            return list(getattr(self, key))
+        extra = (self.model_extra or {}).get(key)
+        return list(extra) if isinstance(extra, list) else None
+
+    @property
+    def list_names(self) -> list[str]:
+        return ["yes_no", "registration_status", "person_roles", *(self.model_extra or {})]
 
 
 class CreditCodeRules(_Strict):
@@ -135,7 +179,36 @@ class Campaign(_Strict):
     government: Government
     tracks: list[Track] = Field(min_length=1)
     reporters: list[Reporter] = Field(min_length=1)
+    columns: dict[str, Column] = Field(min_length=1)
+    attachments: list[Attachment] = Field(min_length=1)
     source: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _resolve_columns(cls, data: Any) -> Any:
+        """Each column's field id is its table key; attachments name their columns by that key."""
+        if not isinstance(data, dict):
+            return data
+        columns = data.get("columns")
+        if isinstance(columns, dict):
+            for key, spec in columns.items():
+                if isinstance(spec, dict) and "field" in spec:
+                    raise ValueError(f"columns.{key}：不要填写 field，栏目的标识就是表名“{key}”")
+            columns = {key: {**spec, "field": key} if isinstance(spec, dict) else spec for key, spec in columns.items()}
+            data = {**data, "columns": columns}
+        attachments = data.get("attachments")
+        if isinstance(attachments, list) and isinstance(columns, dict):
+            resolved = []
+            for index, entry in enumerate(attachments):
+                if isinstance(entry, dict) and isinstance(entry.get("columns"), list):
+                    where = f"attachments 第{index + 1}项（{entry.get('label', '')}）的 columns"
+                    for ref in entry["columns"]:
+                        if not isinstance(ref, str) or ref not in columns:
+                            raise ValueError(f"{where} 中的“{ref}”未在 [columns] 中定义，请先添加 [columns.{ref}]")
+                    entry = {**entry, "columns": [columns[ref] for ref in entry["columns"]]}
+                resolved.append(entry)
+            data = {**data, "attachments": resolved}
+        return data
 
     @model_validator(mode="after")
     def _consistent(self) -> Campaign:
@@ -160,9 +233,54 @@ class Campaign(_Strict):
             code = reporter.division_code
             if code is not None and not (len(code) == 6 and code.isdigit()):
                 raise ValueError(f"reporters 第{index + 1}项（{reporter.name}）的 division_code “{code}”应为6位数字")
+        for column in self.columns.values():
+            _check_column(column, self.choices)
+        _check_attachments(self.attachments)
         return self
 
     # Lookups used on every row; computed once per campaign.
+    @cached_property
+    def attachment_by_id(self) -> dict[str, Attachment]:
+        return {attachment.id: attachment for attachment in self.attachments}
+
+    def attachment(self, kind: str) -> Attachment:
+        """The attachment with this id; for the survey, weekly and contacts roles the role itself."""
+        return self.attachment_by_id[kind]
+
+    def find_attachment(self, text: str) -> Attachment | None:
+        """The attachment an id or a label names (templates made before ids carry the label)."""
+        text = text.strip()
+        found = self.attachment_by_id.get(text)
+        return found or next((item for item in self.attachments if item.label == text), None)
+
+    @cached_property
+    def all_header_keys(self) -> frozenset[str]:
+        """Every normalised header text of every attachment (to tell header rows from data)."""
+        return frozenset(key for attachment in self.attachments for key in attachment.header_lookup)
+
+    @cached_property
+    def shared_fields(self) -> frozenset[str]:
+        """Fields every attachment has: matching them does not tell attachments apart."""
+        return frozenset.intersection(*(frozenset(item.by_field) for item in self.attachments))
+
+    @property
+    def labels(self) -> str:
+        """Every attachment's label, for messages: "附件2、附件3、附件4"."""
+        return "、".join(attachment.label for attachment in self.attachments)
+
+    def choice_list(self, key: str) -> list[str] | None:
+        """The values of a named choice list: [choices] lists and those the campaign defines elsewhere."""
+        match key:
+            case "unit_type":
+                return self.unit_type_names
+            case "track":
+                return self.track_names
+            case "division":
+                return [self.campaign.division_name]
+            case "reporter":
+                return self.reporter_names
+        return self.choices.named(key)
+
     @cached_property
     def track_by_name(self) -> dict[str, Track]:
         return {track.name: track for track in self.tracks}
@@ -220,6 +338,74 @@ class Campaign(_Strict):
     def week_for(self, day: dt.date) -> dt.date | None:
         """``day`` itself when it is one of the calendar's update Thursdays, else None."""
         return day if day in self.calendar.weeks else None
+
+
+def _check_column(column: Column, choices: Choices) -> None:
+    where = f"columns.{column.field}"
+    if not _KEY.fullmatch(column.field):
+        raise ValueError(f"{where}：栏目标识只能用小写英文字母、数字和下划线（以字母开头）")
+    if column.width < 1:
+        raise ValueError(f"{where}.width：列宽应为正整数")
+    if column.kind is ColumnKind.CHOICE:
+        if column.choices is None:
+            raise ValueError(f"{where}：类型为 choice 的栏目须用 choices 指明取值列表（[choices] 中的一项）")
+        if choices.named(column.choices) is None:
+            raise ValueError(
+                f"{where}.choices：取值列表“{column.choices}”未在 [choices] 中定义"
+                f"（已定义：{'、'.join(choices.list_names)}）"
+            )
+    elif column.choices is not None:
+        raise ValueError(f"{where}.choices：只有类型为 choice 的栏目才能指定取值列表")
+    if column.kind is ColumnKind.MUST_BE_YES:
+        rule = RULES.get(column.rule or "")
+        if rule is None or rule.scope != "cell":
+            raise ValueError(
+                f"{where}.rule：类型为 must_be_yes 的栏目须用 rule 指明填“否”时违反的规则，"
+                f"“{column.rule or ''}”不是规则目录中的单元格规则（如 not-legal-person、not-applied）"
+            )
+    elif column.rule is not None:
+        raise ValueError(f"{where}.rule：只有类型为 must_be_yes 的栏目才能指定 rule")
+    expected = PROGRAM_FIELDS.get(column.field)
+    if expected is not None and (column.kind, column.choices) != expected:
+        kind, listed = expected
+        wanted = f'{kind.value}（choices = "{listed}"）' if listed else kind.value
+        raise ValueError(f"{where}：程序按标识“{column.field}”读取此栏目，其类型 kind 应为 {wanted}")
+
+
+def _check_attachments(attachments: list[Attachment]) -> None:
+    for role in SINGLETON_ROLES:
+        count = sum(1 for attachment in attachments if attachment.role is role)
+        if count != 1:
+            raise ValueError(f'attachments 中 role = "{role.value}" 的附件应有且只有1个，现有{count}个')
+    for key in ("id", "label", "file_stem"):
+        _no_duplicates(f"attachments 的 {key}", [getattr(attachment, key) for attachment in attachments])
+    for index, attachment in enumerate(attachments):
+        where = f"attachments 第{index + 1}项（{attachment.label}）"
+        if attachment.role is Kind.OTHER:
+            if not _KEY.fullmatch(attachment.id) or attachment.id in {role.value for role in Kind}:
+                raise ValueError(
+                    f'{where}.id：role = "other" 的附件须有自己的 id（小写英文字母、数字和下划线），'
+                    "且不能与 role 的名称相同"
+                )
+        elif attachment.id != attachment.role.value:
+            raise ValueError(
+                f'{where}.id：role = "{attachment.role.value}" 的附件不要填写 id（或填 "{attachment.role.value}"）'
+            )
+        if len(attachment.label) > _SHEET_NAME_LIMIT or _SHEET_NAME_FORBIDDEN.search(attachment.label):
+            raise ValueError(
+                f"{where}.label：用作工作表名称，不能超过{_SHEET_NAME_LIMIT}个字符，不能含有 \\ / ? * [ ] :"
+            )
+        fields = [column.field for column in attachment.columns]
+        _no_duplicates(f"{where}.columns", fields)
+        if len(fields) < MIN_COLUMNS:
+            raise ValueError(f"{where}.columns：至少需要{MIN_COLUMNS}个栏目（表头区占用第一列和最后两列）")
+        missing = [name for name in ROLE_FIELDS[attachment.role] if name not in fields]
+        if missing:
+            raise ValueError(
+                f'{where}.columns：role = "{attachment.role.value}" 的附件必须包含栏目 {"、".join(missing)}'
+            )
+        if any(column.kind is ColumnKind.TOPIC for column in attachment.columns) and "track" not in fields:
+            raise ValueError(f"{where}.columns：有参赛赛题栏目的附件必须同时包含栏目 track（参赛赛道）")
 
 
 def _no_duplicates(key: str, names: list[str]) -> None:
@@ -283,6 +469,9 @@ def _describe(exc: ValidationError) -> str:
     location = _format_location(first["loc"])
     if first["type"] == "value_error":
         return str(first["ctx"]["error"]) if "ctx" in first else first["msg"]
+    if first["type"] == "enum":
+        expected = str(first.get("ctx", {}).get("expected", "")).replace("'", "").replace(" or ", ", ")
+        return f"{location}：“{first['input']}”不是可用的取值，可用：{expected.replace(', ', '、')}"
     reason = _PYDANTIC_TYPES_ZH.get(first["type"], first["msg"])
     return f"{location}：{reason}" if location else reason
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from zjkcollect.attachments import ATTACHMENTS, Kind
+from zjkcollect.attachments import Kind
 from zjkcollect.campaign import Campaign
 from zjkcollect.codes import read_date
 from zjkcollect.crossfile import choice_of, describe_choice, project_key
@@ -36,7 +36,7 @@ def check_table(
     _check_fingerprint(result, table, campaign)
     _check_reporter(result, checked, campaign)
     _check_date(result, checked, campaign)
-    attachment = ATTACHMENTS[table.kind]
+    attachment = table.attachment
     for field_name in table.missing:
         findings.append(
             _at(result, table, "column-missing", table.header_row, None, attachment.column(field_name).header)
@@ -45,7 +45,7 @@ def check_table(
     for data_row in table.rows:
         if hidden_rows and data_row.number in hidden_rows:
             findings.append(_at(result, table, "hidden-row", data_row.number, None, None, row_number=data_row.number))
-        outcome = validate_row(table.kind, data_row.values, campaign, absent)
+        outcome = validate_row(attachment, data_row.values, campaign, absent)
         for issue in outcome.issues:
             column = table.columns.get(issue.field)
             if (
@@ -74,13 +74,13 @@ def check_table(
     table.rows = []
     if table.kind is Kind.CONTACTS:
         _check_contacts(result, checked, campaign)
-    else:
+    elif attachment.holds_projects:
         _check_repeated_projects(result, checked)
 
 
 def _check_formulas(result: FileResult, table: Table, cells: set[str]) -> None:
     fields_by_column = {column_letter(index): name for name, index in table.columns.items()}
-    attachment = ATTACHMENTS[table.kind]
+    attachment = table.attachment
     for cell in sorted(cells):
         letters = cell.rstrip("0123456789")
         field_name = fields_by_column.get(letters)
@@ -149,7 +149,7 @@ def _check_reporter(result: FileResult, checked: TableResult, campaign: Campaign
 
 def _check_date(result: FileResult, checked: TableResult, campaign: Campaign) -> None:
     table = checked.table
-    label = ATTACHMENTS[table.kind].date_label
+    label = table.attachment.date_label
     cell = table.date
     row, column = cell.row, cell.column
     if cell.value in (None, ""):
@@ -179,7 +179,17 @@ def _check_date(result: FileResult, checked: TableResult, campaign: Campaign) ->
         checked.week = None
         if table.kind is Kind.SURVEY and day > calendar.survey_due:
             result.findings.append(
-                _at(result, table, "survey-late", row, column, label, value=day.isoformat(), due=calendar.survey_due)
+                _at(
+                    result,
+                    table,
+                    "survey-late",
+                    row,
+                    column,
+                    label,
+                    value=day.isoformat(),
+                    due=calendar.survey_due,
+                    label=table.attachment.label,
+                )
             )
 
 
@@ -196,7 +206,7 @@ def _check_repeated_projects(result: FileResult, checked: TableResult) -> None:
         if key is not None:
             by_key[key].append(row)
     track_column = table.columns.get("track")
-    header = ATTACHMENTS[table.kind].column("track").header
+    header = table.attachment.column("track").header
     for rows in by_key.values():
         for index, row in enumerate(rows):
             earlier_same = next(
@@ -241,7 +251,7 @@ def _check_contacts(result: FileResult, checked: TableResult, campaign: Campaign
     if checked.reporter_known and checked.reporter:
         units.add(checked.reporter)
     role_column = table.columns.get("role")
-    role_header = ATTACHMENTS[Kind.CONTACTS].column("role").header
+    role_header = table.attachment.column("role").header
     for unit in sorted(units):
         row = first_row.get(unit)
         column = role_column if row else None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from zjkcollect.codes import read_date
 from zjkcollect.text import normalize_text
@@ -50,12 +51,21 @@ def _spaced(label: str) -> str:
     return r"\s*".join(re.escape(char) for char in label)
 
 
-# Longest first, so 填报单位名称 wins over 单位名称 and 填报日期 over 日期. After the label: notes in
-# brackets (（盖章）, (全称)) and an optional colon. Text is NFKC-normalised first (：→:, （→().
-_LABEL = re.compile(
-    "(" + "|".join(_spaced(label) for label in sorted(_KIND_OF_LABEL, key=len, reverse=True)) + r")"
-    r"((?:\s*\([^()]{0,12}\))*)\s*(:?)"
-)
+@lru_cache(maxsize=16)
+def _labels(date_label: str) -> tuple[dict[str, str], re.Pattern[str]]:
+    """The labels of a header block whose attachment names its date ``date_label`` (from the campaign).
+
+    Longest first, so 填报单位名称 wins over 单位名称 and 填报日期 over 日期. After the label: notes in
+    brackets (（盖章）, (全称)) and an optional colon. Text is NFKC-normalised first (：→:, （→().
+    """
+    kinds = _KIND_OF_LABEL | {"".join(normalize_text(date_label).split()): DATE}
+    pattern = re.compile(
+        "(" + "|".join(_spaced(label) for label in sorted(kinds, key=len, reverse=True)) + r")"
+        r"((?:\s*\([^()]{0,12}\))*)\s*(:?)"
+    )
+    return kinds, pattern
+
+
 # What may stand between two segments of one cell, or around a value.
 _SEPARATORS = " :;,、|。"
 # A label this module does not know, maybe with its value: "备注：无", "联系人：", "制表：张三".
@@ -84,7 +94,7 @@ def _clean(text: str) -> str:
     return _STAMP.sub("", text).strip(_SEPARATORS)
 
 
-def _segments(text: str) -> tuple[str, list[tuple[str, str]]]:
+def _segments(text: str, date_label: str) -> tuple[str, list[tuple[str, str]]]:
     """(text before the first label, [(label, value)]) of one cell's text.
 
     A label counts at the start of the cell, after a separator, or when a colon follows it; so
@@ -92,7 +102,7 @@ def _segments(text: str) -> tuple[str, list[tuple[str, str]]]:
     """
     text = normalize_text(text)
     starts: list[re.Match[str]] = []
-    for match in _LABEL.finditer(text):
+    for match in _labels(date_label)[1].finditer(text):
         position = match.start()
         if position == 0 or text[position - 1] in _SEPARATORS or match.group(3):
             starts.append(match)
@@ -109,19 +119,22 @@ def _segments(text: str) -> tuple[str, list[tuple[str, str]]]:
 def _rank(name: str, kind: str, date_label: str) -> int:
     if kind == REPORTER:
         return 0  # reporter labels are all equally good: the first one found wins
-    return -1 if name == date_label else DATE_LABELS.index(name)
+    if name == "".join(normalize_text(date_label).split()):
+        return -1
+    return DATE_LABELS.index(name)
 
 
 def _labels_in_block(rows: list[list[object]], date_label: str) -> tuple[list[_Label], LabelledValue | None]:
     """Every label of the block with its value, and the first unlabelled date (a fallback)."""
     labels: list[_Label] = []
+    kinds = _labels(date_label)[0]
     loose_date: LabelledValue | None = None
     for row_index, cells in enumerate(rows, start=1):
         waiting: list[_Label] = []  # labels of this row still looking to their right for a value
         for column_index, cell in enumerate(cells, start=1):
             if cell is None or cell == "":
                 continue
-            prefix, segments = _segments(cell) if isinstance(cell, str) else (cell, [])
+            prefix, segments = _segments(cell, date_label) if isinstance(cell, str) else (cell, [])
             if prefix in ("", None):
                 waiting.clear()  # another label ("统计截止日期：", "备注：无"): the waiting ones were left empty
             else:
@@ -132,7 +145,7 @@ def _labels_in_block(rows: list[list[object]], date_label: str) -> tuple[list[_L
                 elif loose_date is None and not isinstance(prefix, int | float) and read_date(prefix) is not None:
                     loose_date = LabelledValue(prefix, row_index, column_index)
             for name, value in segments:
-                kind = _KIND_OF_LABEL[name]
+                kind = kinds[name]
                 label = _Label(
                     name, kind, _rank(name, kind, date_label), LabelledValue(None, row_index, column_index + 1)
                 )

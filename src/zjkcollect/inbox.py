@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from zjkcollect.attachments import ATTACHMENTS, Kind
 from zjkcollect.campaign import Campaign
 from zjkcollect.checker import check_table
 from zjkcollect.crossfile import Place, Standing, clash_finding, clashes, oldest_first, project_key
@@ -98,9 +97,9 @@ def validate_file(path: Path, label: str, campaign: Campaign, data: bytes | None
     result.format = workbook.format
     if workbook.facts.has_macros:
         result.findings.append(make_finding("macro-present", file=label))
-    tables = locate_tables(workbook)
+    tables = locate_tables(workbook, campaign)
     if not tables:
-        result.findings.append(make_finding("kind-unknown", file=label))
+        result.findings.append(make_finding("kind-unknown", file=label, kinds=_alternatives(campaign)))
         return result
     facts = workbook.facts
     for table in tables:
@@ -108,6 +107,12 @@ def validate_file(path: Path, label: str, campaign: Campaign, data: bytes | None
         check_table(result, table, campaign, facts.uncached_formulas.get(sheet), facts.hidden_rows.get(sheet))
     result.number_parts()
     return result
+
+
+def _alternatives(campaign: Campaign) -> str:
+    """The attachments' labels as a question: "附件2、附件3 还是附件4"."""
+    labels = [attachment.label for attachment in campaign.attachments]
+    return f"{'、'.join(labels[:-1])} 还是{labels[-1]}" if len(labels) > 1 else labels[0]
 
 
 def _lock_file(result: FileResult) -> FileResult:
@@ -235,11 +240,11 @@ def standing(submission: Submission) -> Standing:
 
 def apply_inbox_rules(results: list[FileResult]) -> None:
     """Rules across returns: superseded resends, then projects reported differently or twice."""
-    groups: dict[tuple[str, Kind, object], list[Submission]] = defaultdict(list)
+    groups: dict[tuple[str, str, object], list[Submission]] = defaultdict(list)
     for result in results:
         for submission in result.submissions():
             if submission.reporter_known and submission.reporter:
-                groups[(submission.reporter, submission.kind, submission.week)].append(submission)
+                groups[(submission.reporter, submission.attachment.id, submission.week)].append(submission)
     for members in groups.values():
         if len(members) < 2:
             continue
@@ -262,7 +267,7 @@ def apply_inbox_rules(results: list[FileResult]) -> None:
         submission
         for result in results
         for submission in result.submissions()
-        if not submission.superseded and submission.kind is not Kind.CONTACTS
+        if not submission.superseded and submission.attachment.holds_projects
     ]
     _cross_file_projects(current)
 
@@ -279,7 +284,7 @@ Where = tuple[Submission, TableResult, CheckedRow]
 
 
 def _cross_file_projects(submissions: list[Submission]) -> None:
-    by_period: dict[tuple[Kind, object], list[Place[Where]]] = defaultdict(list)
+    by_period: dict[tuple[str, object], list[Place[Where]]] = defaultdict(list)
     for submission in submissions:
         seen_here: set[tuple[str, str]] = set()
         for table, row in submission.rows():
@@ -288,13 +293,13 @@ def _cross_file_projects(submissions: list[Submission]) -> None:
                 continue
             seen_here.add(key)
             place = Place(key, submission.reporter, row.values, (submission, table, row))
-            by_period[(submission.kind, submission.week)].append(place)
+            by_period[(submission.attachment.id, submission.week)].append(place)
 
     def same_return(one: Place[Where], other: Place[Where]) -> bool:
         return one.where[0].result.sha256 == other.where[0].result.sha256
 
-    for (kind, _week), places in by_period.items():
-        header = ATTACHMENTS[kind].column("track").header
+    for places in by_period.values():
+        header = places[0].where[0].attachment.column("track").header
         for clash in clashes(places, same_return).values():
             for place in clash.places:
                 submission, table, row = place.where

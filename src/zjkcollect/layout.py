@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 
 from zjkcollect.attachments import (
-    ATTACHMENTS,
     FINGERPRINT_MARK,
     FINGERPRINT_SHEET,
     FP_KIND,
@@ -24,8 +23,8 @@ from zjkcollect.attachments import (
     LISTS_SHEET,
     Attachment,
     Kind,
-    header_keys,
 )
+from zjkcollect.campaign import Campaign
 from zjkcollect.codes import read_date
 from zjkcollect.findings import column_letter
 from zjkcollect.header_block import LabelledValue, read_header_block
@@ -40,9 +39,6 @@ MAX_HEADER_DEPTH = 3  # a title row over a group row over sub-headers is the dee
 MIN_HEADER_MATCHES = 3
 # A row with this many different plain values is data, whatever words it starts with.
 DATA_SHAPED_VALUES = 3
-
-# Columns that only one attachment has: they decide the kind when counts tie.
-_TITLE_HINTS = {Kind.SURVEY: ("摸底",), Kind.REGISTERED: ("参赛项目统计",), Kind.CONTACTS: ("联系人信息",)}
 
 
 def _words(*words: str) -> str:
@@ -76,7 +72,7 @@ _CODE_LIKE = re.compile(r"^\s*[0-9A-Za-z]{18}\s*$")
 
 @dataclass(slots=True)
 class Fingerprint:
-    kind: Kind | None
+    kind: str | None  # the attachment's id
     version: str | None
     reporter: str | None
 
@@ -89,7 +85,7 @@ class DataRow:
 
 @dataclass(slots=True)
 class Table:
-    kind: Kind
+    attachment: Attachment
     sheet: str
     header_row: int  # the last header row: data starts below it
     header_top: int  # the first header row: the header block is above it
@@ -101,36 +97,23 @@ class Table:
     fingerprint: Fingerprint | None
 
     @property
-    def attachment(self) -> Attachment:
-        return ATTACHMENTS[self.kind]
+    def kind(self) -> Kind:
+        """The attachment's role."""
+        return self.attachment.role
 
     def cell_of(self, field_name: str, row: int) -> tuple[int | None, str | None]:
         index = self.columns.get(field_name)
         return (row, column_letter(index)) if index else (row, None)
 
 
-def _header_lookup() -> dict[Kind, dict[str, str]]:
-    lookup: dict[Kind, dict[str, str]] = {}
-    for kind, attachment in ATTACHMENTS.items():
-        keys: dict[str, str] = {}
-        for column in attachment.columns:
-            for key in header_keys(column):
-                keys.setdefault(key, column.field)
-        lookup[kind] = keys
-    return lookup
-
-
-_HEADERS = _header_lookup()
-_ANY_HEADER = frozenset(key for keys in _HEADERS.values() for key in keys)
-
-
-def read_fingerprint(workbook: WorkbookData) -> Fingerprint | None:
+def read_fingerprint(workbook: WorkbookData, campaign: Campaign) -> Fingerprint | None:
     for grid in workbook.sheets:
         if grid.name != FINGERPRINT_SHEET or str(grid.value(1, 1)).strip() != FINGERPRINT_MARK:
             continue
         pairs = {str(row[0]).strip(): row[1] for row in grid.rows if len(row) >= 2 and row[0] != ""}
-        kind_text = str(pairs.get(FP_KIND, "")).strip()
-        kind = Kind(kind_text) if kind_text in {k.value for k in Kind} else None
+        # an id, or in a template made before attachments had ids, the label ("附件3")
+        attachment = campaign.find_attachment(str(pairs.get(FP_KIND, "")))
+        kind = attachment.id if attachment else None
         version = str(pairs.get(FP_TEMPLATE_VERSION, "")).strip() or None
         reporter = str(pairs.get(FP_REPORTER, "")).strip() or None
         return Fingerprint(kind=kind, version=version, reporter=reporter)
@@ -151,12 +134,14 @@ class _HeaderArea:
 
     ``row(r)[c]`` is (normalised text, the row its cell or merge starts in, whether cell (r, c) holds
     it itself) for 1-based r and c; a merged cell's text stands in every cell the merge covers.
+    ``known`` holds every header text of every attachment.
     """
 
-    __slots__ = ("covered", "down", "grid", "keys_memo", "limit", "texts", "wide")
+    __slots__ = ("covered", "down", "grid", "keys_memo", "known", "limit", "texts", "wide")
 
-    def __init__(self, grid: Grid, limit: int) -> None:
+    def __init__(self, grid: Grid, limit: int, known: frozenset[str]) -> None:
         self.grid = grid
+        self.known = known
         self.limit = min(len(grid.rows), limit)
         self.texts: dict[int, dict[int, tuple[str, int, bool]]] = {}
         self.keys_memo: dict[tuple[int, int], list[tuple[int, tuple[str, ...]]]] = {}
@@ -238,8 +223,8 @@ def _column_keys(rows: list[dict[int, tuple[str, int, bool]]], top: int) -> list
     return result
 
 
-def _match(keys: list[tuple[int, tuple[str, ...]]], kind: Kind) -> dict[str, int]:
-    headers = _HEADERS[kind]
+def _match(keys: list[tuple[int, tuple[str, ...]]], attachment: Attachment) -> dict[str, int]:
+    headers = attachment.header_lookup
     found: dict[str, int] = {}
     for index, names in keys:
         for name in names:
@@ -250,29 +235,31 @@ def _match(keys: list[tuple[int, tuple[str, ...]]], kind: Kind) -> dict[str, int
     return found
 
 
-def _is_header_key(text: str) -> bool:
-    return text in _ANY_HEADER or _short(text) in _ANY_HEADER
+def _is_header_key(text: str, known: frozenset[str]) -> bool:
+    return text in known or _short(text) in known
 
 
 def _header_like(area: _HeaderArea, row: int) -> bool:
     """Whether a row could continue a header: it names a column of some attachment, or sits under a group that does."""
+    known = area.known
     own = [(column, text) for column, (text, _, is_own) in area.row(row).items() if is_own]
-    if any(_is_header_key(text) for _, text in own):
+    if any(_is_header_key(text, known) for _, text in own):
         return True
     above = area.row(row - 1)
     return bool(own) and all(
-        (row - 1, column) in area.wide and column in above and _is_header_key(above[column][0]) for column, _ in own
+        (row - 1, column) in area.wide and column in above and _is_header_key(above[column][0], known)
+        for column, _ in own
     )
 
 
-def _under_groups(area: _HeaderArea, row: int, kind: Kind) -> bool:
+def _under_groups(area: _HeaderArea, row: int, attachment: Attachment) -> bool:
     """Every cell of ``row`` stands under a merged group header of the row above that names a column.
 
     E.g. 联系电话 merged over 手机 | 座机: the lower row adds no column, but it is header, not data.
     """
     above, cells = area.row(row - 1), area.row(row)
     own = [column for column, (_, _, is_own) in cells.items() if is_own]
-    headers = _HEADERS[kind]
+    headers = attachment.header_lookup
     return bool(own) and all(
         (row - 1, column) in area.wide and column in above and above[column][0] in headers for column in own
     )
@@ -282,7 +269,7 @@ def _under_groups(area: _HeaderArea, row: int, kind: Kind) -> bool:
 class _Candidate:
     score: tuple[int, int, int, int]
     grid: Grid
-    kind: Kind
+    attachment: Attachment
     header_top: int
     header_row: int
     columns: dict[str, int]
@@ -290,40 +277,40 @@ class _Candidate:
 
 
 class _Matches:
-    """Which fields each block of header rows names, computed once per (top, depth, kind)."""
+    """Which fields each block of header rows names, computed once per (top, depth, attachment)."""
 
     def __init__(self, area: _HeaderArea) -> None:
         self.area = area
-        self.memo: dict[tuple[int, int, Kind], dict[str, int]] = {}
+        self.memo: dict[tuple[int, int, str], dict[str, int]] = {}
 
-    def __call__(self, top: int, depth: int, kind: Kind) -> dict[str, int]:
-        key = (top, depth, kind)
+    def __call__(self, top: int, depth: int, attachment: Attachment) -> dict[str, int]:
+        key = (top, depth, attachment.id)
         if key not in self.memo:
             keys = self.area.column_keys(top, depth)
-            self.memo[key] = _match(keys, kind) if len(keys) >= MIN_HEADER_MATCHES else {}
+            self.memo[key] = _match(keys, attachment) if len(keys) >= MIN_HEADER_MATCHES else {}
         return self.memo[key]
 
-    def header(self, top: int, depth: int, kind: Kind) -> dict[str, int] | None:
+    def header(self, top: int, depth: int, attachment: Attachment) -> dict[str, int] | None:
         """The columns rows top..top+depth-1 name as one header, or None when they are not one.
 
         Every row of a multi-row header must add something: the top row names more than the rows
         below it alone (so a title or a 填报单位 row above is not taken in), and the bottom row more
         than the rows above it alone, or it sits under group headers (so the first data row is not).
         """
-        columns = self(top, depth, kind)
+        columns = self(top, depth, attachment)
         if depth == 1 or len(columns) < MIN_HEADER_MATCHES:
             return columns
-        if len(columns) <= len(self(top + 1, depth - 1, kind)):
+        if len(columns) <= len(self(top + 1, depth - 1, attachment)):
             return None
         bottom = top + depth - 1
-        if len(columns) <= len(self(top, depth - 1, kind)) and not _under_groups(self.area, bottom, kind):
+        if len(columns) <= len(self(top, depth - 1, attachment)) and not _under_groups(self.area, bottom, attachment):
             return None
         return columns
 
 
-def _sheet_candidate(grid: Grid, order: int, fingerprint: Fingerprint | None) -> _Candidate | None:
-    """The best header (one to three rows) of a known kind on one sheet, or None."""
-    area = _HeaderArea(grid, HEADER_SEARCH_ROWS + MAX_HEADER_DEPTH - 1)
+def _sheet_candidate(grid: Grid, order: int, fingerprint: Fingerprint | None, campaign: Campaign) -> _Candidate | None:
+    """The best header (one to three rows) of one of the campaign's attachments on one sheet, or None."""
+    area = _HeaderArea(grid, HEADER_SEARCH_ROWS + MAX_HEADER_DEPTH - 1, campaign.all_header_keys)
     matches = _Matches(area)
     above: str | None = None
     sheet_best: _Candidate | None = None
@@ -337,19 +324,20 @@ def _sheet_candidate(grid: Grid, order: int, fingerprint: Fingerprint | None) ->
             depth_limit += 1
         # Deeper first: a valid multi-row header wins over its own top row on a tie.
         for depth in range(depth_limit, 0, -1):
-            for kind in Kind:
-                columns = matches.header(top, depth, kind)
+            for attachment in campaign.attachments:
+                columns = matches.header(top, depth, attachment)
                 if columns is None or len(columns) < MIN_HEADER_MATCHES:
                     continue
                 if above is None:
                     above = _sheet_text(grid, HEADER_SEARCH_ROWS)
-                distinct = len(columns) - _shared_count(columns)
-                fingerprint_bonus = 1 if fingerprint and fingerprint.kind == kind else 0
-                title_bonus = 1 if any(hint in above for hint in _TITLE_HINTS[kind]) else 0
+                # fields every attachment has don't tell them apart; the fingerprint and the title may
+                distinct = len(columns) - sum(1 for name in columns if name in campaign.shared_fields)
+                fingerprint_bonus = 1 if fingerprint and fingerprint.kind == attachment.id else 0
+                title_bonus = 1 if any(normalize_name(hint) in above for hint in attachment.title_hints) else 0
                 score = (len(columns) + distinct, fingerprint_bonus + title_bonus, -int(grid.hidden), -order)
                 if sheet_best is None or score > sheet_best.score:
                     bottom = _header_bottom(area, top, top + depth - 1)
-                    sheet_best = _Candidate(score, grid, kind, top, bottom, columns, area)
+                    sheet_best = _Candidate(score, grid, attachment, top, bottom, columns, area)
         if sheet_best is not None and _complete(sheet_best):
             break  # a full header: the rows below it are data, not another header
     return sheet_best
@@ -373,7 +361,7 @@ def _empty_row(grid: Grid, row: int) -> bool:
 
 
 def _complete(candidate: _Candidate) -> bool:
-    return all(name in candidate.columns for name in ATTACHMENTS[candidate.kind].required_fields)
+    return all(name in candidate.columns for name in candidate.attachment.required_fields)
 
 
 def _sheet_text(grid: Grid, rows: int) -> str:
@@ -382,23 +370,24 @@ def _sheet_text(grid: Grid, rows: int) -> str:
 
 def _is_table(candidate: _Candidate) -> bool:
     """A header row that names most of an attachment's required columns: a table, even with one missing."""
-    required = ATTACHMENTS[candidate.kind].required_fields
+    required = candidate.attachment.required_fields
     found = sum(1 for name in required if name in candidate.columns)
     return found * 5 >= len(required) * 3
 
 
-def locate_tables(workbook: WorkbookData) -> list[Table]:
+def locate_tables(workbook: WorkbookData, campaign: Campaign) -> list[Table]:
     """Every attachment table in the workbook, one per sheet that holds one, in sheet order.
 
     A sheet counts when its header names most of an attachment's required columns. When
     no sheet does, the best partial match is still returned, so its missing columns are reported
     instead of the whole file being "unknown".
     """
-    fingerprint = read_fingerprint(workbook)
+    fingerprint = read_fingerprint(workbook, campaign)
     candidates = [
         candidate
         for order, grid in enumerate(workbook.sheets)
-        if grid.name not in INTERNAL_SHEETS and (candidate := _sheet_candidate(grid, order, fingerprint)) is not None
+        if grid.name not in INTERNAL_SHEETS
+        and (candidate := _sheet_candidate(grid, order, fingerprint, campaign)) is not None
     ]
     chosen = [candidate for candidate in candidates if _is_table(candidate)]
     if not chosen and candidates:
@@ -406,21 +395,20 @@ def locate_tables(workbook: WorkbookData) -> list[Table]:
     return [_table(candidate, fingerprint) for candidate in chosen]
 
 
-def locate_table(workbook: WorkbookData) -> Table | None:
+def locate_table(workbook: WorkbookData, campaign: Campaign) -> Table | None:
     """The best attachment table in the workbook (the one a single-table caller wants), or None."""
-    tables = locate_tables(workbook)
+    tables = locate_tables(workbook, campaign)
     return tables[0] if tables else None
 
 
 def _table(candidate: _Candidate, fingerprint: Fingerprint | None) -> Table:
-    grid, kind = candidate.grid, candidate.kind
-    attachment = ATTACHMENTS[kind]
+    grid, attachment = candidate.grid, candidate.attachment
     missing = [
         column.field for column in attachment.columns if column.required and column.field not in candidate.columns
     ]
     reporter, date = read_header_block(grid.rows[: candidate.header_top - 1], attachment.date_label)
     return Table(
-        kind=kind,
+        attachment=attachment,
         sheet=grid.name,
         header_row=candidate.header_row,
         header_top=candidate.header_top,
@@ -431,14 +419,6 @@ def _table(candidate: _Candidate, fingerprint: Fingerprint | None) -> Table:
         rows=_data_rows(grid, candidate),
         fingerprint=fingerprint,
     )
-
-
-_SHARED_FIELDS = set.intersection(*({column.field for column in a.columns} for a in ATTACHMENTS.values()))
-
-
-def _shared_count(columns: dict[str, int]) -> int:
-    """How many matched fields every attachment has (they don't tell kinds apart)."""
-    return sum(1 for name in columns if name in _SHARED_FIELDS)
 
 
 # --- the rows -----------------------------------------------------------------------------------
@@ -471,7 +451,7 @@ def _header_texts(candidate: _Candidate) -> dict[str, frozenset[str]]:
     return texts
 
 
-def _repeats_header(values: dict[str, object], same: int, kind: Kind) -> bool:
+def _repeats_header(values: dict[str, object], same: int, attachment: Attachment) -> bool:
     """A header row again (pasted twice, repeated per page): most of its cells name their own column.
 
     ``same`` counts the cells that equal the header's own text; when that is not yet most of them,
@@ -479,7 +459,7 @@ def _repeats_header(values: dict[str, object], same: int, kind: Kind) -> bool:
     """
     filled = [(name, value) for name, value in values.items() if value is not None]
     if same < 2 or same * 2 < len(filled):
-        headers = _HEADERS[kind]
+        headers = attachment.header_lookup
         same = sum(1 for name, value in filled if type(value) is str and headers.get(normalize_header(value)) == name)
     return same >= 2 and same * 2 >= len(filled)
 
@@ -559,7 +539,7 @@ def _data_rows(grid: Grid, candidate: _Candidate) -> list[DataRow]:
             elif value == "":
                 value = None
             values[name] = value
-        if same and _repeats_header(values, same, candidate.kind):
+        if same and _repeats_header(values, same, candidate.attachment):
             continue
         if not _data_shaped(values, content_fields):
             marker = _marker(cells)

@@ -27,7 +27,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from zjkcollect.attachments import ATTACHMENTS, ColumnKind, Kind
+from zjkcollect.attachments import ColumnKind
+from zjkcollect.campaign import Campaign
 from zjkcollect.errors import ZjkError
 from zjkcollect.findings import Finding, Severity
 from zjkcollect.mailbox import describe_origin
@@ -125,6 +126,13 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE files ADD COLUMN mail_subject TEXT;
     ALTER TABLE files ADD COLUMN mail_time TEXT
     """,
+    # 5: a table's kind is its attachment's id from the campaign file ("weekly"), no longer its label ("附件3").
+    """
+    UPDATE files SET kind = CASE kind WHEN '附件2' THEN 'survey' WHEN '附件3' THEN 'weekly'
+        WHEN '附件4' THEN 'contacts' ELSE kind END;
+    UPDATE tables SET kind = CASE kind WHEN '附件2' THEN 'survey' WHEN '附件3' THEN 'weekly'
+        WHEN '附件4' THEN 'contacts' ELSE kind END
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -145,7 +153,7 @@ class StoredFile:
     archive_path: str  # relative to the archive folder's parent (the database's folder)
     reporter: str | None
     reporter_known: bool
-    kind: Kind | None
+    kind: str | None  # the attachment's id (for the survey, weekly and contacts attachments, their Kind)
     report_date: dt.date | None
     week: dt.date | None
     ingested_at: dt.datetime
@@ -380,7 +388,7 @@ class Ledger:
             (
                 result.reporter,
                 int(result.reporter_known),
-                result.kind.value if result.kind else None,
+                result.tables[0].attachment.id if result.tables else None,
                 result.date.isoformat() if result.date else None,
                 result.week.isoformat() if result.week else None,
                 verdict,
@@ -412,7 +420,7 @@ class Ledger:
                 seq,
                 table.part,
                 table.sheet,
-                table.kind.value,
+                table.attachment.id,
                 table.reporter,
                 int(table.reporter_known),
                 table.date.isoformat() if table.date else None,
@@ -453,10 +461,11 @@ class Ledger:
         names = [column[0] for column in cursor.description]
         return [_stored_file(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
 
-    def submissions(self) -> list[Submission]:
+    def submissions(self, campaign: Campaign) -> list[Submission]:
         """Every return with its rows and findings, ordered by SHA-256 and part (never by arrival).
 
         A file holding no table (unrecognised, unreadable content) is one return without a kind.
+        The campaign's attachments say which stored values are dates.
         """
         tables: dict[str, list[dict[str, Any]]] = {}
         cursor = self.connection.execute("SELECT * FROM tables ORDER BY file_sha, seq")
@@ -485,7 +494,7 @@ class Ledger:
             for table in tables[stored.sha256]:
                 parts.setdefault(table["part"], []).append(table)
             for part, members in sorted(parts.items()):
-                found.append(_submission(stored, part, members, rows, own))
+                found.append(_submission(stored, part, members, rows, own, campaign))
         return found
 
     def counts(self) -> dict[str, int]:
@@ -501,10 +510,12 @@ def _submission(
     tables: list[dict[str, Any]],
     rows: dict[tuple[str, int], list[tuple[int, bool, str, str]]],
     findings: list[Finding],
+    campaign: Campaign,
 ) -> Submission:
     """One return of a file: its tables' rows, and the findings on its sheets (file-wide ones with part 0)."""
     first = tables[0]
-    kind = Kind(first["kind"])
+    kind = str(first["kind"])
+    dates = _date_fields(campaign, kind)
     sheets = {table["sheet"] for table in tables}
     mine = [item for item in findings if item.sheet in sheets or (item.sheet is None and part == 0)]
     verdict, errors, warnings = file_verdict(mine)
@@ -526,7 +537,7 @@ def _submission(
     submission = Submission(view, findings=mine)
     for table in tables:
         for number, has_error, values_json, raw_json in rows.get((stored.sha256, table["seq"]), []):
-            values = _load_values(json.loads(values_json), kind)
+            values = _load_values(json.loads(values_json), dates)
             submission.rows.append(StoredRow(number, has_error, values, json.loads(raw_json), table["sheet"]))
     return submission
 
@@ -545,14 +556,16 @@ def _dump_values(values: dict[str, Any]) -> str:
     return json.dumps(values, ensure_ascii=False, sort_keys=True, default=_json_default)
 
 
-def _date_fields(kind: Kind | None) -> frozenset[str]:
-    if kind is None:
+def _date_fields(campaign: Campaign, kind: str) -> frozenset[str]:
+    """The date columns of an attachment; none when the campaign no longer has it (its files are checked again)."""
+    attachment = campaign.attachment_by_id.get(kind)
+    if attachment is None:
         return frozenset()
-    return frozenset(column.field for column in ATTACHMENTS[kind].columns if column.kind is ColumnKind.DATE)
+    return frozenset(column.field for column in attachment.columns if column.kind is ColumnKind.DATE)
 
 
-def _load_values(values: dict[str, Any], kind: Kind | None) -> dict[str, Any]:
-    for name in _date_fields(kind):
+def _load_values(values: dict[str, Any], dates: frozenset[str]) -> dict[str, Any]:
+    for name in dates:
         if isinstance(values.get(name), str):
             values[name] = dt.date.fromisoformat(values[name])
     return values
@@ -570,7 +583,7 @@ def _stored_file(row: dict[str, Any]) -> StoredFile:
         archive_path=row["archive_path"],
         reporter=row["reporter"],
         reporter_known=bool(row["reporter_known"]),
-        kind=Kind(row["kind"]) if row["kind"] else None,
+        kind=row["kind"] or None,
         report_date=_optional_date(row["report_date"]),
         week=_optional_date(row["week"]),
         ingested_at=dt.datetime.fromisoformat(row["ingested_at"]),

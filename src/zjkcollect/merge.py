@@ -296,7 +296,7 @@ def run_merge(
     files = collect_paths([inbox_dir])
     targets = {
         "rollup": Path(out_dir) / rollup_file_name(day),
-        "consolidated": Path(out_dir) / consolidated_file_name(day),
+        "consolidated": Path(out_dir) / consolidated_file_name(campaign, day),
         "reminders": Path(out_dir) / reminder_file_name(day),
         "bulletin": Path(out_dir) / bulletin_file_name(day),
     }
@@ -313,7 +313,7 @@ def run_merge(
 
     with Ledger(db_path) as ledger, ledger.transaction():
         taken = ingest_into(ledger, campaign, files, now(), progress, mail_times=not isinstance(now, Received))
-        rollup = compute_rollup(campaign, ledger.submissions(), day)
+        rollup = compute_rollup(campaign, ledger.submissions(campaign), day)
         # Every output is finished in its temp file before any is moved into place, and the
         # ledger commits last: a failure anywhere leaves the old outputs and the old ledger.
         with ExitStack() as stack:
@@ -389,7 +389,7 @@ def status_table(
     if not Path(db_path).exists():
         raise ZjkError(f"还没有账本文件 {db_path}：请先运行 zjkcollect merge 或 zjkcollect ingest 收录报表")
     with Ledger(db_path) as ledger:
-        submissions = ledger.submissions()
+        submissions = ledger.submissions(campaign)
     weeks = [item for item in campaign.calendar.weeks if item <= day]
     rows = roster(campaign, submissions, weeks)
     rank = {name: index for index, name in enumerate(campaign.reporter_names)}

@@ -65,15 +65,15 @@ def reminders(rollup: RollUp, campaign: Campaign) -> list[Reminder]:
             reporter=stats.reporter,
             level=stats.level,
             status=stats.status,
-            detail=_detail(stats),
+            detail=_detail(stats, campaign),
             people=_people(rollup.contacts, stats.reporter, staff),
         )
         for stats in owing
     ]
 
 
-def _detail(stats: ReporterStats) -> str:
-    attachment = Kind.REGISTERED.value
+def _detail(stats: ReporterStats, campaign: Campaign) -> str:
+    attachment = campaign.attachment(Kind.REGISTERED).label
     if stats.status is RosterStatus.REJECTED:
         return f"本周报送的{attachment}无法计入：{stats.note}" if stats.note else f"本周报送的{attachment}无法计入"
     if stats.status is RosterStatus.STALE and stats.report_date is not None:
@@ -109,7 +109,7 @@ def deadline(week: dt.date) -> str:
 def reminder_text(rollup: RollUp, campaign: Campaign, items: list[Reminder] | None = None) -> str:
     """The text to paste into the work group (lines end in CRLF for Windows Notepad)."""
     items = reminders(rollup, campaign) if items is None else items
-    attachment = Kind.REGISTERED.value
+    attachment = campaign.attachment(Kind.REGISTERED).label
     info = campaign.campaign
     period = rollup.weeks.index(rollup.week) + 1
     lines = [

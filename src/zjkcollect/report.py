@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from zjkcollect.attachments import Kind
+from zjkcollect.attachments import Attachment, Kind
 from zjkcollect.findings import Finding, Severity
 from zjkcollect.layout import Table
 
@@ -42,13 +42,17 @@ class TableResult:
         return self.table.kind
 
     @property
+    def attachment(self) -> Attachment:
+        return self.table.attachment
+
+    @property
     def sheet(self) -> str:
         return self.table.sheet
 
     def summary(self, findings: list[Finding]) -> dict[str, object]:
         mine = [finding for finding in findings if finding.sheet == self.sheet]
         return {
-            "kind": self.kind.value,
+            "kind": self.attachment.label,
             "sheet": self.sheet,
             "reporter": self.reporter,
             "date": self.date.isoformat() if self.date else None,
@@ -73,6 +77,10 @@ class Submission:
     @property
     def kind(self) -> Kind:
         return self.first.kind
+
+    @property
+    def attachment(self) -> Attachment:
+        return self.first.attachment
 
     @property
     def reporter(self) -> str | None:
@@ -103,8 +111,8 @@ class Submission:
 
 
 def submission_key(table: TableResult) -> tuple[object, ...]:
-    """Tables of one file with the same kind, reporter and date are one return in parts."""
-    return (table.kind, table.reporter, table.date)
+    """Tables of one file with the same attachment, reporter and date are one return in parts."""
+    return (table.attachment.id, table.reporter, table.date)
 
 
 @dataclass(slots=True)
@@ -185,7 +193,7 @@ class FileResult:
     @property
     def kinds(self) -> str | None:
         """The attachments in the file, e.g. "附件2+附件4"."""
-        names = list(dict.fromkeys(table.kind.value for table in self.tables))
+        names = list(dict.fromkeys(table.attachment.label for table in self.tables))
         return "+".join(names) if names else None
 
     def summary(self) -> dict[str, object]:

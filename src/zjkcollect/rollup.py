@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from zjkcollect.attachments import ATTACHMENTS, Kind
+from zjkcollect.attachments import Kind
 from zjkcollect.campaign import Campaign
 from zjkcollect.checker import week_of
 from zjkcollect.crossfile import Clash, Place, ProjectKey, Standing, clash_finding, clashes, project_key
@@ -91,7 +91,7 @@ class Problem:
     """A finding as the roll-up lists it: with the unit it belongs to and the project it is about."""
 
     reporter: str
-    kind: str  # 附件2/3/4 or "" when unknown
+    kind: str  # the attachment's label (附件2/3/4), or "" when unknown
     file: str  # the file's original name
     finding: Finding
     project: str | None
@@ -297,14 +297,15 @@ def blocking(submission: Submission) -> bool:
     return any(RULES[finding.rule].blocks and finding.severity is Severity.ERROR for finding in submission.findings)
 
 
-def usable(submission: Submission, kind: Kind) -> bool:
+def usable(submission: Submission, kind: str) -> bool:
+    """Whether a return of the attachment ``kind`` (its id) can count for its unit."""
     stored = submission.file
-    if stored.kind is not kind or not stored.reporter_known or not stored.reporter or blocking(submission):
+    if stored.kind != kind or not stored.reporter_known or not stored.reporter or blocking(submission):
         return False
-    return kind is not Kind.REGISTERED or stored.week is not None
+    return kind != Kind.REGISTERED or stored.week is not None
 
 
-def _by_reporter(submissions: Iterable[Submission], kind: Kind) -> dict[str, list[Submission]]:
+def _by_reporter(submissions: Iterable[Submission], kind: str) -> dict[str, list[Submission]]:
     grouped: dict[str, list[Submission]] = defaultdict(list)
     for submission in submissions:
         if usable(submission, kind):
@@ -343,7 +344,7 @@ def rejections(campaign: Campaign, submissions: Iterable[Submission]) -> Rejecti
     weeks = campaign.calendar.weeks
     for submission in sorted(submissions, key=lambda item: _order(item.file)):
         stored = submission.file
-        if stored.kind is not Kind.REGISTERED or not stored.reporter_known or not stored.reporter:
+        if stored.kind != Kind.REGISTERED or not stored.reporter_known or not stored.reporter:
             continue
         if usable(submission, Kind.REGISTERED):
             continue
@@ -508,9 +509,12 @@ def compute_rollup(campaign: Campaign, submissions: list[Submission], week: dt.d
     sort_key = _project_sort_key(campaign)
 
     projects = sorted(state.projects.values(), key=sort_key)
-    surveys = _latest_each(submissions, Kind.SURVEY)
-    contacts_files = _latest_each(submissions, Kind.CONTACTS)
-    problems = _problems(campaign, submissions, state, grouped, surveys, contacts_files, week, reporter_rank)
+    # each unit's latest return of every attachment but the weekly one (whose return depends on the week)
+    latest = {
+        item.id: _latest_each(submissions, item.id) for item in campaign.attachments if item.id != Kind.REGISTERED
+    }
+    surveys, contacts_files = latest[Kind.SURVEY], latest[Kind.CONTACTS]
+    problems = _problems(campaign, submissions, state, latest, week, reporter_rank)
     surveyed = _surveyed_projects(surveys, reporter_rank)
     registered_keys = set(state.projects) | set(state.conflicts)
     contacts = _contacts(campaign, contacts_files)
@@ -641,7 +645,7 @@ _CHANGE_FIELDS = ("track", "topic", "status")
 def _changes(campaign: Campaign, state: _WeekState, previous: _WeekState | None, sort_key: Any) -> list[Change]:
     before = previous.projects if previous else {}
     now = state.projects
-    attachment = ATTACHMENTS[Kind.REGISTERED]
+    attachment = campaign.attachment(Kind.REGISTERED)
     changes: list[Change] = []
     for key in set(now) | set(before):
         current, old = now.get(key), before.get(key)
@@ -680,7 +684,7 @@ def _changes(campaign: Campaign, state: _WeekState, previous: _WeekState | None,
 # --- 附件2 and 附件4 -----------------------------------------------------------------------------
 
 
-def _latest_each(submissions: Iterable[Submission], kind: Kind) -> dict[str, Submission]:
+def _latest_each(submissions: Iterable[Submission], kind: str) -> dict[str, Submission]:
     return {reporter: members[-1] for reporter, members in sorted(_by_reporter(submissions, kind).items())}
 
 
@@ -730,21 +734,28 @@ def _project_names(submission: Submission) -> dict[tuple[str | None, int], str]:
     return names
 
 
-def _problem(reporter: str, stored: StoredFile, finding: Finding, project: str | None) -> Problem:
-    return Problem(reporter, stored.kind.value if stored.kind else "", stored.shown_name, finding, project)
+def _problem(campaign: Campaign, reporter: str, stored: StoredFile, finding: Finding, project: str | None) -> Problem:
+    attachment = campaign.attachment_by_id.get(stored.kind or "")
+    return Problem(reporter, attachment.label if attachment else "", stored.shown_name, finding, project)
 
 
-def _own_problems(reporter: str, submission: Submission) -> list[Problem]:
+def _own_problems(campaign: Campaign, reporter: str, submission: Submission) -> list[Problem]:
     names = _project_names(submission)
     return [
-        _problem(reporter, submission.file, finding, names.get((finding.sheet, finding.row)) if finding.row else None)
+        _problem(
+            campaign,
+            reporter,
+            submission.file,
+            finding,
+            names.get((finding.sheet, finding.row)) if finding.row else None,
+        )
         for finding in submission.findings
     ]
 
 
-def _cross_problems(state: _WeekState) -> list[Problem]:
+def _cross_problems(campaign: Campaign, state: _WeekState) -> list[Problem]:
     """Conflicts and duplicates between units, one entry at each place, as the validator words them."""
-    header = ATTACHMENTS[Kind.REGISTERED].column("track").header
+    header = campaign.attachment(Kind.REGISTERED).column("track").header
     found = []
     for clash in (*state.conflicts.values(), *state.duplicates.values()):
         for place in clash.places:
@@ -763,7 +774,9 @@ def _cross_problems(state: _WeekState) -> list[Problem]:
                 other_row=lambda other: other.where.row,
             )
             if finding is not None:
-                found.append(_problem(source.reporter, submission.file, finding, place.values.get("project_name")))
+                found.append(
+                    _problem(campaign, source.reporter, submission.file, finding, place.values.get("project_name"))
+                )
     return found
 
 
@@ -771,25 +784,22 @@ def _problems(
     campaign: Campaign,
     submissions: list[Submission],
     state: _WeekState,
-    grouped: dict[str, list[Submission]],
-    surveys: dict[str, Submission],
-    contacts: dict[str, Submission],
+    latest: dict[str, dict[str, Submission]],
     week: dt.date,
     reporter_rank: dict[str, int],
 ) -> list[Problem]:
     """The open problems: those of the files in use, of newer files that could not be used, and of
-    files that cannot be placed at all."""
+    files that cannot be placed at all. ``latest``: attachment id → unit → its latest usable return."""
     problems: list[Problem] = []
-    in_use = {item.file.key for item in (*state.used.values(), *surveys.values(), *contacts.values())}
-    for reporter, submission in state.used.items():
-        problems.extend(_own_problems(reporter, submission))
-    for files in (surveys, contacts):
-        for reporter, submission in files.items():
-            problems.extend(_own_problems(reporter, submission))
-    problems.extend(_cross_problems(state))
+    chosen_by_kind = {Kind.REGISTERED.value: state.used, **latest}
+    in_use = {item.file.key for chosen in chosen_by_kind.values() for item in chosen.values()}
+    for chosen in chosen_by_kind.values():
+        for reporter, submission in chosen.items():
+            problems.extend(_own_problems(campaign, reporter, submission))
+    problems.extend(_cross_problems(campaign, state))
     latest_order = {
         (reporter, kind): _order(item.file)
-        for kind, chosen in ((Kind.REGISTERED, state.used), (Kind.SURVEY, surveys), (Kind.CONTACTS, contacts))
+        for kind, chosen in chosen_by_kind.items()
         for reporter, item in chosen.items()
     }
     for submission in submissions:
@@ -797,16 +807,16 @@ def _problems(
         if stored.key in in_use:
             continue
         if stored.kind is None or not stored.reporter_known:
-            problems.extend(_own_problems(stored.reporter or UNKNOWN_REPORTER, submission))
+            problems.extend(_own_problems(campaign, stored.reporter or UNKNOWN_REPORTER, submission))
             continue
         if usable(submission, stored.kind):
             continue  # superseded by a newer usable file, or for a later week
-        if stored.kind is Kind.REGISTERED and stored.week is not None and stored.week > week:
+        if stored.kind == Kind.REGISTERED and stored.week is not None and stored.week > week:
             continue
         newest = latest_order.get((stored.reporter or "", stored.kind))
         if newest is None or _order(stored) > newest:
-            problems.extend(_own_problems(stored.reporter or UNKNOWN_REPORTER, submission))
-    kinds = {kind.value: index for index, kind in enumerate(Kind)}
+            problems.extend(_own_problems(campaign, stored.reporter or UNKNOWN_REPORTER, submission))
+    kinds = {attachment.label: index for index, attachment in enumerate(campaign.attachments)}
     problems.sort(
         key=lambda p: (
             reporter_rank.get(p.reporter, len(reporter_rank)),

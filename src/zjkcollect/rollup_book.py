@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from zjkcollect.attachments import ATTACHMENTS, ColumnKind, Kind
+from zjkcollect.attachments import ColumnKind, Kind
 from zjkcollect.campaign import Campaign
 from zjkcollect.outputs import FormatCache, add_worksheet, put
 from zjkcollect.reminders import NO_CONTACT, deadline, reminder_text, reminders
@@ -58,14 +58,16 @@ STATUS_FILLS = {
 }
 _WORKBOOK_OPTIONS = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
 _TABLE_TOP = 3  # title in row 1, a note in row 2, headers in row 3
+# What the 摸底对照 sheet shows of each project (its headers are the attachments' own).
+_COMPARED_FIELDS = ("project_name", "unit_name", "credit_code", "track", "topic")
 
 
 def rollup_file_name(week: dt.date) -> str:
     return f"{CITY}数据要素×大赛参赛项目汇总_{week.isoformat()}.xlsx"
 
 
-def consolidated_file_name(week: dt.date) -> str:
-    return f"{ATTACHMENTS[Kind.REGISTERED].file_stem}（{CITY}汇总_{week.isoformat()}）.xlsx"
+def consolidated_file_name(campaign: Campaign, week: dt.date) -> str:
+    return f"{campaign.attachment(Kind.REGISTERED).file_stem}（{CITY}汇总_{week.isoformat()}）.xlsx"
 
 
 def _workbook(path: Path, campaign: Campaign, title: str, week: dt.date, streaming: bool = False) -> Any:
@@ -228,6 +230,9 @@ class _RollUpWriter:
         self.campaign = campaign
         self.styles = _Styles(workbook)
         self.week = rollup.week.isoformat()
+        self.survey_sheet = campaign.attachment(Kind.SURVEY)
+        self.weekly_sheet = campaign.attachment(Kind.REGISTERED)
+        self.contacts_sheet = campaign.attachment(Kind.CONTACTS)
 
     def write(self) -> None:
         self.overview()
@@ -249,6 +254,7 @@ class _RollUpWriter:
 
     def overview(self) -> None:
         rollup, campaign = self.rollup, self.campaign
+        survey = self.survey_sheet.label
         registry = len(campaign.reporters)
         index = rollup.weeks.index(rollup.week) + 1
         page = self.sheet(
@@ -306,8 +312,8 @@ class _RollUpWriter:
             ("有错误、未计入统计的数据行", rollup.excluded_rows, "见“问题清单”", None),
             ("待处理的错误", rollup.errors, "见“问题清单”", SHORT_FILL if rollup.errors else None),
             ("待核对的警告", rollup.warnings, "见“问题清单”", None),
-            ("附件2已摸底、尚未报名的项目", len(rollup.surveyed_not_registered), "见“摸底对照”", None),
-            ("已报名、未在附件2摸底的项目", len(rollup.registered_not_surveyed), "见“摸底对照”", None),
+            (f"{survey}已摸底、尚未报名的项目", len(rollup.surveyed_not_registered), "见“摸底对照”", None),
+            (f"已报名、未在{survey}摸底的项目", len(rollup.registered_not_surveyed), "见“摸底对照”", None),
             ("未报送联系人的单位", len(rollup.units_without_contacts), _names(rollup.units_without_contacts), None),
         ]
         page.table(
@@ -416,7 +422,7 @@ class _RollUpWriter:
             "报送单位",
             "类别",
             "本周报送情况",
-            "使用的附件3文件",
+            f"使用的{self.weekly_sheet.label}文件",
             "统计截止日期",
             "收到日期",
             "报送行数",
@@ -477,7 +483,7 @@ class _RollUpWriter:
 
     def projects(self) -> None:
         rollup = self.rollup
-        columns = [c for c in ATTACHMENTS[Kind.REGISTERED].columns if c.field != "serial"]
+        columns = [c for c in self.weekly_sheet.columns if c.field != "serial"]
         page = self.sheet(
             "项目明细",
             "参赛项目明细",
@@ -570,11 +576,12 @@ class _RollUpWriter:
 
     def roster(self) -> None:
         rollup = self.rollup
+        weekly = self.weekly_sheet.label
         page = self.sheet(
             "报送情况",
             "各单位每周报送情况",
-            "已报送：当周周四前收到当周附件3；迟报：当周附件3在周四之后收到；未更新：当周没有新附件3，沿用以前各周数据；"
-            "报送有误：报送了当周附件3但无法计入（原因见最后一列）；未报送：从未报送",
+            f"已报送：当周周四前收到当周{weekly}；迟报：当周{weekly}在周四之后收到；未更新：当周没有新{weekly}，"
+            f"沿用以前各周数据；报送有误：报送了当周{weekly}但无法计入（原因见最后一列）；未报送：从未报送",
         )
         weeks = [week.isoformat() for week in rollup.weeks]
         headers = ["序号", "报送单位", "类别", *weeks, "报送有误的原因"]
@@ -606,9 +613,9 @@ class _RollUpWriter:
         items = reminders(rollup, campaign)
         page = self.sheet(
             "催报名单",
-            f"{Kind.REGISTERED.value}催报名单",
+            f"{self.weekly_sheet.label}催报名单",
             f"统计截止 {self.week}：本周未报送、报送有误、未更新的单位，请于{deadline(rollup.week)}前报送；"
-            "联系人为各单位最新一份附件4中的具体负责人",
+            f"联系人为各单位最新一份{self.contacts_sheet.label}中的具体负责人",
         )
         headers = ["序号", "报送单位", "类别", "本周报送情况", "具体负责人", "手机", "办公电话", "说明"]
         rows = [
@@ -634,19 +641,18 @@ class _RollUpWriter:
 
     def survey(self) -> None:
         rollup = self.rollup
+        survey, weekly = self.survey_sheet, self.weekly_sheet
         page = self.sheet(
             "摸底对照",
-            "附件2摸底与附件3报名对照",
-            "按统一社会信用代码和项目名称对照；附件2取各单位最新一份，附件3取本周汇总（报名行有错误的按未报名计）",
+            f"{survey.label}摸底与{weekly.label}报名对照",
+            f"按统一社会信用代码和项目名称对照；{survey.label}取各单位最新一份，{weekly.label}取本周汇总"
+            "（报名行有错误的按未报名计）",
         )
+        shown = [survey.by_field.get(name) or weekly.by_field.get(name) for name in _COMPARED_FIELDS]
         headers = [
             "序号",
             "对照结果",
-            "项目名称",
-            "参赛单位名称（牵头单位）",
-            "统一社会信用代码",
-            "参赛赛道",
-            "参赛赛题",
+            *[column.header if column else "" for column in shown],
             "报送单位",
             "来源（文件及行号）",
         ]
@@ -661,11 +667,7 @@ class _RollUpWriter:
                     [
                         len(rows) + 1,
                         label,
-                        project.get("project_name"),
-                        project.get("unit_name"),
-                        project.get("credit_code"),
-                        project.get("track"),
-                        project.get("topic"),
+                        *[project.get(name) for name in _COMPARED_FIELDS],
                         "、".join(project.reporters),
                         _places(project),
                     ]
@@ -676,8 +678,12 @@ class _RollUpWriter:
 
     def contacts(self) -> None:
         rollup = self.rollup
-        columns = [c for c in ATTACHMENTS[Kind.CONTACTS].columns if c.field != "serial"]
-        page = self.sheet("联系人", "联系人信息汇总", "各单位最新一份附件4，每人一行；有错误的行未列入，见“问题清单”")
+        columns = [c for c in self.contacts_sheet.columns if c.field != "serial"]
+        page = self.sheet(
+            "联系人",
+            "联系人信息汇总",
+            f"各单位最新一份{self.contacts_sheet.label}，每人一行；有错误的行未列入，见“问题清单”",
+        )
         headers = ["序号", *[c.header for c in columns], "报送单位", "来源（文件及行号）"]
         rows = [
             [
@@ -746,11 +752,11 @@ def write_consolidated(rollup: RollUp, campaign: Campaign, path: Path) -> None:
     Every distinct valid project of the week, withdrawn ones included (the province tracks
     withdrawals by status), numbered afresh.
     """
-    attachment = ATTACHMENTS[Kind.REGISTERED]
-    workbook = _workbook(path, campaign, f"{attachment.kind.value} {attachment.title}", rollup.week, streaming=True)
+    attachment = campaign.attachment(Kind.REGISTERED)
+    workbook = _workbook(path, campaign, f"{attachment.label} {attachment.title}", rollup.week, streaming=True)
     try:
         styles = _Styles(workbook)
-        sheet = add_worksheet(workbook, attachment.kind.value)
+        sheet = add_worksheet(workbook, attachment.label)
         columns = attachment.columns
         widths = column_widths(attachment)
         for index, width in enumerate(widths):
@@ -780,10 +786,10 @@ def _title_and_header_block(sheet: Any, styles: _Styles, campaign: Campaign, wee
     The template writer keeps this inside its private class, so it is repeated here from the
     same layout constants (:func:`zjkcollect.templates.header_block`).
     """
-    attachment = ATTACHMENTS[Kind.REGISTERED]
+    attachment = campaign.attachment(Kind.REGISTERED)
     last_col = len(attachment.columns)
     sheet.set_row(TITLE_ROW - 1, 40)
-    put(sheet, TITLE_ROW, 1, attachment.kind.value, styles(font_name="黑体", font_size=12, valign="top"))
+    put(sheet, TITLE_ROW, 1, attachment.label, styles(font_name="黑体", font_size=12, valign="top"))
     title = styles(bold=True, font_size=18, align="center")
     sheet.merge_range(TITLE_ROW - 1, 1, TITLE_ROW - 1, last_col - 1, "", title)
     put(sheet, TITLE_ROW, 2, attachment.title, title)

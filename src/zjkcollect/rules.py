@@ -115,7 +115,7 @@ _FILE_RULES: dict[str, Rule] = {
     ),
     "report-date-not-week": Rule(E, "统计截止日期{value}不是每周四的更新日，应为以下日期之一：{weeks}。", blocks=True),
     # lateness is a fact for the clerk's roster; nothing in the file can fix it
-    "survey-late": Rule(W, "附件2 应于 {due} 前报送，填报日期为 {value}，已逾期。", CLERK),
+    "survey-late": Rule(W, "{label} 应于 {due} 前报送，填报日期为 {value}，已逾期。", CLERK),
     "template-old-version": Rule(W, "本表使用的是旧版模板（{value}），当前为 {current}，请下载新模板填报。"),
     "column-missing": Rule(E, "表格缺少“{field}”列，请使用下发模板，不要删除列。", blocks=True),
     "hidden-row": Rule(W, "第{row_number}行被隐藏了，已照常读取和校验。如果这一行不该报送，请删除整行而不是隐藏。"),
@@ -144,7 +144,7 @@ _INBOX_RULES: dict[str, Rule] = {
 }
 
 _READING_RULES: dict[str, Rule] = {
-    "kind-unknown": Rule(E, "无法识别这是哪一张表（附件2、附件3 还是附件4），请使用下发模板，不要改动标题和表头。"),
+    "kind-unknown": Rule(E, "无法识别这是哪一张表（{kinds}），请使用下发模板，不要改动标题和表头。"),
     "file-unreadable": Rule(E, "文件无法打开（{reason}），请重新保存为 .xlsx 后重新报送。"),
     "file-encrypted": Rule(E, "文件已加密，请取消打开密码后重新报送。"),
     "file-empty": Rule(E, "文件是空的（0字节），请重新发送。"),

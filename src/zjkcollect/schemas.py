@@ -1,24 +1,27 @@
-"""Row schemas for 附件2, 附件3 and 附件4 as pydantic v2 models.
+"""Row schemas: one pydantic v2 model per attachment, built from the campaign's column specs.
 
-A row is validated with one ``model_validate`` call. Errors are raised as
+Each column kind has one validator (:data:`_VALIDATORS`); an attachment's row model is its
+columns, each with the validator of its kind, so a column is declared only in the campaign
+file. A row is validated with one ``model_validate`` call. Errors are raised as
 ``PydanticCustomError`` whose *type* is the rule code from :mod:`zjkcollect.rules`;
 warnings cannot stop validation, so they are appended to a list in the validation
 context. Rules that look at two columns (topic ↔ track, unit type ↔ credit code,
 government unit ↔ track, 揭榜挂帅 ↔ track, e-mail ↔ role) read the already-validated
-earlier fields from ``info.data``, which is why the field order below matters.
+fields from ``info.data``, so the model's fields follow :attr:`Attachment.check_order`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo, create_model
 from pydantic_core import PydanticCustomError
 
 from zjkcollect import codes
-from zjkcollect.attachments import ATTACHMENTS, Attachment, Kind
+from zjkcollect.attachments import Attachment, Column, ColumnKind
 from zjkcollect.campaign import Campaign, Track
 from zjkcollect.codes import credit_code_division, parse_date, parse_email, parse_phone
 from zjkcollect.outputs import EXCEL_MAX_CELL_CHARS
@@ -126,12 +129,13 @@ def _remember(info: ValidationInfo, value: Any) -> Any:
     return value
 
 
-def required_text(value: object, info: ValidationInfo) -> str | None:
-    return _remember(info, _required(value, info))
+def _plain(required: bool) -> Callable[[object, ValidationInfo], str | None]:
+    """The check of a text column: present when required, tidied."""
 
+    def validate(value: object, info: ValidationInfo) -> str | None:
+        return _remember(info, _required(value, info) if required else _text(value, info))
 
-def optional_text(value: object, info: ValidationInfo) -> str | None:
-    return _remember(info, _text(value, info))
+    return validate
 
 
 def _choice(
@@ -160,48 +164,62 @@ def _campaign(info: ValidationInfo) -> Campaign:
     return row.campaign
 
 
-def check_unit_name(value: object, info: ValidationInfo) -> str | None:
-    name = _required(value, info)
-    if name is not None:
-        for suffix in _campaign(info).credit_code.branch_suffixes:
-            if name.endswith(suffix):
-                _warn(info, "branch-unit", value, suffix=suffix)
-                break
-    return _remember(info, name)
+Validator = Callable[[object, ValidationInfo], Any]
 
 
-def check_credit_code(value: object, info: ValidationInfo) -> str | None:
-    if _text(value, info) is None:
-        return _remember(info, _required(value, info))
-    code, problem = codes.check_credit_code(value)
-    if problem is not None:
-        raise _fail(problem.rule, value, **problem.context)
-    rules = _campaign(info).credit_code
-    prefix = code[:2]
-    if prefix in rules.never_legal_person:
-        raise _fail("uscc-not-legal-person", value, prefix=prefix, label=rules.never_legal_person_label)
-    division = credit_code_division(code)
-    if not division.startswith(_campaign(info).campaign.city_division_prefix):
-        _warn(info, "uscc-outside-city", value, division=division)
-    return _remember(info, code)
-
-
-def check_unit_type(value: object, info: ValidationInfo) -> str | None:
-    campaign = _campaign(info)
-    name = _choice(value, info, campaign.unit_type_names, required=True)
-    code = info.data.get("credit_code")
-    if name is not None and code:
-        declared = campaign.unit_type_by_name[name]
-        if not declared.fits(code):
-            fitting = [unit.name for unit in campaign.unit_types if unit.fits(code) and "**" not in unit.prefixes]
-            expected = "、".join(fitting) if fitting else "其他类型"
-            _warn(info, "uscc-type-mismatch", value, unit_type=name, prefix=code[:2], expected=expected)
-    return _remember(info, name)
-
-
-def must_be_yes(rule: str) -> Any:
+def _unit_name(column: Column) -> Validator:
     def validate(value: object, info: ValidationInfo) -> str | None:
-        answer = _yes_no(value, info, required=True)
+        name = _required(value, info) if column.required else _text(value, info)
+        if name is not None:
+            for suffix in _campaign(info).credit_code.branch_suffixes:
+                if name.endswith(suffix):
+                    _warn(info, "branch-unit", value, suffix=suffix)
+                    break
+        return _remember(info, name)
+
+    return validate
+
+
+def _credit_code(column: Column) -> Validator:
+    def validate(value: object, info: ValidationInfo) -> str | None:
+        if _text(value, info) is None:
+            return _remember(info, _required(value, info) if column.required else None)
+        code, problem = codes.check_credit_code(value)
+        if problem is not None:
+            raise _fail(problem.rule, value, **problem.context)
+        rules = _campaign(info).credit_code
+        prefix = code[:2]
+        if prefix in rules.never_legal_person:
+            raise _fail("uscc-not-legal-person", value, prefix=prefix, label=rules.never_legal_person_label)
+        division = credit_code_division(code)
+        if not division.startswith(_campaign(info).campaign.city_division_prefix):
+            _warn(info, "uscc-outside-city", value, division=division)
+        return _remember(info, code)
+
+    return validate
+
+
+def _unit_type(column: Column) -> Validator:
+    def validate(value: object, info: ValidationInfo) -> str | None:
+        campaign = _campaign(info)
+        name = _choice(value, info, campaign.unit_type_names, column.required)
+        code = info.data.get("credit_code")
+        if name is not None and code:
+            declared = campaign.unit_type_by_name[name]
+            if not declared.fits(code):
+                fitting = [unit.name for unit in campaign.unit_types if unit.fits(code) and "**" not in unit.prefixes]
+                expected = "、".join(fitting) if fitting else "其他类型"
+                _warn(info, "uscc-type-mismatch", value, unit_type=name, prefix=code[:2], expected=expected)
+        return _remember(info, name)
+
+    return validate
+
+
+def _must_be_yes(column: Column) -> Validator:
+    rule = column.rule or ""
+
+    def validate(value: object, info: ValidationInfo) -> str | None:
+        answer = _yes_no(value, info, column.required)
         if answer is not None and answer != _campaign(info).choices.yes_no[0]:
             raise _fail(rule, value)
         return _remember(info, answer)
@@ -209,8 +227,11 @@ def must_be_yes(rule: str) -> Any:
     return validate
 
 
-def yes_no(value: object, info: ValidationInfo) -> str | None:
-    return _remember(info, _yes_no(value, info, required=False))
+def _yes_no_column(column: Column) -> Validator:
+    def validate(value: object, info: ValidationInfo) -> str | None:
+        return _remember(info, _yes_no(value, info, column.required))
+
+    return validate
 
 
 def _find_track(text: str, campaign: Campaign) -> tuple[Track | None, bool]:
@@ -223,26 +244,29 @@ def _find_track(text: str, campaign: Campaign) -> tuple[Track | None, bool]:
     return lookup.get(undecorate(key, _TRACK_LABEL)), False
 
 
-def check_track(value: object, info: ValidationInfo) -> str | None:
-    text = _required(value, info)
-    if text is None:
-        return _remember(info, None)
-    campaign = _campaign(info)
-    found, plain = _find_track(text, campaign)
-    if found is None:
-        parts = (_find_track(part, campaign)[0] for part in split_choices(text))
-        named = {track.name for track in parts if track is not None}
-        if len(named) > 1:
-            raise _fail("multiple-tracks", value)
-        raise _fail("track-unknown", value, hint=_suggestion(text, campaign.track_names))
-    if not plain:
-        # Read as the catalog track so every output carries the catalog name, but said aloud.
-        _warn(info, "track-decorated", value, track=found.name)
-    unit = info.data.get("unit_type")
-    government = campaign.government
-    if unit in government.unit_types and found.name not in government.tracks:
-        raise _fail("gov-track-not-allowed", value, unit_type=unit, tracks="、".join(government.tracks))
-    return _remember(info, found.name)
+def _track(column: Column) -> Validator:
+    def validate(value: object, info: ValidationInfo) -> str | None:
+        text = _required(value, info) if column.required else _text(value, info)
+        if text is None:
+            return _remember(info, None)
+        campaign = _campaign(info)
+        found, plain = _find_track(text, campaign)
+        if found is None:
+            parts = (_find_track(part, campaign)[0] for part in split_choices(text))
+            named = {track.name for track in parts if track is not None}
+            if len(named) > 1:
+                raise _fail("multiple-tracks", value)
+            raise _fail("track-unknown", value, hint=_suggestion(text, campaign.track_names))
+        if not plain:
+            # Read as the catalog track so every output carries the catalog name, but said aloud.
+            _warn(info, "track-decorated", value, track=found.name)
+        unit = info.data.get("unit_type")
+        government = campaign.government
+        if unit in government.unit_types and found.name not in government.tracks:
+            raise _fail("gov-track-not-allowed", value, unit_type=unit, tracks="、".join(government.tracks))
+        return _remember(info, found.name)
+
+    return validate
 
 
 def _find_topic(text: str, topics: list[str]) -> tuple[str, bool] | None:
@@ -260,181 +284,187 @@ def _find_topic(text: str, topics: list[str]) -> tuple[str, bool] | None:
     return None
 
 
-def check_topic(value: object, info: ValidationInfo) -> str | None:
-    text = _required(value, info)
-    chosen: str | None = info.data.get("track")
-    if text is None or chosen is None:
-        return _remember(info, text)
-    campaign = _campaign(info)
-    track_spec: Track = campaign.track_by_name[chosen]
-    for closed in track_spec.closed_topics:
-        if normalize_name(closed) in normalize_name(text):
-            raise _fail("topic-closed", value, track=chosen)
-    known = campaign.all_topics
-    parts = split_choices(text)
-    if len([part for part in parts if part in known]) > 1:
-        raise _fail("multiple-topics", value)
-    if text in track_spec.topics:
-        return _remember(info, text)
-    listed = _find_topic(text, track_spec.topics)
-    if listed is not None:
-        topic, plain = listed
-        if not plain:
-            _warn(info, "topic-decorated", value, track=chosen, topic=topic)
-        return _remember(info, topic)
-    hint = _suggestion(text, track_spec.open_topics)
-    if track_spec.topics_complete or (text in known and known[text] != chosen):
-        raise _fail("topic-not-in-track", value, track=chosen, hint=hint)
-    if track_spec.topics:
-        _warn(info, "topic-unlisted", value, track=chosen, hint=hint)
-    return _remember(info, text)
-
-
-def check_jiebang(value: object, info: ValidationInfo) -> str | None:
-    campaign = _campaign(info)
-    answer = _yes_no(value, info, required=False)
-    chosen = info.data.get("track")
-    if answer == campaign.choices.yes_no[0] and chosen is not None and not campaign.track_by_name[chosen].jiebang:
-        allowed = "、".join(track.name for track in campaign.tracks if track.jiebang)
-        raise _fail("jiebang-not-allowed", value, track=chosen, tracks=allowed)
-    return _remember(info, answer)
-
-
-def check_status(value: object, info: ValidationInfo) -> str | None:
-    return _remember(info, _choice(value, info, _campaign(info).choices.registration_status, required=True))
-
-
-def check_registration_date(value: object, info: ValidationInfo) -> dt.date | None:
-    if _required(value, info) is None:
-        return _remember(info, None)
-    day = parse_date(value)
-    if day is None:
-        raise _fail("date-invalid", value)
-    calendar = _campaign(info).calendar
-    if not calendar.registration_start <= day <= calendar.registration_end:
-        raise _fail(
-            "date-outside-registration",
-            day,
-            start=calendar.registration_start.isoformat(),
-            end=calendar.registration_end.isoformat(),
-        )
-    return _remember(info, day)
-
-
-def check_division(value: object, info: ValidationInfo) -> str | None:
-    text = _required(value, info)
-    expected = _campaign(info).campaign.division_name
-    if text is not None and normalize_name(text) != normalize_name(expected):
-        raise _fail("division-invalid", value, division=expected)
-    return _remember(info, expected if text is not None else None)
-
-
-def _phone(kind: str, rule: str, required: bool) -> Any:
+def _topic(column: Column) -> Validator:
     def validate(value: object, info: ValidationInfo) -> str | None:
-        text = _required(value, info) if required else _text(value, info)
-        if text is None:
-            return _remember(info, None)
-        number = parse_phone(value, kind)
-        if number is None:
-            raise _fail(rule, value)
-        if isinstance(value, int | float):
-            _warn(info, "stored-as-number", value, digits=number)
-        return _remember(info, number)
+        text = _required(value, info) if column.required else _text(value, info)
+        chosen: str | None = info.data.get("track")
+        if text is None or chosen is None:
+            return _remember(info, text)
+        campaign = _campaign(info)
+        track_spec: Track = campaign.track_by_name[chosen]
+        for closed in track_spec.closed_topics:
+            if normalize_name(closed) in normalize_name(text):
+                raise _fail("topic-closed", value, track=chosen)
+        known = campaign.all_topics
+        parts = split_choices(text)
+        if len([part for part in parts if part in known]) > 1:
+            raise _fail("multiple-topics", value)
+        if text in track_spec.topics:
+            return _remember(info, text)
+        listed = _find_topic(text, track_spec.topics)
+        if listed is not None:
+            topic, plain = listed
+            if not plain:
+                _warn(info, "topic-decorated", value, track=chosen, topic=topic)
+            return _remember(info, topic)
+        hint = _suggestion(text, track_spec.open_topics)
+        if track_spec.topics_complete or (text in known and known[text] != chosen):
+            raise _fail("topic-not-in-track", value, track=chosen, hint=hint)
+        if track_spec.topics:
+            _warn(info, "topic-unlisted", value, track=chosen, hint=hint)
+        return _remember(info, text)
 
     return validate
 
 
-def check_person_role(value: object, info: ValidationInfo) -> str | None:
-    return _remember(info, _choice(value, info, _campaign(info).choices.person_roles, required=True))
+def _jiebang(column: Column) -> Validator:
+    def validate(value: object, info: ValidationInfo) -> str | None:
+        campaign = _campaign(info)
+        answer = _yes_no(value, info, column.required)
+        chosen = info.data.get("track")
+        if answer == campaign.choices.yes_no[0] and chosen is not None and not campaign.track_by_name[chosen].jiebang:
+            allowed = "、".join(track.name for track in campaign.tracks if track.jiebang)
+            raise _fail("jiebang-not-allowed", value, track=chosen, tracks=allowed)
+        return _remember(info, answer)
+
+    return validate
 
 
-def check_registered_unit(value: object, info: ValidationInfo) -> str | None:
-    text = _required(value, info)
-    if text is None:
-        return _remember(info, None)
-    campaign = _campaign(info)
-    reporter = campaign.find_reporter(text)
-    if reporter is None:
-        raise _fail("unit-not-registered", value, hint=_suggestion(text, campaign.reporter_names))
-    return _remember(info, reporter.name)
+def _choice_column(column: Column) -> Validator:
+    key = column.choices or ""
+
+    def validate(value: object, info: ValidationInfo) -> str | None:
+        choices = _campaign(info).choice_list(key) or []
+        return _remember(info, _choice(value, info, choices, column.required))
+
+    return validate
 
 
-def check_email(value: object, info: ValidationInfo) -> str | None:
-    text = _text(value, info)
-    if text is None:
-        if info.data.get("role") == _campaign(info).choices.staff_role:
-            raise _fail("email-missing", value)
-        return _remember(info, None)
-    address = parse_email(text)
-    if address is None:
-        raise _fail("email-invalid", value)
-    return _remember(info, address)
+def _registration_date(column: Column) -> Validator:
+    def validate(value: object, info: ValidationInfo) -> dt.date | None:
+        text = _required(value, info) if column.required else _text(value, info)
+        if text is None:
+            return _remember(info, None)
+        day = parse_date(value)
+        if day is None:
+            raise _fail("date-invalid", value)
+        calendar = _campaign(info).calendar
+        if not calendar.registration_start <= day <= calendar.registration_end:
+            raise _fail(
+                "date-outside-registration",
+                day,
+                start=calendar.registration_start.isoformat(),
+                end=calendar.registration_end.isoformat(),
+            )
+        return _remember(info, day)
+
+    return validate
 
 
-RequiredText = Annotated[str | None, BeforeValidator(required_text)]
-OptionalText = Annotated[str | None, BeforeValidator(optional_text)]
-YesNo = Annotated[str | None, BeforeValidator(yes_no)]
-AnyPhone = Annotated[str | None, BeforeValidator(_phone("any", "phone-invalid", required=True))]
+def _division(column: Column) -> Validator:
+    def validate(value: object, info: ValidationInfo) -> str | None:
+        text = _required(value, info) if column.required else _text(value, info)
+        expected = _campaign(info).campaign.division_name
+        if text is not None and normalize_name(text) != normalize_name(expected):
+            raise _fail("division-invalid", value, division=expected)
+        return _remember(info, expected if text is not None else None)
+
+    return validate
+
+
+def _phone(kind: str, rule: str) -> Callable[[Column], Validator]:
+    def build(column: Column) -> Validator:
+        def validate(value: object, info: ValidationInfo) -> str | None:
+            text = _required(value, info) if column.required else _text(value, info)
+            if text is None:
+                return _remember(info, None)
+            number = parse_phone(value, kind)
+            if number is None:
+                raise _fail(rule, value)
+            if isinstance(value, int | float):
+                _warn(info, "stored-as-number", value, digits=number)
+            return _remember(info, number)
+
+        return validate
+
+    return build
+
+
+def _registered_unit(column: Column) -> Validator:
+    def validate(value: object, info: ValidationInfo) -> str | None:
+        text = _required(value, info) if column.required else _text(value, info)
+        if text is None:
+            return _remember(info, None)
+        campaign = _campaign(info)
+        reporter = campaign.find_reporter(text)
+        if reporter is None:
+            raise _fail("unit-not-registered", value, hint=_suggestion(text, campaign.reporter_names))
+        return _remember(info, reporter.name)
+
+    return validate
+
+
+def _email(column: Column) -> Validator:
+    def validate(value: object, info: ValidationInfo) -> str | None:
+        text = _text(value, info)
+        if text is None:
+            if info.data.get("role") == _campaign(info).choices.staff_role:
+                raise _fail("email-missing", value)
+            return _remember(info, _required(value, info) if column.required else None)
+        address = parse_email(text)
+        if address is None:
+            raise _fail("email-invalid", value)
+        return _remember(info, address)
+
+    return validate
+
+
+# One validator per column kind; each is built for its column (whether it is required, its list, its rule).
+_VALIDATORS: dict[ColumnKind, Callable[[Column], Validator]] = {
+    ColumnKind.TEXT: lambda column: _plain(column.required),
+    ColumnKind.SERIAL: lambda column: _plain(column.required),
+    ColumnKind.UNIT_NAME: _unit_name,
+    ColumnKind.CREDIT_CODE: _credit_code,
+    ColumnKind.UNIT_TYPE: _unit_type,
+    ColumnKind.YES_NO: _yes_no_column,
+    ColumnKind.MUST_BE_YES: _must_be_yes,
+    ColumnKind.TRACK: _track,
+    ColumnKind.TOPIC: _topic,
+    ColumnKind.JIEBANG: _jiebang,
+    ColumnKind.CHOICE: _choice_column,
+    ColumnKind.DATE: _registration_date,
+    ColumnKind.DIVISION: _division,
+    ColumnKind.PHONE: _phone("any", "phone-invalid"),
+    ColumnKind.MOBILE: _phone("mobile", "mobile-invalid"),
+    ColumnKind.LANDLINE: _phone("landline", "landline-invalid"),
+    ColumnKind.EMAIL: _email,
+    ColumnKind.REGISTERED_UNIT: _registered_unit,
+}
 
 
 class _Row(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore", validate_default=True)
-    attachment: ClassVar[Attachment]
 
 
-class ProjectRow(_Row):
-    """Columns shared by 附件2 and 附件3, in the order the cross-column rules need."""
-
-    serial: OptionalText = None
-    project_name: RequiredText = None
-    unit_name: Annotated[str | None, BeforeValidator(check_unit_name)] = None
-    credit_code: Annotated[str | None, BeforeValidator(check_credit_code)] = None
-    unit_type: Annotated[str | None, BeforeValidator(check_unit_type)] = None
-    partners: OptionalText = None
-    track: Annotated[str | None, BeforeValidator(check_track)] = None
-    topic: Annotated[str | None, BeforeValidator(check_topic)] = None
-    jiebang: Annotated[str | None, BeforeValidator(check_jiebang)] = None
-    contact_name: RequiredText = None
-    contact_phone: AnyPhone = None
-    note: OptionalText = None
+def build_row_model(attachment: Attachment) -> type[BaseModel]:
+    """The row model of an attachment: its columns in check order, each with its kind's validator."""
+    fields: dict[str, Any] = {}
+    for column in attachment.check_order:
+        value_type = dt.date | None if column.kind is ColumnKind.DATE else str | None
+        fields[column.field] = (Annotated[value_type, BeforeValidator(_VALIDATORS[column.kind](column))], None)
+    return create_model(f"Row_{attachment.id}", __base__=_Row, **fields)
 
 
-class SurveyRow(ProjectRow):
-    """附件2 符合参赛条件项目摸底统计表."""
-
-    attachment = ATTACHMENTS[Kind.SURVEY]
-    legal_person: Annotated[str | None, BeforeValidator(must_be_yes("not-legal-person"))] = None
-    applied: Annotated[str | None, BeforeValidator(must_be_yes("not-applied"))] = None
-    summary: RequiredText = None
-    benefits: OptionalText = None
-    platform_registered: YesNo = None
+# Built models by attachment object: a campaign's attachments live as long as the campaign, and
+# the models cannot travel to worker processes (they are made at run time), so each process builds its own.
+_MODELS: dict[int, tuple[Attachment, type[BaseModel]]] = {}
 
 
-class RegisteredRow(ProjectRow):
-    """附件3 参赛项目统计表 (weekly)."""
-
-    attachment = ATTACHMENTS[Kind.REGISTERED]
-    status: Annotated[str | None, BeforeValidator(check_status)] = None
-    registered_on: Annotated[dt.date | None, BeforeValidator(check_registration_date)] = None
-    division: Annotated[str | None, BeforeValidator(check_division)] = None
-
-
-class ContactRow(_Row):
-    """附件4 联系人信息表."""
-
-    attachment = ATTACHMENTS[Kind.CONTACTS]
-    serial: OptionalText = None
-    unit: Annotated[str | None, BeforeValidator(check_registered_unit)] = None
-    role: Annotated[str | None, BeforeValidator(check_person_role)] = None
-    name: RequiredText = None
-    position: RequiredText = None
-    office_phone: Annotated[str | None, BeforeValidator(_phone("landline", "landline-invalid", required=False))] = None
-    mobile: Annotated[str | None, BeforeValidator(_phone("mobile", "mobile-invalid", required=True))] = None
-    email: Annotated[str | None, BeforeValidator(check_email)] = None
-    note: OptionalText = None
-
-
-ROW_MODELS: dict[Kind, type[_Row]] = {Kind.SURVEY: SurveyRow, Kind.REGISTERED: RegisteredRow, Kind.CONTACTS: ContactRow}
+def row_model(attachment: Attachment) -> type[BaseModel]:
+    cached = _MODELS.get(id(attachment))
+    if cached is None or cached[0] is not attachment:
+        cached = _MODELS[id(attachment)] = (attachment, build_row_model(attachment))
+    return cached[1]
 
 
 @dataclass(slots=True)
@@ -450,11 +480,16 @@ class RowOutcome:
 
 
 def validate_row(
-    kind: Kind, raw: dict[str, object], campaign: Campaign, absent: frozenset[str] = frozenset()
+    attachment: Attachment | str, raw: dict[str, object], campaign: Campaign, absent: frozenset[str] = frozenset()
 ) -> RowOutcome:
-    """Check one row's raw cell values (keyed by field name) with one model call."""
+    """Check one row's raw cell values (keyed by field name) with one model call.
+
+    ``attachment`` is the spec, or the id of one of the campaign's attachments.
+    """
+    if isinstance(attachment, str):
+        attachment = campaign.attachment(attachment)
     context = RowContext(campaign=campaign, absent=absent)
-    model = ROW_MODELS[kind]
+    model = row_model(attachment)
     issues: list[RowIssue] = []
     try:
         values = model.model_validate(raw, context=context).model_dump()

@@ -2,8 +2,8 @@
 
 Every workbook has the same shape, which the reader relies on:
 
-* sheet 1 (active), named after the kind (``附件2`` …): the form.
-  Row ``TITLE_ROW``: ``附件N`` in A1, the title merged over the rest of the table width.
+* sheet 1 (active), named after the attachment's label (``附件2`` …): the form.
+  Row ``TITLE_ROW``: the label in A1, the title merged over the rest of the table width.
   Row ``HEADER_BLOCK_ROW``: ``填报单位`` in A2, its value in B2 (merged over a few columns,
   a dropdown of the reporter registry); the date label (``Attachment.date_label``) in the
   last-but-one column and the date value in the last column.
@@ -11,12 +11,14 @@ Every workbook has the same shape, which the reader relies on:
   Rows ``FIRST_DATA_ROW`` … ``LAST_DATA_ROW``: ``BLANK_ROWS`` formatted empty rows.
 * sheet 2 ``填表说明``: the rules in plain Chinese, generated from the campaign.
 * hidden sheet ``_lists``: every dropdown's values, one column per list, each behind a
-  workbook-level defined name (``ZJK_TRACK`` …), plus the track → open-topics table.
+  workbook-level defined name (``ZJK_TRACK``, ``ZJK_REGISTRATION_STATUS`` …), plus the
+  track → open-topics table.
 * hidden sheet ``_zjkcollect``: the template fingerprint, key/value rows (see
   :func:`fingerprint_rows`); every value is text.
 
-All choice values come from the campaign through :func:`zjkcollect.attachments.choices_for`,
-so editing the campaign file and re-running ``make-templates`` changes every dropdown.
+The attachments, their columns and all choice values come from the campaign (choices through
+:func:`zjkcollect.attachments.choices_for`), so editing the campaign file and re-running
+``make-templates`` changes every template.
 """
 
 from __future__ import annotations
@@ -31,16 +33,17 @@ from pathlib import Path
 from typing import Any
 
 from zjkcollect.attachments import (
-    ATTACHMENTS,
     FINGERPRINT_FORMAT,
     FINGERPRINT_MARK,
     FINGERPRINT_SHEET,
+    FIXED_LISTS,
     FP_CAMPAIGN_YEAR,
     FP_KIND,
     FP_REPORTER,
     FP_TEMPLATE_VERSION,
     INSTRUCTIONS_SHEET,
     LISTS_SHEET,
+    SINGLETON_ROLES,
     Attachment,
     Column,
     ColumnKind,
@@ -61,9 +64,9 @@ LAST_DATA_ROW = FIRST_DATA_ROW + BLANK_ROWS - 1
 
 # --- defined names ------------------------------------------------------------------------------
 # ASCII names with an underscore can never be read as a cell reference, so they are valid in
-# Excel, WPS and LibreOffice alike. One list per choice ColumnKind: ZJK_TRACK, ZJK_YES_NO …
+# Excel, WPS and LibreOffice alike. One list per choice list (Column.list_key): ZJK_TRACK, ZJK_YES_NO …
 NAME_PREFIX = "ZJK_"
-REPORTER_LIST_NAME = "ZJK_REPORTER"  # the 填报单位 dropdown
+REPORTER_LIST_NAME = "ZJK_REPORTER"  # the 填报单位 dropdown, and the registry columns
 TOPIC_COUNT_NAME = "ZJK_TOPIC_COUNT"  # beside ZJK_TRACK: how many open topics each track has
 TOPIC_TABLE_NAME = "ZJK_TOPICS"  # the first topic cell of the first track; one column per track
 
@@ -83,9 +86,9 @@ _DV_FORMULA_LIMIT = 255
 _UNSAFE_FILE_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
-def list_name(kind: ColumnKind) -> str:
-    """The defined name of the dropdown list for a choice column kind."""
-    return NAME_PREFIX + kind.name
+def list_name(key: str) -> str:
+    """The defined name of a choice list (``Column.list_key``: ``track``, ``registration_status`` …)."""
+    return NAME_PREFIX + key.upper()
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +117,8 @@ def column_widths(attachment: Attachment) -> list[int]:
     return widths
 
 
-def data_sheet_name(kind: Kind) -> str:
-    return kind.value
+def data_sheet_name(attachment: Attachment) -> str:
+    return attachment.label
 
 
 def template_file_name(attachment: Attachment, reporter: str | None = None) -> str:
@@ -128,10 +131,10 @@ def safe_file_part(text: str) -> str:
     return _UNSAFE_FILE_CHARS.sub("_", text).strip(" .") or "_"
 
 
-def fingerprint_rows(campaign: Campaign, kind: Kind, reporter: str | None = None) -> list[tuple[str, str]]:
+def fingerprint_rows(campaign: Campaign, attachment: Attachment, reporter: str | None = None) -> list[tuple[str, str]]:
     rows = [
         (FINGERPRINT_MARK, FINGERPRINT_FORMAT),
-        (FP_KIND, kind.value),
+        (FP_KIND, attachment.id),
         (FP_TEMPLATE_VERSION, campaign.campaign.template_version),
         (FP_CAMPAIGN_YEAR, str(campaign.campaign.year)),
     ]
@@ -154,7 +157,7 @@ def write_templates(
     per_reporter: bool = False,
     on_redirect: Callable[[Path, Path], None] | None = None,
 ) -> list[Path]:
-    """Write the three blank templates into ``out_dir``; returns the paths written.
+    """Write the campaign's blank templates into ``out_dir``; returns the paths written.
 
     With ``per_reporter`` one set per registry unit is written instead, into a subfolder
     named after the unit, with the unit in each file name and 填报单位 filled in.
@@ -166,20 +169,20 @@ def write_templates(
     reporters: list[str | None] = list(campaign.reporter_names) if per_reporter else [None]
     for reporter in reporters:
         folder = out_dir if reporter is None else out_dir / safe_file_part(reporter)
-        for kind, attachment in ATTACHMENTS.items():
+        for attachment in campaign.attachments:
             target = folder / template_file_name(attachment, reporter)
-            written.append(write_template(campaign, kind, target, reporter, on_redirect))
+            written.append(write_template(campaign, attachment.id, target, reporter, on_redirect))
     return written
 
 
 def write_template(
     campaign: Campaign,
-    kind: Kind,
+    kind: str,
     target: Path,
     reporter: str | None = None,
     on_redirect: Callable[[Path, Path], None] | None = None,
 ) -> Path:
-    """Write one template workbook to ``target``; returns the path actually written.
+    """Write the template of the attachment ``kind`` (its id) to ``target``; returns the path actually written.
 
     The path differs from ``target`` only when the target is open in Excel (see
     :func:`zjkcollect.outputs.atomic_write`).
@@ -188,7 +191,7 @@ def write_template(
 
     if reporter is not None and reporter not in campaign.reporter_names:
         raise ValueError(f"reporter {reporter!r} is not in the campaign's registry")
-    attachment = ATTACHMENTS[kind]
+    attachment = campaign.attachment(kind)
     actual = Path(target)
 
     def redirected(_target: Path, stamped: Path) -> None:
@@ -223,7 +226,7 @@ class _TemplateWriter:
         # Fixed creation time: re-running make-templates gives the same bytes, so git shows no change.
         self.workbook.set_properties(
             {
-                "title": f"{attachment.kind.value} {attachment.title}",
+                "title": f"{attachment.label} {attachment.title}",
                 "subject": info.name,
                 "author": info.bureau,
                 "company": info.bureau,
@@ -231,7 +234,7 @@ class _TemplateWriter:
                 "created": dt.datetime.combine(campaign.calendar.registration_start, dt.time()),
             }
         )
-        data = add_worksheet(self.workbook, data_sheet_name(attachment.kind))
+        data = add_worksheet(self.workbook, data_sheet_name(attachment))
         instructions = add_worksheet(self.workbook, INSTRUCTIONS_SHEET)
         lists = add_worksheet(self.workbook, LISTS_SHEET)
         fingerprint = add_worksheet(self.workbook, FINGERPRINT_SHEET)
@@ -244,15 +247,18 @@ class _TemplateWriter:
     # --- hidden sheets ---------------------------------------------------------------------------
 
     def write_lists(self, sheet: Any) -> None:
-        """One column per dropdown list (label in row 1, values below), each behind a defined name."""
+        """One column per dropdown list (label in row 1, values below), each behind a defined name.
+
+        Every list any attachment uses, in the order the attachments first use them, so the
+        templates of one campaign share one layout.
+        """
         lists: dict[str, tuple[str, list[str]]] = {REPORTER_LIST_NAME: ("填报单位", self.campaign.reporter_names)}
-        for kind in ColumnKind:
-            for attachment in ATTACHMENTS.values():
-                column = next((c for c in attachment.columns if c.kind is kind), None)
-                choices = None if column is None else choices_for(column, self.campaign)
-                if choices is not None:
-                    lists.setdefault(list_name(kind), (column.header, choices))
-        track_list = list_name(ColumnKind.TRACK)
+        for attachment in self.campaign.attachments:
+            for column in attachment.columns:
+                choices = choices_for(column, self.campaign)
+                if column.list_key is not None and choices is not None:
+                    lists.setdefault(list_name(column.list_key), (column.header, choices))
+        track_list = list_name(FIXED_LISTS[ColumnKind.TRACK])
         plain = self.fmt()
         column_index = 1
         for name, (label, values) in lists.items():
@@ -287,7 +293,7 @@ class _TemplateWriter:
 
     def write_fingerprint(self, sheet: Any) -> None:
         text = self.fmt(num_format=TEXT_FORMAT)
-        for row, (key, value) in enumerate(fingerprint_rows(self.campaign, self.attachment.kind, self.reporter), 1):
+        for row, (key, value) in enumerate(fingerprint_rows(self.campaign, self.attachment, self.reporter), 1):
             put(sheet, row, 1, key, text)
             put(sheet, row, 2, value, text)
         sheet.set_column(0, 1, 22)
@@ -305,7 +311,7 @@ class _TemplateWriter:
 
         # Row 1: "附件N" and the title.
         sheet.set_row(TITLE_ROW - 1, 40)
-        put(sheet, TITLE_ROW, 1, attachment.kind.value, self.fmt(font_name="黑体", font_size=12, valign="top"))
+        put(sheet, TITLE_ROW, 1, attachment.label, self.fmt(font_name="黑体", font_size=12, valign="top"))
         title_format = self.fmt(bold=True, font_size=18, align="center")
         sheet.merge_range(TITLE_ROW - 1, 1, TITLE_ROW - 1, last_col - 1, "", title_format)
         put(sheet, TITLE_ROW, 2, attachment.title, title_format)
@@ -409,11 +415,11 @@ class _TemplateWriter:
         choices = choices_for(column, self.campaign)
         if column.kind is ColumnKind.TOPIC:
             options.update(self._topic_validation())
-        elif choices is not None:
+        elif choices is not None and column.list_key is not None:
             options.update(
                 {
                     "validate": "list",
-                    "source": f"={list_name(column.kind)}",
+                    "source": f"={list_name(column.list_key)}",
                     "error_type": "stop",
                     "error_title": f"{column.header}填写有误",
                     "error_message": f"“{column.header}”只能从下拉列表中选择：" + "、".join(choices) + "。",
@@ -455,9 +461,9 @@ class _TemplateWriter:
         of open topics (at least 1 so the range stays valid; a track without listed topics points
         at a blank cell, which Excel treats as "any value allowed").
         """
-        track_column = next(i for i, c in enumerate(self.attachment.columns, 1) if c.kind is ColumnKind.TRACK)
+        track_column = next(i for i, c in enumerate(self.attachment.columns, 1) if c.field == "track")
         track_cell = f"${column_letter(track_column)}{FIRST_DATA_ROW}"
-        match = f"MATCH({track_cell},{list_name(ColumnKind.TRACK)},0)"
+        match = f"MATCH({track_cell},{list_name(FIXED_LISTS[ColumnKind.TRACK])},0)"
         formula = f"=OFFSET({TOPIC_TABLE_NAME},0,{match}-1,MAX(1,INDEX({TOPIC_COUNT_NAME},{match})),1)"
         if topics_closed_list(self.campaign):
             return {
@@ -512,7 +518,7 @@ def cell_properties(column: Column) -> dict[str, Any]:
 
 
 def _is_short_choice(column: Column) -> bool:
-    return column.kind in (ColumnKind.YES_NO, ColumnKind.JIEBANG, ColumnKind.STATUS, ColumnKind.PERSON_ROLE)
+    return column.kind in (ColumnKind.YES_NO, ColumnKind.MUST_BE_YES, ColumnKind.JIEBANG, ColumnKind.CHOICE)
 
 
 # --- 填表说明 --------------------------------------------------------------------------------------
@@ -536,7 +542,7 @@ class _InstructionsWriter:
         for index, width in enumerate(_INSTRUCTION_WIDTHS):
             sheet.set_column(index, index, width)
         self.merged(
-            f"填表说明（{attachment.kind.value} {attachment.title}）",
+            f"填表说明（{attachment.label} {attachment.title}）",
             self.parent.fmt(bold=True, font_size=16, align="center"),
             32,
         )
@@ -545,11 +551,13 @@ class _InstructionsWriter:
         if attachment.kind is Kind.CONTACTS:
             self.section("二、联系人填写要求", self.contact_rules())
             self.calendar_table("三、时间安排")
-        else:
+        elif attachment.holds_projects:
             self.section("二、参赛条件和填写要求", self.entry_rules())
             self.track_table("三、赛道目录")
             self.unit_type_table("四、单位类型与统一社会信用代码")
             self.calendar_table("五、时间安排")
+        else:
+            self.calendar_table("二、时间安排")
         sheet.set_landscape()
         sheet.set_paper(9)
         sheet.fit_to_pages(1, 0)
@@ -561,8 +569,14 @@ class _InstructionsWriter:
     def basic_rules(self) -> list[str]:
         campaign, attachment = self.campaign, self.attachment
         calendar = campaign.calendar
-        sheet = data_sheet_name(attachment.kind)
-        unit = "一名人员" if attachment.kind is Kind.CONTACTS else "一个参赛项目"
+        sheet = data_sheet_name(attachment)
+        unit = (
+            "一名人员"
+            if attachment.kind is Kind.CONTACTS
+            else "一个参赛项目"
+            if attachment.holds_projects
+            else "一条信息"
+        )
         rules = [
             f"本表由各县区、管理区、经开区和市有关单位填写，报送{campaign.campaign.bureau}。"
             f"请在“{sheet}”工作表中填写；不要修改标题和表头，不要删除、插入或调换列，不要重命名工作表。",
@@ -583,12 +597,13 @@ class _InstructionsWriter:
                 f"（{'、'.join(_zh_date(d) for d in calendar.weeks)}）。"
                 "每次报送截至当周的全部参赛项目（含以前各周已报的项目），不要只报新增项目。"
             )
-        else:
-            rules.append(f"本表随附件2于{_zh_date(calendar.survey_due)}前报送。")
+        elif attachment.kind is Kind.CONTACTS:
+            rules.append(f"本表随{campaign.attachment(Kind.SURVEY).label}于{_zh_date(calendar.survey_due)}前报送。")
         return rules
 
     def entry_rules(self) -> list[str]:
         campaign, attachment = self.campaign, self.attachment
+        columns = attachment.by_field
         rules_data = campaign.credit_code
         never = "、".join(f"“{prefix}”" for prefix in rules_data.never_legal_person)
         branch = "、".join(rules_data.branch_suffixes)
@@ -596,25 +611,40 @@ class _InstructionsWriter:
         gov_types = "、".join(campaign.government.unit_types)
         gov_tracks = "、".join(campaign.government.tracks)
         jiebang = "、".join(track.name for track in campaign.tracks if track.jiebang)
+        yes, no = campaign.choices.yes_no
         rules = [
             f"参赛单位须是具有独立法人资格的企业、事业单位、科研院所、高等院校等单位。统一社会信用代码以{never}开头的"
-            f"{rules_data.never_legal_person_label}不具有独立法人资格，不能参赛。{branch_rule}",
-            "允许合作组队参赛：“参赛单位名称（牵头单位）”填牵头单位，其他单位填在“联合参赛单位”中，多个单位用“、”分隔。",
+            f"{rules_data.never_legal_person_label}不具有独立法人资格，不能参赛。{branch_rule}"
+        ]
+        if "unit_name" in columns and "partners" in columns:
+            rules.append(
+                f"允许合作组队参赛：“{columns['unit_name'].header}”填牵头单位，其他单位填在“{columns['partners'].header}”中，"
+                "多个单位用“、”分隔。"
+            )
+        rules += [
             "每个参赛项目限报一个赛题方向：每行只填一个赛道、一个赛题，同一项目不要重复填报或分报多个赛题。",
             f"{gov_types}只能参加{gov_tracks}赛道。",
-            f"“是否企业需求子赛题（揭榜挂帅）”：只有{jiebang}赛道设有企业需求子赛题（“揭榜挂帅”），其他赛道请填“否”。",
-            self.topic_rule(),
         ]
+        rules += [
+            f"“{column.header}”：只有{jiebang}赛道设有企业需求子赛题（“揭榜挂帅”），其他赛道请填“{no}”。"
+            for column in self.of_kind(ColumnKind.JIEBANG)
+        ]
+        if "topic" in columns:
+            rules.append(self.topic_rule())
         for track in campaign.tracks:
             if track.closed_topics:
                 closed = "、".join(f"“{topic}”" for topic in track.closed_topics)
                 rules.append(f"{track.name}赛道的{closed}赛题不再开放报名，不能填报，下拉列表中也不列出。")
-        if attachment.kind is Kind.SURVEY:
-            rules.append("参赛项目须已开展实际应用：“是否具有独立法人资格”和“是否已开展实际应用”都应为“是”。")
-        else:
-            calendar = campaign.calendar
+        must = self.of_kind(ColumnKind.MUST_BE_YES)
+        if must:
             rules.append(
-                f"参赛项目须已开展实际应用。“报名日期”填写在赛事平台报名的日期，应在报名期"
+                f"参赛项目须已开展实际应用：{'和'.join(f'“{column.header}”' for column in must)}都应为“{yes}”。"
+            )
+        calendar = campaign.calendar
+        for column in self.of_kind(ColumnKind.DATE):
+            rules.append(
+                ("" if must else "参赛项目须已开展实际应用。")
+                + f"“{column.header}”填写在赛事平台报名的日期，应在报名期"
                 f"（{_zh_date(calendar.registration_start)}至{_zh_date(calendar.registration_end)}）内。"
             )
         rules.append(
@@ -623,8 +653,15 @@ class _InstructionsWriter:
         )
         return rules
 
+    def of_kind(self, kind: ColumnKind) -> list[Column]:
+        return [column for column in self.attachment.columns if column.kind is kind]
+
     def topic_rule(self) -> str:
-        text = "“参赛赛题”请先选择“参赛赛道”，再从下拉列表中选择该赛道的一个赛题；下拉列表只列出各赛道目前开放报名的已知赛题。"
+        columns = self.attachment.by_field
+        text = (
+            f"“{columns['topic'].header}”请先选择“{columns['track'].header}”，再从下拉列表中选择该赛道的一个赛题；"
+            "下拉列表只列出各赛道目前开放报名的已知赛题。"
+        )
         if topics_closed_list(self.campaign):
             return text + "只能填写下拉列表中的赛题。"
         unlisted = [track.name for track in self.campaign.tracks if not (track.topics_complete and track.open_topics)]
@@ -636,13 +673,22 @@ class _InstructionsWriter:
 
     def contact_rules(self) -> list[str]:
         choices = self.campaign.choices
-        return [
-            "“单位名称”从下拉列表中选择本单位，每行填写一人。",
+        columns = self.attachment.by_field
+        rules = [
+            f"“{columns['unit'].header}”从下拉列表中选择本单位，每行填写一人。",
             f"每个单位填写且只填写1名{choices.leader_role}，至少填写1名{choices.staff_role}。",
-            f"“人员类别”从下拉列表中选择：{'、'.join(choices.person_roles)}。",
-            "“手机号码”填写11位手机号码；“办公电话”填写带区号的固定电话，如 0313-7680129。",
-            f"{choices.staff_role}必须填写“电子邮箱”，如 name@example.com。",
+            f"“{columns['role'].header}”从下拉列表中选择：{'、'.join(choices.person_roles)}。",
         ]
+        phones = [f"“{columns['mobile'].header}”填写11位手机号码"]
+        phones += [
+            f"“{column.header}”填写带区号的固定电话，如 0313-7680129" for column in self.of_kind(ColumnKind.LANDLINE)
+        ]
+        rules.append("；".join(phones) + "。")
+        rules += [
+            f"{choices.staff_role}必须填写“{column.header}”，如 name@example.com。"
+            for column in self.of_kind(ColumnKind.EMAIL)
+        ]
+        return rules
 
     # --- tables --------------------------------------------------------------------------------
 
@@ -697,11 +743,12 @@ class _InstructionsWriter:
     def calendar_table(self, heading: str) -> None:
         self.heading(heading)
         calendar = self.campaign.calendar
+        survey, weekly, contacts = (self.campaign.attachment(kind) for kind in SINGLETON_ROLES)
         self.table_row(("序号", "事项", None, "日期", None, None, None), header=True)
         items = [
-            ("附件2、附件4 报送截止", _zh_date(calendar.survey_due)),
+            (f"{survey.label}、{contacts.label} 报送截止", _zh_date(calendar.survey_due)),
             ("赛事平台报名期", f"{_zh_date(calendar.registration_start)}至{_zh_date(calendar.registration_end)}"),
-            ("附件3 每周四更新", "、".join(_zh_date(d) for d in calendar.weeks)),
+            (f"{weekly.label} 每周四更新", "、".join(_zh_date(d) for d in calendar.weeks)),
         ]
         for number, (what, when) in enumerate(items, start=1):
             self.table_row((str(number), what, None, when, None, None, None))
