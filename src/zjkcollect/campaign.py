@@ -377,8 +377,6 @@ def _check_attachments(attachments: list[Attachment]) -> None:
         count = sum(1 for attachment in attachments if attachment.role is role)
         if count != 1:
             raise ValueError(f'attachments 中 role = "{role.value}" 的附件应有且只有1个，现有{count}个')
-    for key in ("id", "label", "file_stem"):
-        _no_duplicates(f"attachments 的 {key}", [getattr(attachment, key) for attachment in attachments])
     for index, attachment in enumerate(attachments):
         where = f"attachments 第{index + 1}项（{attachment.label}）"
         if attachment.role is Kind.OTHER:
@@ -406,6 +404,8 @@ def _check_attachments(attachments: list[Attachment]) -> None:
             )
         if any(column.kind is ColumnKind.TOPIC for column in attachment.columns) and "track" not in fields:
             raise ValueError(f"{where}.columns：有参赛赛题栏目的附件必须同时包含栏目 track（参赛赛道）")
+    for key in ("id", "label", "file_stem"):
+        _no_duplicates(f"attachments 的 {key}", [getattr(attachment, key) for attachment in attachments])
 
 
 def _no_duplicates(key: str, names: list[str]) -> None:

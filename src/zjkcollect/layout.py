@@ -91,6 +91,7 @@ class Table:
     header_top: int  # the first header row: the header block is above it
     columns: dict[str, int]  # field -> 1-based column index
     missing: list[str]
+    ignored: list[str]  # headers of the columns the attachment does not have, as written (not read)
     reporter: LabelledValue
     date: LabelledValue
     rows: list[DataRow]
@@ -414,11 +415,35 @@ def _table(candidate: _Candidate, fingerprint: Fingerprint | None) -> Table:
         header_top=candidate.header_top,
         columns=candidate.columns,
         missing=missing,
+        ignored=_ignored_columns(candidate),
         reporter=reporter,
         date=date,
         rows=_data_rows(grid, candidate),
         fingerprint=fingerprint,
     )
+
+
+def _ignored_columns(candidate: _Candidate) -> list[str]:
+    """The header of every column with header text that names none of the attachment's fields.
+
+    A column under a group header is named by both (其他信息／负责人); a header merged over
+    several such columns is named once.
+    """
+    area, top, bottom = candidate.area, candidate.header_top, candidate.header_row
+    used = set(candidate.columns.values())
+    rows = range(top, bottom + 1)
+    names: dict[str, None] = {}
+    for column in sorted({column for row in rows for column in area.row(row)} - used):
+        texts: list[str] = []
+        for row in rows:
+            entry = area.row(row).get(column)
+            raw = area.raw(row, column) if entry is not None and entry[1] >= top else None
+            text = " ".join(raw.split()) if raw else ""
+            if text and text not in texts:
+                texts.append(text)
+        if texts:
+            names.setdefault("／".join(texts), None)
+    return list(names)
 
 
 # --- the rows -----------------------------------------------------------------------------------

@@ -25,6 +25,10 @@ err_console = Console(stderr=True, highlight=False)
 def _verdict(result: FileResult) -> str:
     if result.skipped:
         return "[dim]已跳过[/dim]"
+    return _counts(result) + _ignored(result)
+
+
+def _counts(result: FileResult) -> str:
     if not result.errors and not result.warnings:
         return "[green]✔[/green]"
     parts = []
@@ -33,6 +37,12 @@ def _verdict(result: FileResult) -> str:
     if result.warnings:
         parts.append(f"[yellow]{result.warnings} 警告[/yellow]")
     return "，".join(parts)
+
+
+def _ignored(result: FileResult) -> str:
+    """Columns the template does not have: not read, and said so rather than dropped silently."""
+    names = result.ignored_columns
+    return f"；[dim]未读取的列：{_escape('、'.join(names))}[/dim]" if names else ""
 
 
 def show_report(report: Report) -> None:

@@ -60,6 +60,7 @@ class TableResult:
             "errors": sum(1 for finding in mine if finding.severity is Severity.ERROR),
             "warnings": sum(1 for finding in mine if finding.severity is Severity.WARNING),
             "superseded": self.superseded,
+            "ignored_columns": list(self.table.ignored),
         }
 
 
@@ -189,6 +190,11 @@ class FileResult:
     def superseded(self) -> bool:
         """Every return in the file was replaced by a newer one."""
         return bool(self.tables) and all(table.superseded for table in self.tables)
+
+    @property
+    def ignored_columns(self) -> list[str]:
+        """The headers of columns no attachment reads, over every table of the file."""
+        return list(dict.fromkeys(name for table in self.tables for name in table.table.ignored))
 
     @property
     def kinds(self) -> str | None:
