@@ -126,6 +126,10 @@ BROKEN = {
         ('label = "附件4"', 'label = "附件4/联系人"'),
         ["attachments 第3项（附件4/联系人）.label"],
     ),
+    "label-taken-by-the-program": (
+        ('label = "附件4"', 'label = "填表说明"'),
+        ["attachments 第3项（填表说明）.label", "程序自用"],
+    ),
     "duplicate-label": (('label = "附件4"', 'label = "附件3"'), ["label", "附件3", "重复"]),
     "choice-list-named-in-chinese": (
         ('staff_role = "具体负责人"\n', 'staff_role = "具体负责人"\n"参赛组别" = ["初创组"]\n'),

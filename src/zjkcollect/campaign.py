@@ -18,6 +18,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from zjkcollect.attachments import (
+    FINGERPRINT_SHEET,
+    INSTRUCTIONS_SHEET,
+    ISSUES_SHEET,
+    LISTS_SHEET,
     PROGRAM_FIELDS,
     RESERVED_LISTS,
     ROLE_FIELDS,
@@ -83,6 +87,8 @@ _KEY = re.compile(r"[a-z][a-z0-9_]*")
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\\/?*\[\]:]")
 _SHEET_NAME_LIMIT = 31
 MIN_COLUMNS = 4  # the header block needs the first two columns and the last two
+# Sheets templates and marked copies add beside the attachment's own (named after its label).
+_PROGRAM_SHEETS = frozenset({INSTRUCTIONS_SHEET, LISTS_SHEET, FINGERPRINT_SHEET, ISSUES_SHEET})
 
 
 class Choices(BaseModel):
@@ -263,11 +269,6 @@ class Campaign(_Strict):
         """Fields every attachment has: matching them does not tell attachments apart."""
         return frozenset.intersection(*(frozenset(item.by_field) for item in self.attachments))
 
-    @property
-    def labels(self) -> str:
-        """Every attachment's label, for messages: "附件2、附件3、附件4"."""
-        return "、".join(attachment.label for attachment in self.attachments)
-
     def choice_list(self, key: str) -> list[str] | None:
         """The values of a named choice list: [choices] lists and those the campaign defines elsewhere."""
         match key:
@@ -393,6 +394,8 @@ def _check_attachments(attachments: list[Attachment]) -> None:
             raise ValueError(
                 f"{where}.label：用作工作表名称，不能超过{_SHEET_NAME_LIMIT}个字符，不能含有 \\ / ? * [ ] :"
             )
+        if attachment.label in _PROGRAM_SHEETS:
+            raise ValueError(f"{where}.label：“{attachment.label}”是程序自用的工作表名称，请换一个")
         fields = [column.field for column in attachment.columns]
         _no_duplicates(f"{where}.columns", fields)
         if len(fields) < MIN_COLUMNS:
