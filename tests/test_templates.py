@@ -31,6 +31,7 @@ from zjkcollect.templates import (
     TITLE_ROW,
     column_widths,
     header_block,
+    legend_columns,
     template_file_name,
     topics_closed_list,
     write_template,
@@ -179,10 +180,14 @@ def test_fingerprint(books, campaign: Campaign, kind: Kind) -> None:
 def test_title_and_headers(books, kind: Kind) -> None:
     attachment = ATTACHMENTS[kind]
     sheet = books[kind][kind.value]
-    last = get_column_letter(len(attachment.columns))
+    legend_first, legend_last = legend_columns(attachment)
+    assert legend_last == len(attachment.columns)
     assert sheet.cell(TITLE_ROW, 1).value == kind.value
     assert sheet.cell(TITLE_ROW, 2).value == attachment.title
-    assert f"B{TITLE_ROW}:{last}{TITLE_ROW}" in {str(r) for r in sheet.merged_cells.ranges}
+    # the title spans the row up to the self-check legend, which ends it
+    title_end = get_column_letter(legend_first - 1)
+    assert f"B{TITLE_ROW}:{title_end}{TITLE_ROW}" in {str(r) for r in sheet.merged_cells.ranges}
+    assert sum(column_widths(attachment)[1 : legend_first - 1]) >= 2 * len(attachment.title)
     headers = [sheet.cell(HEADER_ROW, index).value for index in range(1, len(attachment.columns) + 2)]
     assert headers == [column.header for column in attachment.columns] + [None]
     assert all(sheet.cell(HEADER_ROW, i).font.b for i in range(1, len(attachment.columns) + 1))
@@ -480,6 +485,11 @@ def snapshot(path: Path) -> dict[str, object]:
             "last_row_format": [c.number_format for c in sheet[LAST_DATA_ROW]]
             if sheet.max_row >= LAST_DATA_ROW
             else [],
+            "conditional_formats": sorted(
+                (str(formatting.sqref), rule.formula[0])
+                for formatting in sheet.conditional_formatting
+                for rule in formatting.rules
+            ),
             "freeze": sheet.freeze_panes,
             "print_titles": sheet.print_title_rows,
         }
