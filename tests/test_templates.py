@@ -180,14 +180,15 @@ def test_fingerprint(books, campaign: Campaign, kind: Kind) -> None:
 def test_title_and_headers(books, kind: Kind) -> None:
     attachment = ATTACHMENTS[kind]
     sheet = books[kind][kind.value]
+    last = get_column_letter(len(attachment.columns))
     legend_first, legend_last = legend_columns(attachment)
-    assert legend_last == len(attachment.columns)
+    assert legend_first == 2  # the self-check legend, beside 附件N
     assert sheet.cell(TITLE_ROW, 1).value == kind.value
-    assert sheet.cell(TITLE_ROW, 2).value == attachment.title
-    # the title spans the row up to the self-check legend, which ends it
-    title_end = get_column_letter(legend_first - 1)
-    assert f"B{TITLE_ROW}:{title_end}{TITLE_ROW}" in {str(r) for r in sheet.merged_cells.ranges}
-    assert sum(column_widths(attachment)[1 : legend_first - 1]) >= 2 * len(attachment.title)
+    # the title spans the rest of the row
+    title_start = get_column_letter(legend_last + 1)
+    assert sheet[f"{title_start}{TITLE_ROW}"].value == attachment.title
+    assert f"{title_start}{TITLE_ROW}:{last}{TITLE_ROW}" in {str(r) for r in sheet.merged_cells.ranges}
+    assert sum(column_widths(attachment)[legend_last:]) >= 3 * len(attachment.title)
     headers = [sheet.cell(HEADER_ROW, index).value for index in range(1, len(attachment.columns) + 2)]
     assert headers == [column.header for column in attachment.columns] + [None]
     assert all(sheet.cell(HEADER_ROW, i).font.b for i in range(1, len(attachment.columns) + 1))

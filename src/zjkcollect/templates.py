@@ -79,7 +79,7 @@ INPUT_FILL = "#FFF2CC"  # the header-block cells the reporter fills in
 HEADER_FILL = "#DDEBF7"
 MIN_FIRST_COLUMN_WIDTH = 10  # the 序号 column also holds the 填报单位 label
 REPORTER_VALUE_MIN_WIDTH = 30  # the 填报单位 value cell is merged until it is at least this wide
-LEGEND_MIN_WIDTH = 36  # the self-check legend takes the title row's last columns, at least this wide
+LEGEND_MIN_WIDTH = 20  # the self-check legend takes the title row's columns from B on, at least this wide
 
 # Excel's limits for data validations; XlsxWriter refuses anything longer.
 _DV_TITLE_LIMIT = 32
@@ -115,21 +115,22 @@ def header_block(attachment: Attachment) -> HeaderBlock:
 
 
 def legend_columns(attachment: Attachment) -> tuple[int, int]:
-    """The title row's last columns (1-based, inclusive) that hold the self-check legend.
+    """The title row's columns (1-based, inclusive) that hold the self-check legend: B onwards.
 
     The legend sits in the title row, not in a row of its own, so that the header block,
     the header row and the data rows stay where the reader, the city's consolidated 附件3
-    and every returned file already have them.
+    and every returned file already have them; at the left, beside 附件N, it is on screen
+    as soon as the file opens. The title is centred over the rest of the row.
     """
     widths = column_widths(attachment)
-    first = len(widths)
-    while sum(widths[first - 1 :]) < LEGEND_MIN_WIDTH and first > 3:
-        first -= 1
-    return first, len(widths)
+    last = 2
+    while sum(widths[1:last]) < LEGEND_MIN_WIDTH:
+        last += 1
+    return 2, last
 
 
 def legend_text(campaign: Campaign) -> str:
-    return f"变红的单元格不符合填写要求，请修改。变红只是填写提示，是否合格以{campaign.campaign.bureau}的校验结果为准。"
+    return f"单元格变红表示填写有误，请修改。变红只是填写时的提示，是否合格以{campaign.campaign.bureau}的校验结果为准。"
 
 
 def column_widths(attachment: Attachment) -> list[int]:
@@ -334,22 +335,25 @@ class _TemplateWriter:
     def write_data_sheet(self, sheet: Any) -> None:
         attachment = self.attachment
         columns = attachment.columns
+        last_col = len(columns)
         for index, width in enumerate(column_widths(attachment)):
             sheet.set_column(index, index, width)
 
-        # Row 1: "附件N", the title and the self-check legend.
+        # Row 1: "附件N", the self-check legend and the title.
         legend_first, legend_last = legend_columns(attachment)
         legend = legend_text(self.campaign)
-        legend_width = sum(column_widths(attachment)[legend_first - 1 : legend_last])
+        # 9-point text: a column holds 11/9 as many characters as the 11-point widths assume
+        legend_width = sum(column_widths(attachment)[legend_first - 1 : legend_last]) * 11 // 9
         sheet.set_row(TITLE_ROW - 1, max(40, 12 * _line_count(legend, legend_width) + 6))
         put(sheet, TITLE_ROW, 1, attachment.kind.value, self.fmt(font_name="黑体", font_size=12, valign="top"))
-        title_format = self.fmt(bold=True, font_size=18, align="center")
-        sheet.merge_range(TITLE_ROW - 1, 1, TITLE_ROW - 1, legend_first - 2, "", title_format)
-        put(sheet, TITLE_ROW, 2, attachment.title, title_format)
         # The legend is itself painted the way a red cell looks.
         legend_format = self.fmt(font_size=9, text_wrap=True, bg_color=ERROR_FILL, font_color=ERROR_FONT, border=1)
-        sheet.merge_range(TITLE_ROW - 1, legend_first - 1, TITLE_ROW - 1, legend_last - 1, "", legend_format)
+        if legend_last > legend_first:
+            sheet.merge_range(TITLE_ROW - 1, legend_first - 1, TITLE_ROW - 1, legend_last - 1, "", legend_format)
         put(sheet, TITLE_ROW, legend_first, legend, legend_format)
+        title_format = self.fmt(bold=True, font_size=18, align="center")
+        sheet.merge_range(TITLE_ROW - 1, legend_last, TITLE_ROW - 1, last_col - 1, "", title_format)
+        put(sheet, TITLE_ROW, legend_last + 1, attachment.title, title_format)
 
         self.write_header_block(sheet)
 
@@ -646,7 +650,7 @@ class _InstructionsWriter:
         checks = self_checks(self.attachment, self.campaign, FIRST_DATA_ROW)
         what = "；".join(check.description for check in checks)
         return (
-            f"填写时，不符合要求的单元格会自动变红（浅红底色、深红色字，见表格右上角的说明）：{what}。改正后红色自动消失。"
+            f"填写时，不符合要求的单元格会自动变红（浅红底色、深红色字，见表格左上角的说明）：{what}。改正后红色自动消失。"
             "变红只是填写时的提示，没有变红不代表一定合格；是否合格以"
             f"{self.campaign.campaign.bureau}用校验程序（zjkcollect validate）校验的结果为准。"
         )
