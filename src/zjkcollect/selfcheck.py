@@ -20,10 +20,14 @@ same way (and keep them through a save as .xls):
   #VALUE! in LibreOffice).
 
 The checks are conservative. Where a formula cannot decide what validate decides (a text date,
-a topic written with two separators, invisible characters …) the cell stays white and
-validate remains the judge; a red cell always means validate reports an error there.
-The formulas compare what the reader compares: ``ASC`` + removing spaces stands in for NFKC +
-:func:`zjkcollect.text.normalize_name`, ``TRIM(CLEAN(ASC()))`` for ``normalize_text``.
+a topic written with two separators, a + inside a mobile …) the cell stays white and validate
+remains the judge; a red cell means validate reports an error in that cell. The formulas
+compare what the reader compares: ``ASC`` + ``CLEAN`` + removing spaces stands in for NFKC +
+:func:`zjkcollect.text.normalize_name`, ``TRIM`` for ``normalize_text``. Where that stand-in
+falls short the sheet is stricter than validate, in cases nobody types: a zero-width space
+pasted into a credit code (validate strips it and warns), an ideographic or no-break space in a
+topic of a complete list, or in a 单位类型 whose track validate refuses (the 揭榜挂帅 and topic
+cells then turn red as well, validate names the track only).
 """
 
 from __future__ import annotations
