@@ -34,6 +34,7 @@ from zjkcollect.selfcheck import (
     mobile_prefixes,
     mobile_starts,
     self_checks,
+    track_spellings,
 )
 from zjkcollect.templates import (
     FIRST_DATA_ROW,
@@ -433,6 +434,8 @@ def credit_code_probe() -> Probe:
             code.replace("1", "I"),
             f"  {code}\t",
             f" {code[:6]} {code[6:12]} {code[12:]} ",
+            f"{code[:8]}\u3000{code[8:]}",
+            f"\u3000{code}\u00a0",
             _full_width(code),
             "\u3000" + _full_width(code.lower()) + "\u3000",
             code[:8] + "\u00a0" + code[8:],
@@ -444,12 +447,15 @@ def credit_code_probe() -> Probe:
 
 def track_probe(kind: Kind, campaign: Campaign) -> Probe:
     units = [*campaign.unit_type_names, " 政府部门 ", "政府机关"]
-    tracks = [*campaign.track_lookup, " 城市治理 ", "工业制造业", "工业制造、绿色低碳", None]
+    tracks = [*track_spellings(campaign), " 城市治理 ", "工业制造业", "工业制造、绿色低碳", None]
     topics = [
         "农业生产数据应用",
         "区域产业协同",
         "智能制造数据应用",
         " 区域产业协同 ",
+        "区域 产业协同",
+        "区域产业协同赛题",
+        "“区域产业协同”",
         *[t for track in campaign.tracks for t in track.closed_topics],
         "建设高质量垂直行业大模型数据集（二期）",
         "建设高质量 垂直行业大模型数据集",
@@ -465,13 +471,19 @@ def track_probe(kind: Kind, campaign: Campaign) -> Probe:
                 rows.append(project_row(kind, unit_type=unit, track=track, topic=topic, jiebang="是"))
     validate_only = [
         # one track after the separator is split off: validate reads 城市治理, the formula an unknown track
-        (project_row(kind, unit_type="政府部门", track="工业制造；"), "a track written with a trailing separator"),
+        (project_row(kind, unit_type="政府部门", track="“工业制造”"), "a track in quotes"),
+        (project_row(kind, unit_type="政府部门", track="工业制造；"), "a track with a separator after it"),
         # two known topics in one cell: validate counts them, the formula only knows whole topics
         (
             project_row(kind, track="开放创新", topic="区域产业协同、生态环境联治"),
             "two topics in one cell of an open list",
         ),
     ]
+    for track in campaign.tracks:
+        if track.topics_complete and track.topics:
+            # a listed topic with more after it: the formula sees the topic, validate the whole text
+            extended = project_row(kind, track=track.name, topic=track.topics[0] + "（二期）")
+            validate_only.append((extended, "a complete list's topic with words added"))
     return Probe(agree=rows, validate_only=validate_only)
 
 

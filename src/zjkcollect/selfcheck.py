@@ -20,14 +20,15 @@ same way (and keep them through a save as .xls):
   #VALUE! in LibreOffice).
 
 The checks are conservative. Where a formula cannot decide what validate decides (a text date,
-a topic written with two separators, a + inside a mobile …) the cell stays white and validate
-remains the judge; a red cell means validate reports an error in that cell. The formulas
-compare what the reader compares: ``ASC`` + ``CLEAN`` + removing spaces stands in for NFKC +
-:func:`zjkcollect.text.normalize_name`, ``TRIM`` for ``normalize_text``. Where that stand-in
-falls short the sheet is stricter than validate, in cases nobody types: a zero-width space
-pasted into a credit code (validate strips it and warns), an ideographic or no-break space in a
-topic of a complete list, or in a 单位类型 whose track validate refuses (the 揭榜挂帅 and topic
-cells then turn red as well, validate names the track only).
+a topic written with two separators, a track in quotes, a + inside a mobile …) the cell stays
+white and validate remains the judge; a red cell means validate reports an error in that cell.
+The formulas compare what the reader compares: ``ASC`` (full-width to half-width) and ``CLEAN``
+stand in for NFKC and the removal of control characters, removing or trimming spaces of every
+width for :func:`zjkcollect.text.normalize_name` / ``normalize_text``. Where that stand-in falls
+short the sheet is stricter than validate, in cases nobody types: a zero-width space pasted into
+a credit code (validate drops it and warns), a no-break space in a topic of a complete list, a
+tab or an ideographic space in a 单位类型 whose track validate refuses (the 揭榜挂帅 and topic
+cells then turn red too; validate names the track only).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from zjkcollect import codes
 from zjkcollect.attachments import Attachment, ColumnKind
 from zjkcollect.campaign import Campaign, Track
 from zjkcollect.findings import column_letter
-from zjkcollect.text import normalize_name
+from zjkcollect.text import normalize_name, undecorate
 
 # Excel's limits: a conditional format's formula (as the dialog and .xls take it) and the number
 # of conditional formats an .xls cell keeps.
@@ -70,13 +71,18 @@ ORG_VAL = "ZJK_ORG_VAL"  # a character's value at each position: a table, charac
 ORG_W = "ZJK_ORG_W"  # a row: the 8 weights and 1
 ORG_CHK = "ZJK_ORG_CHK"  # one cell, "0123456789X": the characters that make position 17 a check character
 NEVER = "ZJK_NEVER"  # prefixes that are never a legal person (92 个体工商户)
-TKEY = "ZJK_TKEY"  # every spelling the reader accepts for a track (name, name+赛道, aliases)
+TKEY = "ZJK_TKEY"  # spellings validate reads as a track (name, aliases, name+赛道), normalised
 TNOJB = "ZJK_TNOJB"  # … 1 where that track has no 揭榜挂帅 sub-topics
 TBAN = "ZJK_TBAN"  # … 1 where government units may not enter that track
 TDONE = "ZJK_TDONE"  # … 1 where the track's topic list is complete
-# … the topics that decide: for a complete track its own (any other topic is wrong), for the
-# others the topics of other tracks only (those are wrong, unlisted ones are not), as |a|b|
-TTOP = "ZJK_TTOP"
+TFOR = "ZJK_TFOR"  # … the topics of other tracks, which are wrong in this one, as |a|b|
+# Per spelling of a track with a complete topic list: a row that every text matches (the
+# separator, appended to the text), weight 1, then one row per topic, normalised, weight -1; and
+# the track's TBAN flag. The weighted count of matches is 1 exactly when no listed topic is there.
+OWNKEY = "ZJK_OWNKEY"
+OWN = "ZJK_OWN"
+OWNW = "ZJK_OWNW"
+OWNBAN = "ZJK_OWNBAN"
 GOVU = "ZJK_GOVU"  # the unit types limited to the government tracks
 CLKEY = "ZJK_CLKEY"  # (track spelling, closed topic) pairs …
 CL = "ZJK_CL"
@@ -91,6 +97,8 @@ MAIL_W = "ZJK_MAIL_W"  # … and their weights
 # would otherwise be empty, since a defined name must cover at least one cell.
 _NEVER_MATCHES = " "
 _TOPIC_SEPARATORS = ("|", "¦", "‖", "§")
+# What reporters write after a track's name, which validate reads (as schemas does).
+_TRACK_WORD = "赛道"
 # GB 11714's organisation code sits at positions 9-17 of the credit code (codes.check_credit_code).
 _ORG_FIRST = 9
 _ORG_CHECK_POSITION = _ORG_FIRST + len(codes.ORG_WEIGHTS)
@@ -173,42 +181,57 @@ def _org_value(char: str, position: int) -> int:
     return codes.ORG_CHECK_CHARS.index(char) if char in codes.ORG_CHECK_CHARS else 0
 
 
+def track_spellings(campaign: Campaign) -> dict[str, Track]:
+    """Normalised spellings validate reads as a track: the catalog's names and aliases, and each
+    with 赛道 after it (which validate reads with a warning). Other decorations are not judged."""
+    spellings = dict(campaign.track_lookup)
+    for key, track in campaign.track_lookup.items():
+        decorated = key + _TRACK_WORD
+        if campaign.track_lookup.get(undecorate(decorated, _TRACK_WORD)) is track:
+            spellings.setdefault(decorated, track)
+    return spellings
+
+
 def _track_lists(campaign: Campaign) -> list[HelperList]:
     separator = topic_separator(campaign)
     government = campaign.government
-    keys, no_jiebang, banned, complete, topics = [], [], [], [], []
+    keys, no_jiebang, banned, complete, foreign = [], [], [], [], []
     closed_keys, closed, closed_banned = [], [], []
-    # track_lookup holds exactly the spellings the reader accepts, already normalised
-    for key, track in campaign.track_lookup.items():
+    own_keys, own, own_weights, own_banned = [], [], [], []
+    for key, track in track_spellings(campaign).items():
         ban = int(track.name not in government.tracks)
         keys.append(key)
         no_jiebang.append(int(not track.jiebang))
         banned.append(ban)
         complete.append(int(track.topics_complete))
         # as schemas.check_topic: a topic of another track is wrong unless this track lists it too
-        deciding = track.topics if track.topics_complete else _foreign_topics(campaign, track)
-        topics.append(_joined(deciding, separator))
+        foreign.append(
+            _joined([t for other in campaign.tracks for t in other.topics if t not in track.topics], separator)
+        )
         for topic in track.closed_topics:
             closed_keys.append(key)
             closed.append(normalize_name(topic))
             closed_banned.append(ban)
-    if not closed:
-        closed_keys, closed, closed_banned = [_NEVER_MATCHES], [_NEVER_MATCHES], [0]
+        if track.topics_complete:
+            own_keys += [key] * (1 + len(track.topics))
+            own += [separator, *(normalize_name(topic) for topic in track.topics)]
+            own_weights += [1] + [-1] * len(track.topics)
+            own_banned += [ban] * (1 + len(track.topics))
     return [
         _column(TKEY, "赛道写法", keys),
         _column(TNOJB, "无揭榜挂帅", no_jiebang),
         _column(TBAN, "政府部门不可参加", banned),
         _column(TDONE, "赛题已列全", complete),
-        _column(TTOP, "该赛道赛题", topics),
+        _column(TFOR, "其他赛道的赛题", foreign),
         _column(GOVU, "限报赛道的单位类型", [normalize_name(u) for u in government.unit_types] or [_NEVER_MATCHES]),
-        _column(CLKEY, "赛道写法（不再开放）", closed_keys),
-        _column(CL, "不再开放的赛题", closed),
-        _column(CLBAN, "政府部门不可参加（不再开放）", closed_banned),
+        _column(CLKEY, "赛道写法（不再开放）", closed_keys or [_NEVER_MATCHES]),
+        _column(CL, "不再开放的赛题", closed or [_NEVER_MATCHES]),
+        _column(CLBAN, "政府部门不可参加（不再开放）", closed_banned or [0]),
+        _column(OWNKEY, "赛道写法（赛题已列全）", own_keys or [_NEVER_MATCHES]),
+        _column(OWN, "该赛道的赛题", own or [_NEVER_MATCHES]),
+        _column(OWNW, "权重", own_weights or [0]),
+        _column(OWNBAN, "政府部门不可参加（赛题已列全）", own_banned or [0]),
     ]
-
-
-def _foreign_topics(campaign: Campaign, track: Track) -> list[str]:
-    return [topic for other in campaign.tracks for topic in other.topics if topic not in track.topics]
 
 
 def _joined(topics: list[str], separator: str) -> str:
@@ -274,11 +297,26 @@ _SPACES = (" ", "\u3000", "\u00a0")
 
 
 def _squeezed(ref: str, *also: str) -> str:
-    """normalize_name, thoroughly: half-width, no control characters, no spaces of any width."""
+    """normalize_name, thoroughly: half-width, no control characters, no spaces of any width
+    (and none of the characters ``also``)."""
     formula = f"CLEAN(ASC({ref}))"
     for char in (*_SPACES, *also):
         formula = f'SUBSTITUTE({formula},{_quoted(char)},"")'
     return formula
+
+
+def _trimmed(ref: str) -> str:
+    """A code as validate reads it: half-width, no control characters, no spaces of any width at
+    either end (one inside is the reporter's to fix)."""
+    formula = f"CLEAN(ASC({ref}))"
+    for char in _SPACES[1:]:
+        formula = f'SUBSTITUTE({formula},{_quoted(char)}," ")'
+    return f"TRIM({formula})"
+
+
+def _key_form(ref: str) -> str:
+    """A choice as it is looked up (tracks, unit types, 是): a spelling it misses is not judged."""
+    return f'SUBSTITUTE(ASC({ref})," ","")'
 
 
 def _name_form(ref: str) -> str:
@@ -301,7 +339,7 @@ def _date(day: dt.date) -> str:
 
 def _government_unit(unit: str) -> str:
     """1 when the row's 单位类型 is one limited to the government tracks, else 0."""
-    return f"SUMPRODUCT(--({GOVU}={_name_form(unit)}))"
+    return f"SUMPRODUCT(--({GOVU}={_key_form(unit)}))"
 
 
 # --- the checks ------------------------------------------------------------------------------------
@@ -310,7 +348,7 @@ def _government_unit(unit: str) -> str:
 def credit_code_formulas(code: str) -> tuple[str, ...]:
     """Length or characters; a number cell, the never-legal-person prefix or the check character;
     the organisation code's check character."""
-    text = _squeezed(code)
+    text = _trimmed(code)
     # The length is 0 (empty) or 18 exactly when it is 9 away from 9. The characters of a short
     # code are padded with valid ones: its length is judged on its own, and FIND("") is avoided.
     half = _CODE_LENGTH // 2
@@ -320,14 +358,15 @@ def credit_code_formulas(code: str) -> tuple[str, ...]:
     )
     # A valid code's values times the weights, plus the check character's value, is 0 mod 31.
     # "=" ignores case, so a lower-case code counts the same. A prefix found in the roughly
-    # cleaned text is there in the thoroughly cleaned one too.
+    # cleaned text is there in the cleaned one too.
     check = (
         f"OR(ISNUMBER({code}),SUMPRODUCT(--(LEFT(TRIM(ASC({code})),2)={NEVER}))>0,"
         f"MOD(SUMPRODUCT((MID({text},{POS},1)={USCC_CHR})*{USCC_VAL}*{USCC_W}),{len(codes.USCC_ALPHABET)})>0)"
     )
     # The organisation check applies when position 17 holds a check character. It reads the
-    # roughly cleaned text when that has 18 characters: if it still holds a space or a control
-    # character, the clean code is shorter and the first formula has already turned the cell red.
+    # roughly cleaned text when that has 18 characters: if it still holds a space of another
+    # width or a control character, the code is wrong or shorter, and the first formula has
+    # already turned the cell red.
     rough = f"TRIM(ASC({code}))"
     organisation = (
         f"AND(LEN({rough})={_CODE_LENGTH},ISNUMBER(SEARCH(MID({rough},{_ORG_CHECK_POSITION},1),{ORG_CHK})),"
@@ -337,7 +376,7 @@ def credit_code_formulas(code: str) -> tuple[str, ...]:
 
 
 def government_track_formulas(track: str, unit: str) -> tuple[str, ...]:
-    return (f"AND({_government_unit(unit)}>0,SUMPRODUCT(({TKEY}={_name_form(track)})*{TBAN})>0)",)
+    return (f"AND({_government_unit(unit)}>0,SUMPRODUCT(({TKEY}={_key_form(track)})*{TBAN})>0)",)
 
 
 def _accepted(track_banned: str, unit: str) -> str:
@@ -348,23 +387,27 @@ def _accepted(track_banned: str, unit: str) -> str:
 def jiebang_formulas(jiebang: str, track: str, unit: str, campaign: Campaign) -> tuple[str, ...]:
     yes = _quoted(normalize_name(campaign.choices.yes_no[0]))
     return (
-        f"AND({_name_form(jiebang)}={yes},SUMPRODUCT(({TKEY}={_name_form(track)})*{TNOJB}*{_accepted(TBAN, unit)})>0)",
+        f"AND({_key_form(jiebang)}={yes},SUMPRODUCT(({TKEY}={_key_form(track)})*{TNOJB}*{_accepted(TBAN, unit)})>0)",
     )
 
 
 def topic_formulas(topic: str, track: str, unit: str, campaign: Campaign) -> tuple[str, ...]:
-    """A closed topic (anywhere in the text); a topic outside a complete list or of another track."""
-    closed = (
-        f"SUMPRODUCT(({CLKEY}={_name_form(track)})*ISNUMBER(FIND({CL},{_name_form(topic)}))*{_accepted(CLBAN, unit)})>0"
-    )
+    """A closed topic (anywhere in the text); a topic outside a complete list; a topic of another track."""
+    spelled, named = _key_form(track), _name_form(topic)
     bar = _quoted(topic_separator(campaign))
-    listed = f"{bar}&{_text_form(topic)}&{bar}"
-    # found among the deciding topics is wrong for an open list, not found is wrong for a complete one
-    outside = (
-        f'AND({topic}<>"",SUMPRODUCT(({TKEY}={_name_form(track)})*ABS(ISNUMBER(FIND({listed},{TTOP}))-{TDONE})'
-        f"*{_accepted(TBAN, unit)})>0)"
+    closed = f"SUMPRODUCT(({CLKEY}={spelled})*ISNUMBER(FIND({CL},{named}))*{_accepted(CLBAN, unit)})>0"
+    # A complete list's track and none of its topics in the text: validate also reads a topic
+    # with 赛题 or quotes around it, and every such text contains the topic.
+    unlisted = (
+        f"AND(LEN({named})>0,SUMPRODUCT(({OWNKEY}={spelled})*ISNUMBER(FIND({OWN},{named}&{bar}))"
+        f"*{OWNW}*{_accepted(OWNBAN, unit)})>0)"
     )
-    return closed, outside
+    # exactly another track's topic, as validate compares it
+    foreign = (
+        f"SUMPRODUCT(({TKEY}={spelled})*ISNUMBER(FIND({bar}&{_text_form(topic)}&{bar},{TFOR}))"
+        f"*{_accepted(TBAN, unit)})>0"
+    )
+    return closed, unlisted, foreign
 
 
 def registration_date_formulas(day: str, campaign: Campaign) -> tuple[str, ...]:
@@ -398,7 +441,7 @@ def email_formulas(email: str, role: str | None, campaign: Campaign) -> tuple[st
     formulas = []
     if role is not None:
         staff = _quoted(normalize_name(campaign.choices.staff_role))
-        formulas.append(f"AND({_name_form(role)}={staff},LEN({text})=0)")
+        formulas.append(f"AND({_key_form(role)}={staff},LEN({text})=0)")
     formulas.append(
         f'AND(LEN({text})>0,OR(LEN({text})-LEN(SUBSTITUTE({text},"@",""))<>1,LEFT({text},1)="@",'
         f'ISNUMBER(FIND(" ",{text}))))'
@@ -444,8 +487,9 @@ def self_checks(attachment: Attachment, campaign: Campaign, row: int) -> list[Se
             "uscc-checksum",
             "uscc-org-checksum",
             "uscc-not-legal-person",
+            "uscc-inner-space",
         ),
-        f"统一社会信用代码不是{_CODE_LENGTH}位、含有不允许的字符（如字母I、O、S、V、Z）、校验码不对，"
+        f"统一社会信用代码不是{_CODE_LENGTH}位、中间有空格或不允许的字符（如字母I、O、S、V、Z）、校验码不对，"
         f"或以{never}开头（{credit.never_legal_person_label}）",
         lambda: credit_code_formulas(str(code)),
     )
