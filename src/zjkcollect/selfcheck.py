@@ -103,6 +103,9 @@ _TRACK_WORD = "赛道"
 _ORG_FIRST = 9
 _ORG_CHECK_POSITION = _ORG_FIRST + len(codes.ORG_WEIGHTS)
 _CODE_LENGTH = len(codes.USCC_WEIGHTS) + 1
+# The letters GB 32100 leaves out of the code (they read like 1, 0, 5, U, 2).
+_LEFT_OUT = "、".join(sorted(set(codes.ORG_ALPHABET) - set(codes.USCC_ALPHABET)))
+(_MOBILE_LENGTH,) = phonenumbers.PhoneMetadata.metadata_for_region("CN").mobile.possible_length
 # The ITU's international call prefix, which China uses.
 _INTERNATIONAL_PREFIX = "00"
 
@@ -257,10 +260,10 @@ def mobile_starts() -> tuple[tuple[str, int], ...]:
     (national prefix 0, country code 86, +86, 0086).
     """
     metadata = phonenumbers.PhoneMetadata.metadata_for_region("CN")
-    (length,) = metadata.mobile.possible_length
     country = str(metadata.country_code)
     leads = ("", metadata.national_prefix, country, "+" + country, _INTERNATIONAL_PREFIX + country)
-    return tuple((lead + prefix, len(lead) + length) for lead in leads for prefix in mobile_prefixes(length))
+    prefixes = mobile_prefixes(_MOBILE_LENGTH)
+    return tuple((lead + prefix, len(lead) + _MOBILE_LENGTH) for lead in leads for prefix in prefixes)
 
 
 def mobile_prefixes(length: int, depth: int = 5) -> list[str]:
@@ -489,7 +492,7 @@ def self_checks(attachment: Attachment, campaign: Campaign, row: int) -> list[Se
             "uscc-not-legal-person",
             "uscc-inner-space",
         ),
-        f"统一社会信用代码不是{_CODE_LENGTH}位、中间有空格或不允许的字符（如字母I、O、S、V、Z）、校验码不对，"
+        f"统一社会信用代码不是{_CODE_LENGTH}位、中间有空格或不允许的字符（如字母{_LEFT_OUT}）、校验码不对，"
         f"或以{never}开头（{credit.never_legal_person_label}）",
         lambda: credit_code_formulas(str(code)),
     )
@@ -531,7 +534,7 @@ def self_checks(attachment: Attachment, campaign: Campaign, row: int) -> list[Se
     add(
         ColumnKind.MOBILE,
         ("mobile-invalid",),
-        "手机号码不是11位手机号",
+        f"手机号码不是{_MOBILE_LENGTH}位手机号",
         lambda: mobile_formulas(str(ref(ColumnKind.MOBILE))),
     )
     add(
