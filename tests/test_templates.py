@@ -32,6 +32,7 @@ from zjkcollect.templates import (
     TITLE_ROW,
     column_widths,
     header_block,
+    legend_columns,
     template_file_name,
     topics_closed_list,
     write_template,
@@ -180,9 +181,14 @@ def test_title_and_headers(books, kind: Kind) -> None:
     attachment = ATTACHMENTS[kind]
     sheet = books[kind][ATTACHMENTS[kind].label]
     last = get_column_letter(len(attachment.columns))
+    legend_first, legend_last = legend_columns(attachment)
+    assert legend_first == 2  # the self-check legend, beside 附件N
     assert sheet.cell(TITLE_ROW, 1).value == ATTACHMENTS[kind].label
-    assert sheet.cell(TITLE_ROW, 2).value == attachment.title
-    assert f"B{TITLE_ROW}:{last}{TITLE_ROW}" in {str(r) for r in sheet.merged_cells.ranges}
+    # the title spans the rest of the row
+    title_start = get_column_letter(legend_last + 1)
+    assert sheet[f"{title_start}{TITLE_ROW}"].value == attachment.title
+    assert f"{title_start}{TITLE_ROW}:{last}{TITLE_ROW}" in {str(r) for r in sheet.merged_cells.ranges}
+    assert sum(column_widths(attachment)[legend_last:]) >= 3 * len(attachment.title)
     headers = [sheet.cell(HEADER_ROW, index).value for index in range(1, len(attachment.columns) + 2)]
     assert headers == [column.header for column in attachment.columns] + [None]
     assert all(sheet.cell(HEADER_ROW, i).font.b for i in range(1, len(attachment.columns) + 1))
@@ -480,6 +486,11 @@ def snapshot(path: Path) -> dict[str, object]:
             "last_row_format": [c.number_format for c in sheet[LAST_DATA_ROW]]
             if sheet.max_row >= LAST_DATA_ROW
             else [],
+            "conditional_formats": sorted(
+                (str(formatting.sqref), rule.formula[0])
+                for formatting in sheet.conditional_formatting
+                for rule in formatting.rules
+            ),
             "freeze": sheet.freeze_panes,
             "print_titles": sheet.print_title_rows,
         }

@@ -17,7 +17,12 @@ import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberType
 
 __all__ = [
+    "CN_MOBILE",
+    "ORG_ALPHABET",
+    "ORG_CHECK_CHARS",
+    "ORG_WEIGHTS",
     "USCC_ALPHABET",
+    "USCC_WEIGHTS",
     "CodeProblem",
     "DateReading",
     "check_credit_code",
@@ -40,12 +45,16 @@ class CodeProblem:
 # GB 32100-2015 leaves out I, O, S, V, Z because they are easily misread as 1, 0, 5, U, 2.
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_VALUE = {char: index for index, char in enumerate(USCC_ALPHABET)}
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
-_ORG_BODY = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-# Real GB 11714 check characters are only 0-9 and X; anything else in position 17 means the
-# code was not built from an organisation code, so that check does not apply.
-_ORG_CHECK = frozenset("0123456789X")
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+# GB 11714 body characters in value order: int(char, 36) is the position (0-9, A=10 … Z=35).
+ORG_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_ORG_BODY = frozenset(ORG_ALPHABET)
+# The GB 11714 check character for each value of (11 - weighted sum mod 11) mod 11. Real check
+# characters are only these; anything else in position 17 means the code was not built from an
+# organisation code, so that check does not apply.
+ORG_CHECK_CHARS = "0123456789X"
+_ORG_CHECK = frozenset(ORG_CHECK_CHARS)
 
 # Whitespace (including the ideographic space NFKC turns into U+0020) and the zero-width /
 # bidi marks that survive NFKC when a code is pasted from a web page or a PDF.
@@ -65,7 +74,7 @@ def uscc_check_char(first17: str) -> str:
     """The GB 32100-2015 check character (position 18) for the first 17 characters."""
     if len(first17) != 17 or any(char not in _USCC_VALUE for char in first17):
         raise ValueError(f"need 17 characters from {USCC_ALPHABET}, got {first17!r}")
-    total = sum(_USCC_VALUE[char] * weight for char, weight in zip(first17, _USCC_WEIGHTS, strict=True))
+    total = sum(_USCC_VALUE[char] * weight for char, weight in zip(first17, USCC_WEIGHTS, strict=True))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
@@ -74,13 +83,9 @@ def org_code_check_char(first8: str) -> str:
     if len(first8) != 8 or any(char not in _ORG_BODY for char in first8):
         raise ValueError(f"need 8 characters from 0-9/A-Z, got {first8!r}")
     # int(char, 36) gives exactly the standard's values: digits as themselves, A=10 … Z=35.
-    total = sum(int(char, 36) * weight for char, weight in zip(first8, _ORG_WEIGHTS, strict=True))
-    check = 11 - total % 11
-    if check == 10:
-        return "X"
-    if check == 11:
-        return "0"
-    return str(check)
+    total = sum(int(char, 36) * weight for char, weight in zip(first8, ORG_WEIGHTS, strict=True))
+    # 11 - total % 11 runs 1..11; 10 is written X and 11 is written 0.
+    return ORG_CHECK_CHARS[(11 - total % 11) % 11]
 
 
 def _excel_number_text(number: float) -> str:
@@ -206,7 +211,7 @@ def _mobile_pattern() -> re.Pattern[str]:
     return re.compile(metadata.mobile.national_number_pattern)
 
 
-_CN_MOBILE = _mobile_pattern()
+CN_MOBILE = _mobile_pattern()
 
 
 def parse_phone(value: object, kind: str = "any") -> str | None:
@@ -220,7 +225,7 @@ def parse_phone(value: object, kind: str = "any") -> str | None:
     digits = _phone_digits(value)
     if digits is None:
         return None
-    if kind != "landline" and len(digits) == 11 and _CN_MOBILE.fullmatch(digits):
+    if kind != "landline" and len(digits) == 11 and CN_MOBILE.fullmatch(digits):
         # Most cells are plain mobiles: the same pattern libphonenumber would apply, without its parse.
         return digits
     try:

@@ -9,10 +9,13 @@ Every workbook has the same shape, which the reader relies on:
   last-but-one column and the date value in the last column.
   Row ``HEADER_ROW``: the canonical ``Column.header`` texts, verbatim, in spec order.
   Rows ``FIRST_DATA_ROW`` … ``LAST_DATA_ROW``: ``BLANK_ROWS`` formatted empty rows.
+  The data cells carry the self-checks (:mod:`zjkcollect.selfcheck`): conditional formats
+  that turn a cell red when it breaks a rule a formula can decide; a legend at the right end
+  of the title row says what red means.
 * sheet 2 ``填表说明``: the rules in plain Chinese, generated from the campaign.
 * hidden sheet ``_lists``: every dropdown's values, one column per list, each behind a
   workbook-level defined name (``ZJK_TRACK``, ``ZJK_REGISTRATION_STATUS`` …), plus the
-  track → open-topics table.
+  track → open-topics table and the lists the self-checks look up (``selfcheck.helper_lists``).
 * hidden sheet ``_zjkcollect``: the template fingerprint, key/value rows (see
   :func:`fingerprint_rows`); every value is text.
 
@@ -53,6 +56,7 @@ from zjkcollect.attachments import (
 from zjkcollect.campaign import Campaign
 from zjkcollect.findings import column_letter
 from zjkcollect.outputs import FormatCache, add_worksheet, atomic_write, put
+from zjkcollect.selfcheck import ERROR_FILL, ERROR_FONT, check_limits, helper_lists, self_checks
 
 # --- layout the reader imports ------------------------------------------------------------------
 TITLE_ROW = 1
@@ -77,6 +81,7 @@ INPUT_FILL = "#FFF2CC"  # the header-block cells the reporter fills in
 HEADER_FILL = "#DDEBF7"
 MIN_FIRST_COLUMN_WIDTH = 10  # the 序号 column also holds the 填报单位 label
 REPORTER_VALUE_MIN_WIDTH = 30  # the 填报单位 value cell is merged until it is at least this wide
+LEGEND_MIN_WIDTH = 20  # the self-check legend takes the title row's columns from B on, at least this wide
 
 # Excel's limits for data validations; XlsxWriter refuses anything longer.
 _DV_TITLE_LIMIT = 32
@@ -109,6 +114,25 @@ def header_block(attachment: Attachment) -> HeaderBlock:
         last += 1
     count = len(attachment.columns)
     return HeaderBlock(1, 2, last, count - 1, count)
+
+
+def legend_columns(attachment: Attachment) -> tuple[int, int]:
+    """The title row's columns (1-based, inclusive) that hold the self-check legend: B onwards.
+
+    The legend sits in the title row, not in a row of its own, so that the header block,
+    the header row and the data rows stay where the reader, the city's consolidated 附件3
+    and every returned file already have them; at the left, beside 附件N, it is on screen
+    as soon as the file opens. The title is centred over the rest of the row.
+    """
+    widths = column_widths(attachment)
+    last = 2
+    while sum(widths[1:last]) < LEGEND_MIN_WIDTH:
+        last += 1
+    return 2, last
+
+
+def legend_text(campaign: Campaign) -> str:
+    return f"单元格变红表示填写有误，请修改。变红只是填写时的提示，是否合格以{campaign.campaign.bureau}的校验结果为准。"
 
 
 def column_widths(attachment: Attachment) -> list[int]:
@@ -279,6 +303,17 @@ class _TemplateWriter:
                 put(sheet, row, column_index, topic, plain)
             column_index += 1
         self.workbook.define_name(TOPIC_TABLE_NAME, f"={_abs_cell(LISTS_SHEET, 2, first_topic_column)}")
+        # What the self-checks look up, after a blank column: each block below its label.
+        column_index += 1
+        for helper in helper_lists(self.campaign):
+            width = len(helper.rows[0])
+            put(sheet, 1, column_index, helper.label, plain)
+            for row, values in enumerate(helper.rows, start=2):
+                for offset, value in enumerate(values):
+                    put(sheet, row, column_index + offset, value, plain)
+            last = (1 + len(helper.rows), column_index + width - 1)
+            self.workbook.define_name(helper.name, f"={_abs_range(LISTS_SHEET, 2, column_index, *last)}")
+            column_index += width
         sheet.set_column(0, column_index, 16)
         sheet.hide()
         sheet.protect()
@@ -309,12 +344,21 @@ class _TemplateWriter:
         for index, width in enumerate(column_widths(attachment)):
             sheet.set_column(index, index, width)
 
-        # Row 1: "附件N" and the title.
-        sheet.set_row(TITLE_ROW - 1, 40)
+        # Row 1: "附件N", the self-check legend and the title.
+        legend_first, legend_last = legend_columns(attachment)
+        legend = legend_text(self.campaign)
+        # 9-point text: a column holds 11/9 as many characters as the 11-point widths assume
+        legend_width = sum(column_widths(attachment)[legend_first - 1 : legend_last]) * 11 // 9
+        sheet.set_row(TITLE_ROW - 1, max(40, 12 * _line_count(legend, legend_width) + 6))
         put(sheet, TITLE_ROW, 1, attachment.label, self.fmt(font_name="黑体", font_size=12, valign="top"))
+        # The legend is itself painted the way a red cell looks.
+        legend_format = self.fmt(font_size=9, text_wrap=True, bg_color=ERROR_FILL, font_color=ERROR_FONT, border=1)
+        if legend_last > legend_first:
+            sheet.merge_range(TITLE_ROW - 1, legend_first - 1, TITLE_ROW - 1, legend_last - 1, "", legend_format)
+        put(sheet, TITLE_ROW, legend_first, legend, legend_format)
         title_format = self.fmt(bold=True, font_size=18, align="center")
-        sheet.merge_range(TITLE_ROW - 1, 1, TITLE_ROW - 1, last_col - 1, "", title_format)
-        put(sheet, TITLE_ROW, 2, attachment.title, title_format)
+        sheet.merge_range(TITLE_ROW - 1, legend_last, TITLE_ROW - 1, last_col - 1, "", title_format)
+        put(sheet, TITLE_ROW, legend_last + 1, attachment.title, title_format)
 
         self.write_header_block(sheet)
 
@@ -331,6 +375,7 @@ class _TemplateWriter:
             for row in range(FIRST_DATA_ROW, LAST_DATA_ROW + 1):
                 put(sheet, row, index, None, cell_format)
             self.validate_column(sheet, index, column)
+        self.write_self_checks(sheet)
 
         sheet.freeze_panes(HEADER_ROW, 0)
         sheet.set_landscape()
@@ -340,6 +385,18 @@ class _TemplateWriter:
         sheet.center_horizontally()
         sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
         sheet.set_footer("&C第 &P 页，共 &N 页")
+
+    def write_self_checks(self, sheet: Any) -> None:
+        """Conditional formats over the prepared rows: red when a self-check formula is TRUE."""
+        red = self.workbook.add_format({"bg_color": ERROR_FILL, "font_color": ERROR_FONT})
+        # the formulas as written for the last row are the longest the dialogs will show
+        check_limits(self_checks(self.attachment, self.campaign, LAST_DATA_ROW))
+        for check in self_checks(self.attachment, self.campaign, FIRST_DATA_ROW):
+            column = check.column - 1
+            for formula in check.formulas:
+                options = {"type": "formula", "criteria": "=" + formula, "format": red}
+                if sheet.conditional_format(FIRST_DATA_ROW - 1, column, LAST_DATA_ROW - 1, column, options) != 0:
+                    raise ValueError(f"XlsxWriter refused the conditional format {formula!r}")
 
     def write_header_block(self, sheet: Any) -> None:
         block = header_block(self.attachment)
@@ -584,6 +641,7 @@ class _InstructionsWriter:
             f"{calendar.weeks[0].isoformat()}。",
             f"从第{FIRST_DATA_ROW}行起每行填写{unit}，已预设{BLANK_ROWS}行格式，不够可继续向下填写；不要在表格中插入合计行或空行。",
             "带下拉箭头的单元格请从下拉列表中选择；选中单元格时会显示该栏的填写提示。",
+            self.self_check_rule(),
             "“统一社会信用代码”和各电话号码列已设为文本格式，请直接输入，不要改为数字格式，"
             "以免18位代码被 Excel 改成科学计数法、号码开头的0丢失。",
         ]
@@ -600,6 +658,15 @@ class _InstructionsWriter:
         elif attachment.kind is Kind.CONTACTS:
             rules.append(f"本表随{campaign.attachment(Kind.SURVEY).label}于{_zh_date(calendar.survey_due)}前报送。")
         return rules
+
+    def self_check_rule(self) -> str:
+        checks = self_checks(self.attachment, self.campaign, FIRST_DATA_ROW)
+        what = "；".join(check.description for check in checks)
+        return (
+            f"填写时，不符合要求的单元格会自动变红（浅红底色、深红色字，见表格左上角的说明）：{what}。改正后红色自动消失。"
+            "变红只是填写时的提示，没有变红不代表一定合格；是否合格以"
+            f"{self.campaign.campaign.bureau}用校验程序（zjkcollect validate）校验的结果为准。"
+        )
 
     def entry_rules(self) -> list[str]:
         campaign, attachment = self.campaign, self.attachment
