@@ -102,7 +102,37 @@ def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
 # --- broken files -------------------------------------------------------------------------------
 
 BROKEN = {
-    "toml-syntax": (edited("year = 2025", "year = = 2025"), ["格式错误", "line"]),
+    "toml-syntax": (edited("year = 2025", "year = = 2025"), ["第 10 行", "格式有误", "「year = = 2025」"]),
+    "date-without-leading-zeros": (
+        edited("survey_due = 2025-06-23", "survey_due = 2026-5-20"),
+        ["第 20 行", "「survey_due = 2026-5-20」", "2026-05-20"],
+    ),
+    "date-in-a-list-without-leading-zeros": (
+        edited("2025-07-03, 2025-07-10", "2025-7-3, 2025-07-10"),
+        ["第 24 行", "2025-07-03"],
+    ),
+    "date-that-does-not-exist": (edited("survey_due = 2025-06-23", "survey_due = 2025-06-31"), ["第 20 行", "不存在"]),
+    "duplicate-key": (edited("year = 2025\n", "year = 2025\nyear = 2026\n"), ["第 11 行", "year 写了两次", "第 10 行"]),
+    "duplicate-table": (edited("[choices]", "[calendar]"), ["[calendar] 写了两次"]),
+    "missing-closing-quote": (
+        edited('bureau = "张家口市数据和政务服务局"', 'bureau = "张家口市数据和政务服务局'),
+        ["第 11 行", "引号没有配对"],
+    ),
+    "text-without-quotes": (
+        edited('bureau = "张家口市数据和政务服务局"', "bureau = 张家口市数据和政务服务局"),
+        ["第 11 行", '例如 bureau = "张家口市数据和政务服务局"'],
+    ),
+    "chinese-quotes": (
+        edited('bureau = "张家口市数据和政务服务局"', "bureau = “张家口市数据和政务服务局”"),
+        ["第 11 行", "不能用中文引号"],
+    ),
+    "unclosed-table-header": (edited("[calendar]", "[calendar"), ["第 19 行", "方括号没有配对"]),
+    "full-width-equals": (edited("year = 2025", "year ＝ 2025"), ["第 10 行", "英文等号"]),
+    "misspelt-key": (
+        edited("survey_due = 2025-06-23", "survy_due = 2025-06-23"),
+        ["calendar.survy_due", "是不是 survey_due", "第 20 行"],
+    ),
+    "misspelt-table": (edited("[calendar]", "[calender]"), ["calender", "是不是 calendar", "第 19 行"]),
     "closed-topic-in-no-track": (
         edited(
             'closed_topics = ["建设高质量垂直行业大模型数据集", "公共数据与社会数据融合应用"]',
@@ -124,14 +154,17 @@ BROKEN = {
         edited("registration_start = 2025-06-01", "registration_start = 2025-08-01"),
         ["registration_start"],
     ),
-    "unknown-key": (edited("year = 2025\n", "year = 2025\nyaer = 2026\n"), ["campaign.yaer", "无法识别的配置项"]),
+    "unknown-key": (
+        edited("year = 2025\n", "year = 2025\nyaer = 2026\n"),
+        ["campaign.yaer", "无法识别的配置项", "是不是 year", "第 11 行"],
+    ),
     "unknown-key-in-track": (
         edited('name = "现代农业"\n', 'name = "现代农业"\njiebang_topics = true\n'),
-        ["tracks 第2项.jiebang_topics", "无法识别的配置项"],
+        ["tracks 第2项.jiebang_topics", "无法识别的配置项", "是不是 jiebang"],
     ),
     "missing-section": (
         edited("[calendar]\n", "[calendar_old]\n"),
-        ["calendar", "缺少必填项"],
+        ["calendar_old", "是不是 calendar"],
     ),
     "missing-key": (edited('division_name = "张家口赛区"\n', ""), ["campaign.division_name", "缺少必填项"]),
     "wrong-type": (edited("year = 2025", 'year = "二〇二五"'), ["campaign.year", "应为整数"]),
@@ -187,3 +220,12 @@ def test_not_utf8(tmp_path: Path) -> None:
     path.write_bytes(shipped_text().encode("gb18030"))
     with pytest.raises(CampaignError, match="UTF-8"):
         load_campaign(path)
+
+
+def test_an_unknown_key_far_from_every_valid_key_gets_no_guess(tmp_path: Path) -> None:
+    path = tmp_path / "campaign.toml"
+    path.write_text(edited("year = 2025\n", "year = 2025\nweather = 1\n"), encoding="utf-8")
+    with pytest.raises(CampaignError) as raised:
+        load_campaign(path)
+    assert "campaign.weather：无法识别的配置项" in str(raised.value)
+    assert "是不是" not in str(raised.value)

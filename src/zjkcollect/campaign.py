@@ -8,12 +8,13 @@ columns reads it from here.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import tomllib
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -422,8 +423,7 @@ def _no_duplicates(key: str, names: list[str]) -> None:
 def load_campaign(path: Path | str | None = None) -> Campaign:
     """Load and check a campaign file; the shipped 2025 file when ``path`` is None."""
     if path is None:
-        resource = resources.files("zjkcollect.data").joinpath(DEFAULT_CAMPAIGN_RESOURCE)
-        raw = resource.read_bytes()
+        raw = shipped_campaign_bytes()
         source = f"内置活动配置 {DEFAULT_CAMPAIGN_RESOURCE}"
     else:
         path = Path(path)
@@ -433,19 +433,127 @@ def load_campaign(path: Path | str | None = None) -> Campaign:
         except OSError as exc:
             raise CampaignError(f"无法读取活动配置文件 {path}：{os_reason(exc)}") from exc
     try:
-        data = tomllib.loads(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CampaignError(f"活动配置文件 {source} 不是 UTF-8 编码，请用 UTF-8 保存") from exc
+        raise CampaignError(f"活动配置文件 {source} 不是 UTF-8 编码，请用 UTF-8 保存（记事本：另存为 → 编码选 UTF-8）") from exc
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise CampaignError(f"活动配置文件 {source} 格式错误：{exc}") from exc
-    return _build(data, source)
+        raise CampaignError(f"活动配置文件 {source} {describe_syntax_error(text, str(exc))}") from exc
+    return _build(data, source, text)
 
 
-def _build(data: dict[str, Any], source: str) -> Campaign:
+def shipped_campaign_bytes() -> bytes:
+    """The shipped campaign file, comments and all (``zjkcollect init`` copies it for the clerk)."""
+    return resources.files("zjkcollect.data").joinpath(DEFAULT_CAMPAIGN_RESOURCE).read_bytes()
+
+
+# --- syntax slips, said in Chinese -------------------------------------------------------------------
+
+_WHERE = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)\s*$")
+_DATE_SLIP = re.compile(r"(?<![\d-])(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?![\d])")
+_TOML_KEY = re.compile(r"^\s*([^=\s\[\]#]+)\s*=")
+_TOML_TABLE = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]")
+_CHINESE_QUOTES = "“”‘’「」"
+
+
+def describe_syntax_error(text: str, english: str) -> str:
+    """A TOML syntax error as one Chinese line: where, the offending line quoted, and what to do."""
+    match = _WHERE.search(english)
+    reason = english[: match.start()] if match else english
+    lines = text.splitlines()
+    number = int(match.group(1)) if match and match.group(1) else None
+    if number is None and match is not None:  # "at end of document": show the last line with text
+        number = next((index + 1 for index in range(len(lines) - 1, -1, -1) if lines[index].strip()), None)
+    line = lines[number - 1] if number is not None and 0 < number <= len(lines) else ""
+    place = f"第 {number} 行" if number is not None else ""
+    if match and match.group(2):
+        place += f"第 {match.group(2)} 列"
+    quoted = f"「{line.strip()}」" if line.strip() else ""
+    hint = _syntax_hint(reason, line, lines, number)
+    parts = [f"{place}格式有误" if place else "格式有误", quoted, hint]
+    return "：".join(part for part in parts[:2] if part) + (f"——{hint}" if hint else "")
+
+
+def _syntax_hint(reason: str, line: str, lines: list[str], number: int | None) -> str:
+    for checker in (_date_hint, _duplicate_hint, _quote_hint, _bracket_hint):
+        hint = checker(reason, line, lines, number)
+        if hint:
+            return hint
+    return f"不符合 TOML 格式（{reason}），请对照内置配置文件的写法修改"
+
+
+def _date_hint(reason: str, line: str, _lines: list[str], _number: int | None) -> str:
+    value = line.split("=", 1)[1] if "=" in line else line
+    for found in _DATE_SLIP.finditer(value.split("#", 1)[0]):
+        year, month, day = found.groups()
+        fixed = f"{year}-{int(month):02d}-{int(day):02d}"
+        if found.group(0) != fixed:
+            return f"日期要写成“年-月-日”且月和日都用两位数字，例如 {fixed}，不加引号"
+    if reason.startswith("Invalid date"):
+        return "这个日期不存在（例如 6 月没有 31 日），请核对"
+    return ""
+
+
+def _duplicate_hint(reason: str, line: str, lines: list[str], number: int | None) -> str:
+    if reason.startswith("Cannot declare"):
+        table = _TOML_TABLE.match(line)
+        name = f"[{table.group(2)}]" if table else "这个表头"
+        return f"{name} 写了两次，请把两处的内容合并到一处"
+    if not reason.startswith("Cannot overwrite"):
+        return ""
+    key = _TOML_KEY.match(line)
+    if key is None:
+        return "同一个配置项写了两次，请删掉多余的一个"
+    name = key.group(1).strip()
+    earlier = _earlier_key_line(name, lines, number or len(lines))
+    where = f"（另一处在第 {earlier} 行）" if earlier else ""
+    return f"配置项 {name} 写了两次{where}，请删掉多余的一个"
+
+
+def _earlier_key_line(name: str, lines: list[str], number: int) -> int | None:
+    """The line of the same key earlier in the same table."""
+    for index in range(number - 2, -1, -1):
+        if _TOML_TABLE.match(lines[index]):
+            return None
+        key = _TOML_KEY.match(lines[index])
+        if key is not None and key.group(1).strip() == name:
+            return index + 1
+    return None
+
+
+def _quote_hint(reason: str, line: str, _lines: list[str], _number: int | None) -> str:
+    if any(mark in line for mark in _CHINESE_QUOTES) and reason.startswith(("Invalid value", "Expected", "Unclosed")):
+        return "文字两端要用英文双引号 \"，不能用中文引号 “ ”"
+    if reason.startswith(("Illegal character", "Unterminated string")) and line.count('"') % 2 == 1:
+        return "引号没有配对：文字两端都要有英文双引号 \"，请补上缺少的那个"
+    if reason.startswith("Invalid value"):
+        value = line.split("=", 1)[1].strip() if "=" in line else ""
+        if value and not value[0].isascii():
+            return f"文字要用英文双引号括起来，例如 {line.split('=', 1)[0].strip()} = \"{value}\""
+        return "等号右边的值写法不对：文字加英文双引号，日期写成 2025-06-26，是/否写成 true/false，列表用 [ ]"
+    return ""
+
+
+def _bracket_hint(reason: str, line: str, _lines: list[str], _number: int | None) -> str:
+    if "table declaration" in reason or "array declaration" in reason:
+        return "表头的方括号没有配对，应写成 [calendar] 或 [[tracks]] 这样的形式"
+    if reason.startswith("Unclosed array"):
+        return "列表缺少右方括号 ]，请检查列表是否完整"
+    if reason.startswith("Expected '=' after a key"):
+        if "＝" in line:
+            return "请用英文等号 =，不能用中文等号 ＝"
+        return "每行应写成“配置项 = 值”，请检查是否少了等号或多了空格"
+    if reason.startswith("Expected newline"):
+        return "这一行等号右边只能有一个值；文字请加英文双引号，注释请以 # 开头"
+    return ""
+
+
+def _build(data: dict[str, Any], source: str, text: str = "") -> Campaign:
     try:
         return Campaign.model_validate({**data, "source": source})
     except ValidationError as exc:
-        raise CampaignError(f"活动配置文件 {source} 有误：{_describe(exc)}") from exc
+        raise CampaignError(f"活动配置文件 {source} 有误：{_describe(exc, text)}") from exc
 
 
 _PYDANTIC_TYPES_ZH = {
@@ -467,8 +575,11 @@ _PYDANTIC_TYPES_ZH = {
 }
 
 
-def _describe(exc: ValidationError) -> str:
-    first = exc.errors(include_url=False)[0]
+def _describe(exc: ValidationError, text: str = "") -> str:
+    errors = exc.errors(include_url=False)
+    # A misspelt key shows up twice (the real key missing, the misspelt one unknown): name the typo.
+    typos = [error for error in errors if error["type"] == "extra_forbidden" and _suggest(error["loc"])]
+    first = typos[0] if typos else errors[0]
     location = _format_location(first["loc"])
     if first["type"] == "value_error":
         return str(first["ctx"]["error"]) if "ctx" in first else first["msg"]
@@ -476,7 +587,51 @@ def _describe(exc: ValidationError) -> str:
         expected = str(first.get("ctx", {}).get("expected", "")).replace("'", "").replace(" or ", ", ")
         return f"{location}：“{first['input']}”不是可用的取值，可用：{expected.replace(', ', '、')}"
     reason = _PYDANTIC_TYPES_ZH.get(first["type"], first["msg"])
+    if first["type"] == "extra_forbidden":
+        suggestion = _suggest(first["loc"])
+        if suggestion:
+            reason += f"，是不是 {suggestion}？"
+        line = _key_line(text, str(first["loc"][-1]))
+        if line:
+            reason += f"（第 {line} 行）"
     return f"{location}：{reason}" if location else reason
+
+
+def _suggest(loc: tuple[int | str, ...]) -> str | None:
+    """The valid key nearest to the unknown key at ``loc``, if one is near enough."""
+    model = _model_at(loc[:-1])
+    if model is None or not isinstance(loc[-1], str):
+        return None
+    keys = [name for name in model.model_fields if name != "source"]
+    close = difflib.get_close_matches(loc[-1], keys, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """The model whose keys are valid at ``loc`` (through lists, by index, and tables of tables, by key)."""
+    model: Any = Campaign
+    keyed = False  # the next part is a key of a table of tables (a dict), not a field
+    for part in loc:
+        if isinstance(part, int) or keyed:
+            keyed = False
+            continue  # an item of a list or a dict: its model was taken at the field
+        field = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
+        if field is None:
+            return None
+        annotation = field.annotation
+        args = [arg for arg in get_args(annotation) if arg is not type(None)]
+        keyed = get_origin(annotation) is dict
+        model = args[-1] if args else annotation
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _key_line(text: str, key: str) -> int | None:
+    """The first line that sets ``key`` or opens a table of that name."""
+    pattern = re.compile(rf"^\s*(?:\[\[?\s*{re.escape(key)}\s*\]|{re.escape(key)}\s*=)")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pattern.match(line):
+            return number
+    return None
 
 
 def _format_location(loc: tuple[int | str, ...]) -> str:
