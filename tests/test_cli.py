@@ -19,7 +19,7 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
     ("args", "expected"),
     [
         (["merge"], "缺少必填的选项 --week"),
-        (["validate"], "缺少必填的参数 paths"),
+        (["validate"], "缺少必填的参数 文件或文件夹"),
         (["validate", "--bogus", "x"], "没有 --bogus 这个选项"),
         (["validate", "x", "--out"], "选项 --out 后面需要跟一个值"),
         (["bogus"], "没有 bogus 这个命令"),

@@ -480,15 +480,17 @@ def test_cli_merge_status_and_ingest(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
     season_week2_on_time(tmp_path / "inbox")
-    ingested = runner.invoke(app, ["ingest", "inbox", "--received", "2025-07-03"])
+    ingested = runner.invoke(app, ["ingest", "inbox", "--received", "2025-07-03", "--db", "zjkcollect.db"])
     assert ingested.exit_code == 0, ingested.output
     assert "新收录 2 个文件" in ingested.output
-    merged = runner.invoke(app, ["merge", "--week", "2025-07-03", "--json", "汇总.json"])
+    merged = runner.invoke(
+        app, ["merge", "--week", "2025-07-03", "--json", "汇总.json", "--inbox", "inbox", "--out", "out", "--db", "zjkcollect.db"]
+    )
     assert merged.exit_code == 0, merged.output
     assert "2025-07-03 汇总" in merged.output
     assert (tmp_path / "out" / rollup_file_name(W2)).exists()
     assert json.loads((tmp_path / "汇总.json").read_text(encoding="utf-8"))["week"] == "2025-07-03"
-    shown = runner.invoke(app, ["status", "--week", "2025-07-03"])
+    shown = runner.invoke(app, ["status", "--week", "2025-07-03", "--db", "zjkcollect.db"])
     assert shown.exit_code == 0, shown.output
     assert shown.output.index("桥西区") < shown.output.index("桥东区")
     rows = status_table(CAMPAIGN, tmp_path / "zjkcollect.db", "2025-07-03").rows
@@ -497,7 +499,7 @@ def test_cli_merge_status_and_ingest(tmp_path: Path, monkeypatch: pytest.MonkeyP
         RosterStatus.MISSING,
         RosterStatus.ON_TIME,
     ]
-    future = runner.invoke(app, ["ingest", "inbox", "--received", "2999-01-01"])
+    future = runner.invoke(app, ["ingest", "inbox", "--received", "2999-01-01", "--db", "zjkcollect.db"])
     assert future.exit_code != 0 and isinstance(future.exception, ZjkError)
     for command in ("merge", "status", "ingest"):
         helped = runner.invoke(app, [command, "--help"])

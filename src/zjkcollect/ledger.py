@@ -8,8 +8,11 @@
   from any older version to the current one, each step in its own transaction.
 * Transactional: the connection runs in autocommit mode and every change happens inside
   :meth:`Ledger.transaction` (``BEGIN IMMEDIATE`` … ``COMMIT``), so an interrupted run rolls
-  back to the ledger as it was. Archive copies are written before the rows that name them; an
-  archive file left behind by a rolled-back run is harmless (same name, same bytes next time).
+  back to the ledger as it was. Archive copies are written before the rows that name them and
+  are journalled: a rolled-back transaction deletes the copies it wrote, and the next
+  transaction deletes those of a run that was killed outright.
+* Safe: opening checks integrity, and a run that writes first keeps a backup
+  (:mod:`zjkcollect.safekeeping`).
 
 Only the file's own findings are kept. Rules that compare files (superseded resends, the same
 project reported twice) depend on which other files are around, so the roll-up recomputes
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,15 +33,17 @@ from typing import Any
 
 from zjkcollect.attachments import ColumnKind
 from zjkcollect.campaign import Campaign
-from zjkcollect.errors import ZjkError
+from zjkcollect.errors import ZjkError, check_writable_folder
 from zjkcollect.findings import Finding, Severity
 from zjkcollect.mailbox import describe_origin
 from zjkcollect.outputs import atomic_write
 from zjkcollect.report import FileResult, TableResult
 from zjkcollect.rules import codes_with
+from zjkcollect.safekeeping import damaged, integrity_problem, take_backup
 from zjkcollect.schemas import display
 
 ARCHIVE_FOLDER = "archive"
+PENDING_JOURNAL = ".pending"  # archive files written by a transaction that has not committed yet
 LOCK_WAIT_SECONDS = 10.0  # another command holding the ledger: wait this long, then say so
 INBOX_RULES = codes_with(scope="inbox")
 
@@ -235,15 +241,45 @@ def is_recordable(result: FileResult) -> bool:
 class Ledger:
     """An open ledger. Use as a context manager, or call :meth:`close`."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, writing: bool = False) -> None:
+        """Open (or create) the ledger; ``writing`` checks the folder and keeps a backup first."""
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._written: list[Path] = []  # archive files written by the open transaction
+        existed = self._check_place(writing)
         try:
             self.connection = sqlite3.connect(self.path, isolation_level=None, timeout=LOCK_WAIT_SECONDS)
+        except sqlite3.Error as exc:
+            raise ZjkError(f"无法打开账本文件 {self.path}（{exc}）：请检查 --db 给出的位置是否存在、是否可以写入") from exc
+        try:
+            self._open(existed, writing)
+        except BaseException:
+            self.connection.close()
+            raise
+
+    def _check_place(self, writing: bool) -> bool:
+        """Whether a ledger is already there; a folder, or a folder that takes no files, is refused."""
+        if self.path.is_dir():
+            raise ZjkError(f"--db 应给出账本文件名，而 {self.path} 是一个文件夹：请写成例如 {self.path / 'zjkcollect.db'}")
+        if writing:
+            check_writable_folder(self.path.parent, "账本所在的文件夹", "--db")
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        return self.path.is_file() and self.path.stat().st_size > 0
+
+    def _open(self, existed: bool, writing: bool) -> None:
+        """Integrity first, then a backup (of an intact ledger only), then migrations."""
+        try:
             self.connection.execute("PRAGMA foreign_keys = ON")
+            problem = integrity_problem(self.connection) if existed else None
+            if problem is not None:
+                raise damaged(self.path, problem)
+            if writing and existed:
+                take_backup(self.connection, self.path)
             self._migrate()
         except sqlite3.DatabaseError as exc:
-            raise ZjkError(f"账本文件 {self.path} 无法打开（{exc}），它可能不是本程序的账本或已损坏") from exc
+            if "unable to open" in str(exc) or "readonly" in str(exc):
+                raise ZjkError(f"账本文件 {self.path} 无法写入（{exc}）：请检查文件和所在文件夹是否只读") from exc
+            raise damaged(self.path, str(exc)) from exc
 
     def __enter__(self) -> Ledger:
         return self
@@ -267,18 +303,60 @@ class Ledger:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """Everything inside is committed together or not at all."""
+        """Everything inside is committed together or not at all (archive copies included)."""
         connection = self.connection
         try:
             connection.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise ZjkError(f"账本文件 {self.path} 正被另一个 zjkcollect 命令使用（{exc}），请等它结束后再运行") from exc
         try:
+            self._tidy_interrupted()
             yield connection
         except BaseException:
             connection.execute("ROLLBACK")
+            self._discard_written()
             raise
         connection.execute("COMMIT")
+        self._forget_written()
+
+    # --- archive copies of a transaction that does not commit ----------------------------------------
+    # Before an archive file is written its name goes into a journal; a rolled-back transaction
+    # deletes what it wrote, and one killed outright is tidied by the next transaction.
+
+    @property
+    def _journal(self) -> Path:
+        return self.archive_dir / PENDING_JOURNAL
+
+    def _note_written(self, target: Path) -> None:
+        self._journal.parent.mkdir(parents=True, exist_ok=True)
+        with self._journal.open("a", encoding="utf-8") as journal:
+            journal.write(target.relative_to(self.archive_dir).as_posix() + "\n")
+            journal.flush()
+            os.fsync(journal.fileno())
+        self._written.append(target)
+
+    def _discard_written(self) -> None:
+        for target in self._written:
+            target.unlink(missing_ok=True)
+        self._forget_written()
+
+    def _forget_written(self) -> None:
+        self._written.clear()
+        self._journal.unlink(missing_ok=True)
+
+    def _tidy_interrupted(self) -> None:
+        """Remove archive files of a run that was killed before it committed (inside the write lock)."""
+        if not self._journal.is_file():
+            return
+        for line in self._journal.read_text(encoding="utf-8").splitlines():
+            target = self.archive_dir / line.strip()
+            if not line.strip() or ".." in Path(line.strip()).parts:
+                continue
+            for temp in target.parent.glob(".~zjk-*"):
+                temp.unlink(missing_ok=True)
+            if not self.knows(target.name.split(".")[0]):
+                target.unlink(missing_ok=True)
+        self._journal.unlink(missing_ok=True)
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
@@ -450,6 +528,7 @@ class Ledger:
         target = self.path.parent / relative
         if target.exists():
             return relative.as_posix(), False
+        self._note_written(target)
         with atomic_write(target) as temp:
             temp.write_bytes(data)
         return relative.as_posix(), True
@@ -540,6 +619,17 @@ def _submission(
             values = _load_values(json.loads(values_json), dates)
             submission.rows.append(StoredRow(number, has_error, values, json.loads(raw_json), table["sheet"]))
     return submission
+
+
+def archived_files(archive_dir: Path) -> list[tuple[str, Path]]:
+    """(sha256, path) of every file kept in the archive folder, temp files and journal left out."""
+    if not archive_dir.is_dir():
+        return []
+    return sorted(
+        (path.name.split(".")[0], path)
+        for path in archive_dir.glob("*/*")
+        if path.is_file() and not path.name.startswith(".") and len(path.name.split(".")[0]) == 64
+    )
 
 
 def _statements(script: str) -> list[str]:

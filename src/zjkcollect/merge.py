@@ -258,7 +258,7 @@ def run_ingest(
 ) -> IngestRun:
     """The ``ingest`` command: record files (or folders) in the ledger without merging."""
     files = collect_paths(paths)
-    with Ledger(db_path) as ledger, ledger.transaction():
+    with Ledger(db_path, writing=True) as ledger, ledger.transaction():
         return ingest_into(ledger, campaign, files, now(), progress, mail_times=not isinstance(now, Received))
 
 
@@ -311,7 +311,7 @@ def run_merge(
         if on_redirect is not None:
             on_redirect(target, stamped)
 
-    with Ledger(db_path) as ledger, ledger.transaction():
+    with Ledger(db_path, writing=True) as ledger, ledger.transaction():
         taken = ingest_into(ledger, campaign, files, now(), progress, mail_times=not isinstance(now, Received))
         rollup = compute_rollup(campaign, ledger.submissions(campaign), day)
         # Every output is finished in its temp file before any is moved into place, and the

@@ -1,16 +1,31 @@
-"""Console views of a report (rich). Only this module and the CLI import rich."""
+"""Console views of a report (rich). Only this module and the CLI import rich.
+
+Written for an 80-column Chinese Windows console as much as for a wide UTF-8 terminal:
+
+* A file name is never cut: each file gets a line of its own, relative to the folder the clerk
+  gave, printed without wrapping (the console wraps it if it must, and copying gives it back
+  whole). Output paths likewise stand alone on their lines.
+* Symbols degrade to words where the console cannot show them (a GBK console, a redirect to a
+  file on Chinese Windows): ``✔`` becomes ``通过``. The CLI also makes the streams replace
+  anything else they cannot encode, so printing never fails.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from itertools import groupby
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
+from rich import box
+from rich.cells import cell_len
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from zjkcollect.columns import cells, wrap
 from zjkcollect.findings import Finding, Severity
 from zjkcollect.report import FileResult, Report
 from zjkcollect.rollup import ChangeKind, RosterStatus
@@ -22,6 +37,26 @@ console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
 
+def unicode_console(target: Console | None = None) -> bool:
+    """Whether the console's encoding can show symbols such as ✔ (UTF-8 and friends)."""
+    return (target or console).encoding.lower().replace("-", "").startswith(("utf", "cp65001"))
+
+
+def _passed() -> str:
+    return "✔ 通过" if unicode_console() else "通过"
+
+
+def display_name(label: str, base: Path | None) -> str:
+    """``label`` relative to the folder the clerk gave (``base``), else as given."""
+    if base is None:
+        return label
+    try:
+        relative = PurePath(label).relative_to(base)
+    except ValueError:
+        return label
+    return str(relative) if str(relative) != "." else label
+
+
 def _verdict(result: FileResult) -> str:
     if result.skipped:
         return "[dim]已跳过[/dim]"
@@ -30,61 +65,104 @@ def _verdict(result: FileResult) -> str:
 
 def _counts(result: FileResult) -> str:
     if not result.errors and not result.warnings:
-        return "[green]✔[/green]"
+        return f"[green]{_passed()}[/green]"
     parts = []
     if result.errors:
-        parts.append(f"[red]{result.errors} 错误[/red]")
+        parts.append(f"[red]{result.errors} 个错误[/red]")
     if result.warnings:
-        parts.append(f"[yellow]{result.warnings} 警告[/yellow]")
+        parts.append(f"[yellow]{result.warnings} 个警告[/yellow]")
     return "，".join(parts)
 
 
 def _ignored(result: FileResult) -> str:
     """Columns the template does not have: not read, and said so rather than dropped silently."""
     names = result.ignored_columns
-    return f"；[dim]未读取的列：{_escape('、'.join(names))}[/dim]" if names else ""
+    return f"；[dim]未读取的列：{escape('、'.join(names))}[/dim]" if names else ""
 
 
-def show_report(report: Report) -> None:
-    table = Table(title="校验结果", show_lines=False, header_style="bold")
-    for header in ("文件", "类型", "填报单位", "日期", "行数", "结果"):
-        table.add_column(header, overflow="fold")
+def _facts(result: FileResult) -> str:
+    """What the file is, on the line below its name: verdict, kind, unit, date, rows."""
+    if result.skipped:
+        return _verdict(result)
+    parts = [
+        _verdict(result),
+        result.kinds or "类型不明",
+        escape(result.reporter or "填报单位不明"),
+        result.date.isoformat() if result.date else "日期不明",
+        f"{len(result.rows)} 行",
+    ]
+    return "  ".join(parts)
+
+
+def _file_name(result: FileResult, base: Path | None) -> None:
+    """The file's name on a line of its own, and the mail it came in ("来自 qx@163.com，主题：…")."""
+    console.print(f"[bold]{escape(display_name(result.label, base))}[/bold]", soft_wrap=True)
+    origin = result.origin.describe() if result.origin else None
+    if origin:
+        console.print(f"  [dim]（{escape(origin)}）[/dim]")
+
+
+def _file_block(result: FileResult, base: Path | None, findings: Sequence[Finding]) -> None:
+    _file_name(result, base)
+    console.print(f"  {_facts(result)}")
+    for finding in findings:
+        for line in _finding_lines(finding):
+            console.print(line, soft_wrap=True)
+
+
+def show_report(report: Report, base: Path | None = None) -> None:
+    """Every file: its name on a line of its own, what it is, then its problems."""
+    by_file: dict[str, list[Finding]] = defaultdict(list)
+    for finding in report.findings:
+        by_file[finding.file].append(finding)
+    where = f" {escape(str(base))} 中的" if base is not None else ""
+    console.print(f"[bold]校验{where} {len(report.files)} 个文件[/bold]", soft_wrap=True)
     for result in report.files:
-        table.add_row(
-            _file_label(result),
-            result.kinds or "—",
-            result.reporter or "—",
-            result.date.isoformat() if result.date else "—",
-            str(len(result.rows)),
-            _verdict(result),
-        )
-    console.print(table)
-    for label, items in groupby(report.findings, key=lambda finding: finding.file):
-        console.print(f"\n[bold]{label}[/bold]")
-        for finding in items:
-            console.print(_finding_line(finding))
+        console.print()
+        _file_block(result, base, by_file.get(result.label, []))
     errors = sum(result.errors for result in report.files)
     warnings = sum(result.warnings for result in report.files)
-    console.print(f"\n共 {len(report.files)} 个文件，{errors} 个错误，{warnings} 个警告。")
-
-
-def _file_label(result: FileResult) -> str:
-    """The file as given, with the mail it came in ("来自 qx@163.com，主题：桥西区附件3")."""
-    origin = result.origin.describe() if result.origin else None
-    return _escape(result.label + (f"\n（{origin}）" if origin else ""))
-
-
-def _finding_line(finding: Finding) -> str:
-    colour = "red" if finding.severity is Severity.ERROR else "yellow"
-    where = finding.cell or (f"第{finding.row}行" if finding.row else "")
-    place = f"{finding.sheet}!{where}" if finding.sheet and where else (finding.sheet or "")
-    return (
-        f"  [{colour}]{finding.severity.label}[/{colour}] {place} [dim]{finding.rule}[/dim] {_escape(finding.message)}"
+    checked = [result for result in report.files if not result.skipped]
+    with_errors = sum(1 for result in checked if result.errors)
+    only_warnings = sum(1 for result in checked if result.warnings and not result.errors)
+    parts = [f"{len(checked) - with_errors - only_warnings} 个通过", f"{with_errors} 个有错误"]
+    if only_warnings:
+        parts.append(f"{only_warnings} 个只有警告")
+    if len(checked) < len(report.files):
+        parts.append(f"{len(report.files) - len(checked)} 个已跳过")
+    console.print(
+        f"\n共 {len(report.files)} 个文件：{'，'.join(parts)}；合计 {errors} 个错误，{warnings} 个警告。", soft_wrap=True
     )
 
 
-def _escape(text: str) -> str:
-    return text.replace("[", r"\[")
+def _finding_lines(finding: Finding) -> list[str]:
+    """``错误 附件3!D4 message [rule]``, the message wrapped under itself so the cell stays visible."""
+    colour = "red" if finding.severity is Severity.ERROR else "yellow"
+    where = finding.cell or (f"第{finding.row}行" if finding.row else "")
+    place = f"{finding.sheet}!{where}" if finding.sheet and where else (finding.sheet or "")
+    head = f"    {finding.severity.label} {place} " if place else f"    {finding.severity.label} "
+    hang = 8
+    text = " ".join(f"{finding.message} [{finding.rule}]".split())
+    first_room = max(console.width - 1 - cells(head), 20)
+    lines = wrap(text, first_room)
+    if len(lines) > 1:
+        lines = [lines[0], *wrap(text[len(lines[0]) :].lstrip(), max(console.width - 1 - hang, 20))]
+    marked_head = head.replace(finding.severity.label, f"[{colour}]{finding.severity.label}[/{colour}]", 1)
+    rule_tail = f"[{finding.rule}]"
+    out = []
+    for number, line in enumerate(lines):
+        shown = escape(line)
+        if line.endswith(rule_tail):
+            shown = escape(line[: -len(rule_tail)]) + f"[dim]{escape(rule_tail)}[/dim]"
+        out.append((marked_head if number == 0 else " " * hang) + shown)
+    return out
+
+
+def show_paths(title: str, paths: Sequence[Path | str]) -> None:
+    """A title, then each path alone on its line (copyable whatever the console's width)."""
+    console.print(escape(title))
+    for path in paths:
+        console.print(f"  {escape(str(path))}", soft_wrap=True)
 
 
 @contextmanager
@@ -101,11 +179,27 @@ def progress_bar(total: int, description: str = "读取文件") -> Iterator[Call
 
 
 def info(message: str) -> None:
-    console.print(_escape(message))
+    console.print(escape(message))
 
 
 def warn(message: str) -> None:
-    err_console.print(f"[yellow]{_escape(message)}[/yellow]")
+    err_console.print(f"[yellow]{escape(message)}[/yellow]")
+
+
+def listed(title: str, items: Sequence[str], width: int | None = None, colour: str = "") -> None:
+    """``title`` and items joined by 、, broken into lines only between items."""
+    width = (width or console.width) - 1
+    lines: list[str] = []
+    line = f"  {title}"
+    for index, item in enumerate(items):
+        piece = item + ("、" if index < len(items) - 1 else "")
+        if cell_len(line) + cell_len(piece) > width and line.strip():
+            lines.append(line)
+            line = "    "
+        line += piece
+    lines.append(line)
+    for text in lines:
+        console.print(f"[{colour}]{escape(text)}[/{colour}]" if colour else escape(text), soft_wrap=True)
 
 
 # --- merge, ingest and status ---------------------------------------------------------------------
@@ -118,34 +212,27 @@ def _status(text: str) -> str:
     return f"[{colour}]{text}[/{colour}]"
 
 
-def show_ingest(run: IngestRun) -> None:
+def show_ingest(run: IngestRun, base: Path | None = None) -> None:
     if run.new:
-        table = Table(title="新收录的报表", header_style="bold")
-        for header in ("文件", "类型", "填报单位", "日期", "行数", "结果"):
-            table.add_column(header, overflow="fold")
+        console.print(f"[bold]新收录 {len(run.new)} 个文件[/bold]")
         for result in run.new:
-            table.add_row(
-                _file_label(result),
-                result.kinds or "—",
-                _escape(result.reporter or "—"),
-                result.date.isoformat() if result.date else "—",
-                str(len(result.rows)),
-                _verdict(result),
-            )
-        console.print(table)
+            _file_name(result, base)
+            console.print(f"  {_facts(result)}")
     for result in run.ignored:
         reason = result.findings[0].message if result.findings else "无法读取"
-        console.print(f"[dim]未收录[/dim] {_escape(result.label)}：{_escape(reason)}")
+        console.print(f"[dim]未收录[/dim] {escape(display_name(result.label, base))}", soft_wrap=True)
+        console.print(f"  {escape(reason)}")
     for copy in run.known:
         if copy.is_resend:
-            console.print(f"[dim]重复发送[/dim] {_escape(copy.label)}：{_escape(copy.describe())}")
+            console.print(f"[dim]重复发送[/dim] {escape(display_name(copy.label, base))}", soft_wrap=True)
+            console.print(f"  {escape(copy.describe())}")
     console.print(f"新收录 {len(run.new)} 个文件；{len(run.known)} 个文件此前已收录（内容相同），未重复收录。")
     if run.rechecked:
         console.print(f"活动配置或程序版本有变化，已按新规则重新校验此前收录的 {run.rechecked} 个文件。")
 
 
-def show_merge(run: MergeRun) -> None:
-    show_ingest(run.ingest)
+def show_merge(run: MergeRun, base: Path | None = None) -> None:
+    show_ingest(run.ingest, base)
     rollup = run.rollup
     missing = rollup.reporters_with(RosterStatus.MISSING)
     stale = rollup.reporters_with(RosterStatus.STALE)
@@ -162,8 +249,8 @@ def show_merge(run: MergeRun) -> None:
     )
     short = rollup.short_tracks
     if short:
-        names = "、".join(f"{track.track}（{track.projects}）" for track in short)
-        console.print(f"  [yellow]项目不足2个的赛道 {len(short)} 条：{_escape(names)}[/yellow]")
+        names = [f"{track.track}（{track.projects}）" for track in short]
+        listed(f"项目不足2个的赛道 {len(short)} 条：", names, colour="yellow")
     changes = "，".join(f"{kind.value} {len(rollup.changes_of(kind))}" for kind in ChangeKind)
     console.print(f"  周变化：{changes}")
     colour = "red" if rollup.errors else "green"
@@ -171,27 +258,32 @@ def show_merge(run: MergeRun) -> None:
         f"  待处理问题：[{colour}]{rollup.errors} 个错误[/{colour}]，{rollup.warnings} 个警告"
         f"（{rollup.excluded_rows} 行有错误，未计入统计）"
     )
-    # one line each, never wrapped, so the clerk can copy a path whole
     console.print()
     for label, path in (
-        ("汇总表", run.rollup_path),
-        ("报省附件3", run.consolidated_path),
-        ("催报名单", run.reminder_path),
-        ("情况通报", run.bulletin_path),
+        ("汇总表：", run.rollup_path),
+        ("报省附件3：", run.consolidated_path),
+        ("催报名单：", run.reminder_path),
+        ("情况通报：", run.bulletin_path),
     ):
-        console.print(f"{label}：{_escape(str(path))}", soft_wrap=True)
+        show_paths(label, [path])
     if run.json_path is not None:
-        console.print(f"JSON 汇总：{_escape(str(run.json_path))}")
+        show_paths("JSON 汇总：", [run.json_path])
 
 
 def show_status(status: StatusTable) -> None:
-    table = Table(title=f"各单位报送情况（截至 {status.week}，未报送的排在最前）", header_style="bold")
-    table.add_column("报送单位")
-    table.add_column("类别")
+    console.print(f"[bold]各单位报送情况（截至 {status.week}，未报送的排在最前）[/bold]")
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, padding=(0, 1))
+    table.add_column("报送单位", no_wrap=True)
+    table.add_column("类别", no_wrap=True)
     for week in status.weeks:
-        table.add_column(week.isoformat()[5:], justify="center")
+        table.add_column(week.isoformat()[5:], justify="center", no_wrap=True)
     for row in status.rows:
-        table.add_row(_escape(row.reporter), row.level, *[_status(item.value) for item in row.statuses])
+        table.add_row(escape(row.reporter), escape(row.level), *[_status(item.value) for item in row.statuses])
     console.print(table)
     counts = "，".join(f"{_status(item.value)} {count}" for item, count in status.counts.items())
     console.print(f"{status.week}：{counts}（账本中共 {status.files} 个文件）")
+
+
+def relative_base(paths: Sequence[Path]) -> Path | None:
+    """The folder file names are shown relative to: the one folder the clerk gave, if that is all."""
+    return paths[0] if len(paths) == 1 and paths[0].is_dir() else None
