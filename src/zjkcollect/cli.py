@@ -523,11 +523,9 @@ def init_command(
     from zjkcollect.campaign import shipped_campaign_bytes
     from zjkcollect.outputs import atomic_write
 
-    check_writable_folder(folder, "工作文件夹", "文件夹参数")
-    made = []
+    check_writable_folder(folder, "工作文件夹", "")
     for sub in (INBOX_FOLDER, OUTPUT_FOLDER, TEMPLATE_FOLDER):
-        check_writable_folder(folder / sub, f"{sub}文件夹", "文件夹参数")
-        made.append(sub)
+        check_writable_folder(folder / sub, f"{sub}文件夹", "")
     config = folder / WORKING_CAMPAIGN
     if config.exists():
         kept = f"{WORKING_CAMPAIGN} 已存在，保持原样未覆盖。"

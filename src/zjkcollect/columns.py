@@ -40,7 +40,9 @@ def wrap(text: str, width: int) -> list[str]:
                 used += 1
             continue
         size = cells(token)
-        if used + size <= width or not line:
+        # Closing punctuation after a piece that fills a line alone hangs at its end.
+        hangs = token[0] in _NO_LINE_START and len(line) == 1
+        if used + size <= width or not line or hangs:
             line.append(token)
             used += size
             continue

@@ -67,20 +67,21 @@ def check_writable_folder(folder: Path, what: str, option: str) -> None:
     """Make sure ``folder`` exists (creating it) and takes new files, before any work is done.
 
     ``what`` names the folder for the clerk (输出文件夹, 账本所在的文件夹), ``option`` the option
-    that changes it. A trial file is more honest than ``os.access``, which Windows answers loosely.
+    that changes it (empty when it is an argument). A trial file is more honest than ``os.access``, which Windows answers loosely.
     """
+    use = f"请用 {option} " if option else "请"
     if folder.exists() and not folder.is_dir():
-        raise ZjkError(f"{what} {folder} 是一个文件，不是文件夹：请用 {option} 指定一个文件夹")
+        raise ZjkError(f"{what} {folder} 是一个文件，不是文件夹：{use}指定一个文件夹")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ZjkError(f"无法建立{what} {folder}：{write_reason(exc)}。请用 {option} 换一个文件夹") from exc
+        raise ZjkError(f"无法建立{what} {folder}：{write_reason(exc)}。{use}换一个文件夹") from exc
     try:
         with tempfile.TemporaryFile(dir=folder, prefix=".~zjk-probe-"):
             pass
     except OSError as exc:
         raise ZjkError(
-            f"{what} {folder} 无法写入：{write_reason(exc)}。请用 {option} 换一个可以写入的文件夹，或请管理员开通写入权限"
+            f"{what} {folder} 无法写入：{write_reason(exc)}。{use}换一个可以写入的文件夹，或请管理员开通写入权限"
         ) from exc
 
 
@@ -98,8 +99,9 @@ def machine_problem(exc: BaseException) -> str | None:
     if isinstance(exc, OSError) and exc.errno is not None:
         where = _where(exc)
         if exc.errno in _DISK_FULL:
-            return f"磁盘空间已满，无法写入{where}：请清理磁盘或换一个有空间的文件夹后重新运行；账本和已有的汇总表保持原样。"
-        return f"无法写入{where}：{write_reason(exc)}。请处理后重新运行；账本和已有的汇总表保持原样。"
+            place = f"，无法写入{where}" if where else ""
+            return f"磁盘空间已满{place}：请清理磁盘或换一个有空间的文件夹后重新运行；账本和已有的汇总表保持原样。"
+        return f"无法读写{where or '文件'}：{write_reason(exc)}。请处理后重新运行；账本和已有的汇总表保持原样。"
     return _sqlite_problem(exc)
 
 
@@ -111,7 +113,7 @@ def _where(exc: OSError) -> str:
     # A temp file beside an output names the folder better than its own random name.
     if path.name.startswith(".~zjk-"):
         path = path.parent
-    return f" {path} "
+    return f" {path}"
 
 
 _SQLITE_PROBLEMS = (

@@ -21,6 +21,7 @@ them from the ledger instead (the rule catalog's ``inbox`` scope).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -338,6 +339,8 @@ class Ledger:
     def _discard_written(self) -> None:
         for target in self._written:
             target.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # the two-letter folder, when this run made it
+                target.parent.rmdir()
         self._forget_written()
 
     def _forget_written(self) -> None:

@@ -53,7 +53,10 @@ def integrity_problem(connection: sqlite3.Connection) -> str | None:
         return str(exc)
     if rows == [("ok",)]:
         return None
-    return "；".join(str(row[0]) for row in rows[:3])
+    # SQLite lists every broken page; the first line says enough for the clerk.
+    lines = [line for row in rows for line in str(row[0]).splitlines() if line.strip() and "***" not in line]
+    first = lines[0] if lines else "完整性检查未通过"
+    return first[:120] + (f" 等 {len(lines)} 处问题" if len(lines) > 1 else "")
 
 
 def backup_folder(db: Path) -> Path:
@@ -138,7 +141,7 @@ def damaged(db: Path, reason: str) -> LedgerDamaged:
     """The error for a damaged ledger: which backup to restore, with the one command that does it."""
     db = Path(db)
     option = f" --db {command_argument(db)}"
-    lines = [f"账本文件 {db} 已损坏（{reason}）。"]
+    lines = [f"账本文件 {db} 已损坏（技术信息：{reason}）。"]
     backup = newest_intact_backup(db)
     if backup is not None:
         lines += [
