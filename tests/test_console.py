@@ -55,7 +55,9 @@ def test_at_80_columns_file_names_are_whole_and_output_paths_stand_alone(tmp_pat
     folder = working_folder(tmp_path, EXAMPLES)
     validated = zjk("validate", "收件箱", cwd=folder, columns=80)
     lines = validated.stdout.splitlines()
-    names = [path.relative_to(folder / "收件箱").as_posix() for path in (folder / "收件箱").rglob("*") if path.is_file()]
+    names = [
+        path.relative_to(folder / "收件箱").as_posix() for path in (folder / "收件箱").rglob("*") if path.is_file()
+    ]
     assert len(names) > 10
     for name in names:
         assert name in lines, f"{name} is not whole on a line of its own"
@@ -120,13 +122,19 @@ def test_init_makes_the_working_folder_and_commands_use_its_campaign(tmp_path: P
     again = zjk("init", folder, cwd=tmp_path)
     assert again.returncode == 0 and "已存在" in again.stdout
     # The folder's campaign is the one used: a change to it shows in --version, a slip in it stops the run.
-    config.write_text(config.read_text(encoding="utf-8").replace('template_version = "2025.1"', 'template_version = "2026.7"'), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('template_version = "2025.1"', 'template_version = "2026.7"'),
+        encoding="utf-8",
+    )
     version = zjk("--version", cwd=folder)
     assert __version__ in version.stdout and "2026.7" in version.stdout and "2025.1" in version.stdout
     made = zjk("make-templates", cwd=folder)
     assert made.returncode == 0, made.stderr
     assert len(list((folder / "模板").glob("*.xlsx"))) == 3
-    config.write_text(config.read_text(encoding="utf-8").replace("survey_due = 2025-06-23", "survey_due = 2025-6-23"), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("survey_due = 2025-06-23", "survey_due = 2025-6-23"),
+        encoding="utf-8",
+    )
     broken = zjk("validate", "收件箱", cwd=folder)
     assert broken.returncode == 2 and "活动配置.toml" in broken.stderr and "2025-06-23" in broken.stderr
     shipped = zjk("validate", "收件箱", "--campaign", tmp_path / "nothing.toml", cwd=folder)

@@ -484,7 +484,20 @@ def test_cli_merge_status_and_ingest(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert ingested.exit_code == 0, ingested.output
     assert "新收录 2 个文件" in ingested.output
     merged = runner.invoke(
-        app, ["merge", "--week", "2025-07-03", "--json", "汇总.json", "--inbox", "inbox", "--out", "out", "--db", "zjkcollect.db"]
+        app,
+        [
+            "merge",
+            "--week",
+            "2025-07-03",
+            "--json",
+            "汇总.json",
+            "--inbox",
+            "inbox",
+            "--out",
+            "out",
+            "--db",
+            "zjkcollect.db",
+        ],
     )
     assert merged.exit_code == 0, merged.output
     assert "2025-07-03 汇总" in merged.output

@@ -435,7 +435,9 @@ def load_campaign(path: Path | str | None = None) -> Campaign:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CampaignError(f"活动配置文件 {source} 不是 UTF-8 编码，请用 UTF-8 保存（记事本：另存为 → 编码选 UTF-8）") from exc
+        raise CampaignError(
+            f"活动配置文件 {source} 不是 UTF-8 编码，请用 UTF-8 保存（记事本：另存为 → 编码选 UTF-8）"
+        ) from exc
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -524,13 +526,13 @@ def _earlier_key_line(name: str, lines: list[str], number: int) -> int | None:
 
 def _quote_hint(reason: str, line: str, _lines: list[str], _number: int | None) -> str:
     if any(mark in line for mark in _CHINESE_QUOTES) and reason.startswith(("Invalid value", "Expected", "Unclosed")):
-        return "文字两端要用英文双引号 \"，不能用中文引号 “ ”"
+        return '文字两端要用英文双引号 "，不能用中文引号 “ ”'
     if reason.startswith(("Illegal character", "Unterminated string")) and line.count('"') % 2 == 1:
-        return "引号没有配对：文字两端都要有英文双引号 \"，请补上缺少的那个"
+        return '引号没有配对：文字两端都要有英文双引号 "，请补上缺少的那个'
     if reason.startswith("Invalid value"):
         value = line.split("=", 1)[1].strip() if "=" in line else ""
         if value and not value[0].isascii():
-            return f"文字要用英文双引号括起来，例如 {line.split('=', 1)[0].strip()} = \"{value}\""
+            return f'文字要用英文双引号括起来，例如 {line.split("=", 1)[0].strip()} = "{value}"'
         return "等号右边的值写法不对：文字加英文双引号，日期写成 2025-06-26，是/否写成 true/false，列表用 [ ]"
     return ""
 

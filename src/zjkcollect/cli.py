@@ -47,6 +47,7 @@ class Interrupted(ZjkError):
 
 # --- help: plain Chinese, wrapped by display width ------------------------------------------------
 
+
 class HelpWriter:
     """Click's help formatter interface, with Chinese headings and width-aware wrapping."""
 
@@ -237,7 +238,9 @@ def _show_version(value: bool) -> None:
 
     lines = [f"zjkcollect {__version__}（Python {sys.version_info.major}.{sys.version_info.minor}）"]
     builtin = load_campaign()
-    lines.append(f"内置活动配置：{DEFAULT_CAMPAIGN_RESOURCE}，{builtin.campaign.name}，模板版本 {builtin.campaign.template_version}")
+    lines.append(
+        f"内置活动配置：{DEFAULT_CAMPAIGN_RESOURCE}，{builtin.campaign.name}，模板版本 {builtin.campaign.template_version}"
+    )
     local = Path(WORKING_CAMPAIGN)
     if local.is_file():
         try:
@@ -322,7 +325,9 @@ def _folder_for_output(folder: Path, option: str) -> None:
 def validate_command(
     paths: Annotated[
         list[Path],
-        typer.Argument(metavar="文件或文件夹", help="要校验的文件或文件夹（文件夹会连同子文件夹一起读取）。", show_default=False),
+        typer.Argument(
+            metavar="文件或文件夹", help="要校验的文件或文件夹（文件夹会连同子文件夹一起读取）。", show_default=False
+        ),
     ],
     out: Annotated[
         Path, typer.Option("--out", metavar="文件夹", help="输出文件夹；标注问题的退回副本写在其中的“退回”子文件夹。")
@@ -394,9 +399,7 @@ def make_templates_command(
 
 DbOption = Annotated[
     Path,
-    typer.Option(
-        "--db", metavar="文件", help="账本文件（记录收到的每份报表；原文件另存于其旁的 archive 文件夹）。"
-    ),
+    typer.Option("--db", metavar="文件", help="账本文件（记录收到的每份报表；原文件另存于其旁的 archive 文件夹）。"),
 ]
 ReceivedOption = Annotated[
     str | None,
@@ -423,7 +426,9 @@ def merge_command(
     inbox: Annotated[
         Path, typer.Option("--inbox", metavar="文件夹", help="存放报回表格的文件夹（连同子文件夹一起读取）。")
     ] = INBOX_FOLDER,
-    out: Annotated[Path, typer.Option("--out", metavar="文件夹", help="汇总表和报省附件3的输出文件夹。")] = OUTPUT_FOLDER,
+    out: Annotated[
+        Path, typer.Option("--out", metavar="文件夹", help="汇总表和报省附件3的输出文件夹。")
+    ] = OUTPUT_FOLDER,
     json_file: Annotated[
         Path | None, typer.Option("--json", metavar="文件", help="另存一份 JSON 格式的汇总结果。", show_default=False)
     ] = None,
@@ -457,7 +462,9 @@ def merge_command(
 def ingest_command(
     paths: Annotated[
         list[Path],
-        typer.Argument(metavar="文件或文件夹", help="要收录的文件或文件夹（文件夹会连同子文件夹一起读取）。", show_default=False),
+        typer.Argument(
+            metavar="文件或文件夹", help="要收录的文件或文件夹（文件夹会连同子文件夹一起读取）。", show_default=False
+        ),
     ],
     db: DbOption = DEFAULT_DB,
     received: ReceivedOption = None,
@@ -485,9 +492,7 @@ def ingest_command(
 def status_command(
     week: Annotated[
         str | None,
-        typer.Option(
-            "--week", metavar="日期", help="统计周（周四）；不填则为今天之前最近的周四。", show_default=False
-        ),
+        typer.Option("--week", metavar="日期", help="统计周（周四）；不填则为今天之前最近的周四。", show_default=False),
     ] = None,
     db: DbOption = DEFAULT_DB,
     campaign: CampaignOption = None,
@@ -587,7 +592,9 @@ def ledger_restore_command(
     db: DbOption = DEFAULT_DB,
     backup: Annotated[
         Path | None,
-        typer.Option("--from", metavar="备份文件", help="用哪一份备份恢复；不填则用最新的完好备份。", show_default=False),
+        typer.Option(
+            "--from", metavar="备份文件", help="用哪一份备份恢复；不填则用最新的完好备份。", show_default=False
+        ),
     ] = None,
 ) -> None:
     """用备份恢复账本；原来的账本改名保留在旁边，不会删除。

@@ -250,7 +250,9 @@ class Ledger:
         try:
             self.connection = sqlite3.connect(self.path, isolation_level=None, timeout=LOCK_WAIT_SECONDS)
         except sqlite3.Error as exc:
-            raise ZjkError(f"无法打开账本文件 {self.path}（{exc}）：请检查 --db 给出的位置是否存在、是否可以写入") from exc
+            raise ZjkError(
+                f"无法打开账本文件 {self.path}（{exc}）：请检查 --db 给出的位置是否存在、是否可以写入"
+            ) from exc
         try:
             self._open(existed, writing)
         except BaseException:
@@ -260,7 +262,9 @@ class Ledger:
     def _check_place(self, writing: bool) -> bool:
         """Whether a ledger is already there; a folder, or a folder that takes no files, is refused."""
         if self.path.is_dir():
-            raise ZjkError(f"--db 应给出账本文件名，而 {self.path} 是一个文件夹：请写成例如 {self.path / 'zjkcollect.db'}")
+            raise ZjkError(
+                f"--db 应给出账本文件名，而 {self.path} 是一个文件夹：请写成例如 {self.path / 'zjkcollect.db'}"
+            )
         if writing:
             check_writable_folder(self.path.parent, "账本所在的文件夹", "--db")
         else:

@@ -131,7 +131,8 @@ def show_report(report: Report, base: Path | None = None) -> None:
     if len(checked) < len(report.files):
         parts.append(f"{len(report.files) - len(checked)} 个已跳过")
     console.print(
-        f"\n共 {len(report.files)} 个文件：{'，'.join(parts)}；合计 {errors} 个错误，{warnings} 个警告。", soft_wrap=True
+        f"\n共 {len(report.files)} 个文件：{'，'.join(parts)}；合计 {errors} 个错误，{warnings} 个警告。",
+        soft_wrap=True,
     )
 
 
