@@ -24,7 +24,7 @@ from zjkcollect.errors import ZjkError
 
 BACKUP_FOLDER = "backups"
 BACKUPS_KEPT = 5
-_STAMP = re.compile(r"-(\d{8}-\d{6})(?:-\d+)?\.db$")
+_STAMP = re.compile(r"-(\d{8}-\d{6})(?:-(\d+))?\.db$")
 _SIDE_FILES = ("-journal", "-wal", "-shm")
 
 
@@ -74,7 +74,13 @@ def list_backups(db: Path) -> list[Backup]:
         if match is None or path.name.startswith("."):
             continue
         found.append(Backup(path, dt.datetime.strptime(match.group(1), "%Y%m%d-%H%M%S")))
-    return sorted(found, key=lambda backup: (backup.taken, backup.path.name))
+    # Several backups in one second are numbered -2, -3 …: order by the number, not its text.
+    return sorted(found, key=lambda backup: (backup.taken, _number(backup.path)))
+
+
+def _number(path: Path) -> int:
+    match = _STAMP.search(path.name)
+    return int(match.group(2) or 1) if match else 0
 
 
 def take_backup(connection: sqlite3.Connection, db: Path, now: dt.datetime | None = None) -> Path | None:
@@ -85,12 +91,12 @@ def take_backup(connection: sqlite3.Connection, db: Path, now: dt.datetime | Non
         return None
     folder = backup_folder(db)
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = f"{(now or dt.datetime.now()):%Y%m%d-%H%M%S}"
-    target = folder / f"{db.stem}-{stamp}.db"
-    counter = 1
-    while target.exists():
-        counter += 1
-        target = folder / f"{db.stem}-{stamp}-{counter}.db"
+    moment = (now or dt.datetime.now()).replace(microsecond=0)
+    stamp = f"{moment:%Y%m%d-%H%M%S}"
+    # Several backups in one second are numbered on from the highest (a pruned name is never reused).
+    numbers = [_number(backup.path) for backup in backups if backup.taken == moment]
+    suffix = f"-{max(numbers) + 1}" if numbers else ""
+    target = folder / f"{db.stem}-{stamp}{suffix}.db"
     _copy_database(connection, target)
     for old in backups[: max(0, len(backups) + 1 - BACKUPS_KEPT)]:
         old.path.unlink(missing_ok=True)
