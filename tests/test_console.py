@@ -17,6 +17,7 @@ CAMPAIGN = load_campaign()
 
 # Every command, in the order of a clerk's season, run in a working folder made by ``init``.
 SEASON: list[tuple[list[str], int]] = [
+    (["init", "另一个工作文件夹"], 0),
     (["--version"], 0),
     (["make-templates"], 0),
     (["validate", "收件箱"], 1),
