@@ -113,7 +113,7 @@ class HelpWriter:
                 head = " " * first
             else:
                 head = term + " " * (first - cells(term))
-            self.write(f"{indent}{head}{lines[0]}\n".rstrip(" ") if lines[0] else f"{indent}{head.rstrip()}\n")
+            self.write(f"{indent}{head}{lines[0]}".rstrip() + "\n")
             for line in lines[1:]:
                 self.write(f"{indent}{' ' * first}{line}\n")
 

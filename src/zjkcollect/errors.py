@@ -89,7 +89,7 @@ def check_output_file(path: Path, option: str) -> None:
     """An output file's path must not be a folder, and its folder must take new files."""
     if path.is_dir():
         raise ZjkError(f"{option} 应给出文件名，而 {path} 是一个文件夹：请写成例如 {path / '结果.json'}")
-    check_writable_folder(path.parent if str(path.parent) else Path("."), f"{option} 文件所在的文件夹", option)
+    check_writable_folder(path.parent, f"{option} 文件所在的文件夹", option)
 
 
 def machine_problem(exc: BaseException) -> str | None:
