@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import email.parser
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -100,9 +101,11 @@ def test_linux_bundle_installs_offline_and_validates(tmp_path: Path) -> None:
     )
     assert validated.returncode == 1, validated.stderr  # the example inbox has planted errors
     assert "第1周-2025-06-26/张北县.xls" in validated.stdout and "错误" in validated.stdout
-    # The launcher a clerk drags the inbox onto: finds no working folder here, validates all the same.
+    # The launcher a clerk drags the inbox onto: outside a working folder it writes beside the folder given.
+    inbox = work / "收件箱"
+    shutil.copytree(EXAMPLES, inbox)
     launched = subprocess.run(
-        ["sh", str(folder / "校验.sh"), str(EXAMPLES)],
+        ["sh", str(folder / "校验.sh"), str(inbox)],
         cwd=work,
         env=env,
         capture_output=True,
@@ -112,6 +115,7 @@ def test_linux_bundle_installs_offline_and_validates(tmp_path: Path) -> None:
         stdin=subprocess.DEVNULL,
     )
     assert "第2周-2025-07-03/崇礼区-附件3.ods" in launched.stdout, launched.stderr
+    assert (work / "输出" / "退回").is_dir()
 
 
 @pytest.mark.slow
