@@ -16,6 +16,13 @@ def shipped_text() -> str:
     return resources.files("zjkcollect.data").joinpath("campaign-2025.toml").read_text("utf-8")
 
 
+def line(needle: str, after: int = 0) -> str:
+    """ "第 N 行" for the line of the shipped file holding ``needle`` (``after`` lines further on)."""
+    lines = shipped_text().splitlines()
+    number = next(index for index, text in enumerate(lines, start=1) if needle in text)
+    return f"第 {number + after} 行"
+
+
 def edited(old: str, new: str, count: int = 1) -> str:
     text = shipped_text()
     assert text.count(old) >= count, f"the shipped file no longer contains {old!r}"
@@ -102,37 +109,43 @@ def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
 # --- broken files -------------------------------------------------------------------------------
 
 BROKEN = {
-    "toml-syntax": (edited("year = 2025", "year = = 2025"), ["第 10 行", "格式有误", "「year = = 2025」"]),
+    "toml-syntax": (edited("year = 2025", "year = = 2025"), [line("year = 2025"), "格式有误", "「year = = 2025」"]),
     "date-without-leading-zeros": (
         edited("survey_due = 2025-06-23", "survey_due = 2026-5-20"),
-        ["第 20 行", "「survey_due = 2026-5-20」", "2026-05-20"],
+        [line("survey_due = "), "「survey_due = 2026-5-20」", "2026-05-20"],
     ),
     "date-in-a-list-without-leading-zeros": (
         edited("2025-07-03, 2025-07-10", "2025-7-3, 2025-07-10"),
-        ["第 24 行", "2025-07-03"],
+        [line("weeks = ["), "2025-07-03"],
     ),
-    "date-that-does-not-exist": (edited("survey_due = 2025-06-23", "survey_due = 2025-06-31"), ["第 20 行", "不存在"]),
-    "duplicate-key": (edited("year = 2025\n", "year = 2025\nyear = 2026\n"), ["第 11 行", "year 写了两次", "第 10 行"]),
+    "date-that-does-not-exist": (
+        edited("survey_due = 2025-06-23", "survey_due = 2025-06-31"),
+        [line("survey_due = "), "不存在"],
+    ),
+    "duplicate-key": (
+        edited("year = 2025\n", "year = 2025\nyear = 2026\n"),
+        [line("year = 2025", 1), "year 写了两次", line("year = 2025")],
+    ),
     "duplicate-table": (edited("[choices]", "[calendar]"), ["[calendar] 写了两次"]),
     "missing-closing-quote": (
         edited('bureau = "张家口市数据和政务服务局"', 'bureau = "张家口市数据和政务服务局'),
-        ["第 11 行", "引号没有配对"],
+        [line("bureau = "), "引号没有配对"],
     ),
     "text-without-quotes": (
         edited('bureau = "张家口市数据和政务服务局"', "bureau = 张家口市数据和政务服务局"),
-        ["第 11 行", '例如 bureau = "张家口市数据和政务服务局"'],
+        [line("bureau = "), '例如 bureau = "张家口市数据和政务服务局"'],
     ),
     "chinese-quotes": (
         edited('bureau = "张家口市数据和政务服务局"', "bureau = “张家口市数据和政务服务局”"),
-        ["第 11 行", "不能用中文引号"],
+        [line("bureau = "), "不能用中文引号"],
     ),
-    "unclosed-table-header": (edited("[calendar]", "[calendar"), ["第 19 行", "方括号没有配对"]),
-    "full-width-equals": (edited("year = 2025", "year ＝ 2025"), ["第 10 行", "英文等号"]),
+    "unclosed-table-header": (edited("[calendar]", "[calendar"), [line("[calendar]"), "方括号没有配对"]),
+    "full-width-equals": (edited("year = 2025", "year ＝ 2025"), [line("year = 2025"), "英文等号"]),
     "misspelt-key": (
         edited("survey_due = 2025-06-23", "survy_due = 2025-06-23"),
-        ["calendar.survy_due", "是不是 survey_due", "第 20 行"],
+        ["calendar.survy_due", "是不是 survey_due", line("survey_due = ")],
     ),
-    "misspelt-table": (edited("[calendar]", "[calender]"), ["calender", "是不是 calendar", "第 19 行"]),
+    "misspelt-table": (edited("[calendar]", "[calender]"), ["calender", "是不是 calendar", line("[calendar]")]),
     "closed-topic-in-no-track": (
         edited(
             'closed_topics = ["建设高质量垂直行业大模型数据集", "公共数据与社会数据融合应用"]',
@@ -156,7 +169,7 @@ BROKEN = {
     ),
     "unknown-key": (
         edited("year = 2025\n", "year = 2025\nyaer = 2026\n"),
-        ["campaign.yaer", "无法识别的配置项", "是不是 year", "第 11 行"],
+        ["campaign.yaer", "无法识别的配置项", "是不是 year", line("year = 2025", 1)],
     ),
     "unknown-key-in-track": (
         edited('name = "现代农业"\n', 'name = "现代农业"\njiebang_topics = true\n'),

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.clerk import ROOT, read_only_folder, without_privileges, working_folder, zjk
+from tests.test_campaign import line
 from tests.workbooks import project_row, write_workbook
 from zjkcollect.attachments import Kind
 from zjkcollect.campaign import load_campaign
@@ -157,9 +158,13 @@ def test_ledger_from_a_newer_program(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("survey_due = 2025-06-23", "survey_due = 2026-5-20", ["第 20 行", "「survey_due = 2026-5-20」", "2026-05-20"]),
-        ("year = 2025\n", "year = 2025\nyear = 2026\n", ["第 11 行", "year 写了两次"]),
-        ('bureau = "张家口市数据和政务服务局"', 'bureau = "张家口市数据和政务服务局', ["第 11 行", "引号"]),
+        (
+            "survey_due = 2025-06-23",
+            "survey_due = 2026-5-20",
+            [line("survey_due = "), "「survey_due = 2026-5-20」", "2026-05-20"],
+        ),
+        ("year = 2025\n", "year = 2025\nyear = 2026\n", [line("year = 2025", 1), "year 写了两次"]),
+        ('bureau = "张家口市数据和政务服务局"', 'bureau = "张家口市数据和政务服务局', [line("bureau = "), "引号"]),
         ("survey_due =", "survy_due =", ["survy_due", "是不是 survey_due"]),
     ],
     ids=["date", "duplicate-key", "missing-quote", "misspelt-key"],
