@@ -67,9 +67,9 @@ def test_at_80_columns_file_names_are_whole_and_output_paths_stand_alone(tmp_pat
     assert merged.returncode == 0, merged.stderr
     outputs = [path.relative_to(folder) for path in (folder / "输出").glob("*.xlsx")]
     assert len(outputs) == 2
-    merged_lines = [line.strip() for line in merged.stdout.splitlines()]
-    for path in outputs:
-        assert str(path) in merged_lines, f"{path} is not alone on its line"
+    merged_lines = [line.split("：", 1)[-1] for line in merged.stdout.splitlines()]
+    for path in outputs:  # 汇总表：输出/….xlsx, one output a line, never wrapped
+        assert str(path) in merged_lines, f"{path} is not whole on its own line"
     for line in merged.stdout.splitlines():  # a name or path longer than the console is left whole
         if not any(name in line for name in [*names, *map(str, outputs)]):
             assert cells(line) <= 80, line

@@ -259,16 +259,18 @@ def show_merge(run: MergeRun, base: Path | None = None) -> None:
         f"  待处理问题：[{colour}]{rollup.errors} 个错误[/{colour}]，{rollup.warnings} 个警告"
         f"（{rollup.excluded_rows} 行有错误，未计入统计）"
     )
+    # one line each, never wrapped, so the clerk can copy a path whole
     console.print()
-    for label, path in (
-        ("汇总表：", run.rollup_path),
-        ("报省附件3：", run.consolidated_path),
-        ("催报名单：", run.reminder_path),
-        ("情况通报：", run.bulletin_path),
-    ):
-        show_paths(label, [path])
+    outputs = [
+        ("汇总表", run.rollup_path),
+        ("报省附件3", run.consolidated_path),
+        ("催报名单", run.reminder_path),
+        ("情况通报", run.bulletin_path),
+    ]
     if run.json_path is not None:
-        show_paths("JSON 汇总：", [run.json_path])
+        outputs.append(("JSON 汇总", run.json_path))
+    for label, path in outputs:
+        console.print(f"{label}：{escape(str(path))}", soft_wrap=True)
 
 
 def show_status(status: StatusTable) -> None:
