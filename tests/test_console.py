@@ -33,7 +33,7 @@ SEASON: list[tuple[list[str], int]] = [
 @pytest.mark.parametrize("encoding", ["gbk", None], ids=["gbk-console", "piped"])
 def test_every_command_survives_the_console(tmp_path: Path, encoding: str | None) -> None:
     """A GBK console (a redirect on Chinese Windows) and a plain pipe: no crash, Chinese intact, ✔ as words."""
-    folder = working_folder(tmp_path)
+    folder = working_folder(tmp_path, EXAMPLES)  # spreadsheets, mails and a zip: 桥西区.eml › 附件3.xlsx
     outputs = {}
     for args, code in SEASON:
         done = zjk(*args, cwd=folder, encoding=encoding)  # decoding is strict: a wrong byte fails here
@@ -41,12 +41,13 @@ def test_every_command_survives_the_console(tmp_path: Path, encoding: str | None
         assert "Traceback" not in done.stderr and "程序内部错误" not in done.stderr, done.stderr
         assert "?" not in done.stdout, (args, done.stdout)  # nothing was replaced for want of a character
         outputs[args[0] if args[0] != "ledger" else " ".join(args[:2])] = done.stdout
-    assert "宣化区-附件2-摸底统计表.xlsx" in outputs["validate"]
+    assert "第1周-2025-06-26/宣化区-附件2-摸底统计表.xlsx" in outputs["validate"]
     assert "2025-06-26 汇总" in outputs["merge"] and "桥东区" in outputs["status"]
     if encoding == "gbk":
         assert "通过" in outputs["validate"] and "✔" not in outputs["validate"]
+        assert ".eml > " in outputs["validate"]  # › is not in GBK
     else:
-        assert "✔" in outputs["validate"]
+        assert "✔" in outputs["validate"] and ".eml › " in outputs["validate"]
     for args in (["--help"], *([command, "--help"] for command in ("validate", "merge", "ledger"))):
         done = zjk(*args, cwd=folder, encoding=encoding)
         assert done.returncode == 0 and "示例" in done.stdout

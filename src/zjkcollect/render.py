@@ -42,6 +42,15 @@ def unicode_console(target: Console | None = None) -> bool:
     return (target or console).encoding.lower().replace("-", "").startswith(("utf", "cp65001"))
 
 
+# Symbols a GBK console (or a redirect on Chinese Windows) cannot show, and what stands in for them.
+_PLAIN = str.maketrans({"›": ">", "•": "·", "・": "·", "✘": "×", "✔": "√"})
+
+
+def _text(value: str) -> str:
+    """Text for the console: markup escaped, symbols plain where the console cannot show them."""
+    return escape(value if unicode_console() else value.translate(_PLAIN))
+
+
 def _passed() -> str:
     return "✔ 通过" if unicode_console() else "通过"
 
@@ -77,7 +86,7 @@ def _counts(result: FileResult) -> str:
 def _ignored(result: FileResult) -> str:
     """Columns the template does not have: not read, and said so rather than dropped silently."""
     names = result.ignored_columns
-    return f"；[dim]未读取的列：{escape('、'.join(names))}[/dim]" if names else ""
+    return f"；[dim]未读取的列：{_text('、'.join(names))}[/dim]" if names else ""
 
 
 def _facts(result: FileResult) -> str:
@@ -87,7 +96,7 @@ def _facts(result: FileResult) -> str:
     parts = [
         _verdict(result),
         result.kinds or "类型不明",
-        escape(result.reporter or "填报单位不明"),
+        _text(result.reporter or "填报单位不明"),
         result.date.isoformat() if result.date else "日期不明",
         f"{len(result.rows)} 行",
     ]
@@ -96,10 +105,10 @@ def _facts(result: FileResult) -> str:
 
 def _file_name(result: FileResult, base: Path | None) -> None:
     """The file's name on a line of its own, and the mail it came in ("来自 qx@163.com，主题：…")."""
-    console.print(f"[bold]{escape(display_name(result.label, base))}[/bold]", soft_wrap=True)
+    console.print(f"[bold]{_text(display_name(result.label, base))}[/bold]", soft_wrap=True)
     origin = result.origin.describe() if result.origin else None
     if origin:
-        console.print(f"  [dim]（{escape(origin)}）[/dim]")
+        console.print(f"  [dim]（{_text(origin)}）[/dim]")
 
 
 def _file_block(result: FileResult, base: Path | None, findings: Sequence[Finding]) -> None:
@@ -115,7 +124,7 @@ def show_report(report: Report, base: Path | None = None) -> None:
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for finding in report.findings:
         by_file[finding.file].append(finding)
-    where = f" {escape(str(base))} 中的" if base is not None else ""
+    where = f" {_text(str(base))} 中的" if base is not None else ""
     console.print(f"[bold]校验{where} {len(report.files)} 个文件[/bold]", soft_wrap=True)
     for result in report.files:
         console.print()
@@ -152,18 +161,18 @@ def _finding_lines(finding: Finding) -> list[str]:
     rule_tail = f"[{finding.rule}]"
     out = []
     for number, line in enumerate(lines):
-        shown = escape(line)
+        shown = _text(line)
         if line.endswith(rule_tail):
-            shown = escape(line[: -len(rule_tail)]) + f"[dim]{escape(rule_tail)}[/dim]"
+            shown = _text(line[: -len(rule_tail)]) + f"[dim]{_text(rule_tail)}[/dim]"
         out.append((marked_head if number == 0 else " " * hang) + shown)
     return out
 
 
 def show_paths(title: str, paths: Sequence[Path | str]) -> None:
     """A title, then each path alone on its line (copyable whatever the console's width)."""
-    console.print(escape(title))
+    console.print(_text(title))
     for path in paths:
-        console.print(f"  {escape(str(path))}", soft_wrap=True)
+        console.print(f"  {_text(str(path))}", soft_wrap=True)
 
 
 @contextmanager
@@ -180,11 +189,11 @@ def progress_bar(total: int, description: str = "读取文件") -> Iterator[Call
 
 
 def info(message: str) -> None:
-    console.print(escape(message))
+    console.print(_text(message))
 
 
 def warn(message: str) -> None:
-    err_console.print(f"[yellow]{escape(message)}[/yellow]")
+    err_console.print(f"[yellow]{_text(message)}[/yellow]")
 
 
 def listed(title: str, items: Sequence[str], width: int | None = None, colour: str = "") -> None:
@@ -200,7 +209,7 @@ def listed(title: str, items: Sequence[str], width: int | None = None, colour: s
         line += piece
     lines.append(line)
     for text in lines:
-        console.print(f"[{colour}]{escape(text)}[/{colour}]" if colour else escape(text), soft_wrap=True)
+        console.print(f"[{colour}]{_text(text)}[/{colour}]" if colour else _text(text), soft_wrap=True)
 
 
 # --- merge, ingest and status ---------------------------------------------------------------------
@@ -221,12 +230,12 @@ def show_ingest(run: IngestRun, base: Path | None = None) -> None:
             console.print(f"  {_facts(result)}")
     for result in run.ignored:
         reason = result.findings[0].message if result.findings else "无法读取"
-        console.print(f"[dim]未收录[/dim] {escape(display_name(result.label, base))}", soft_wrap=True)
-        console.print(f"  {escape(reason)}")
+        console.print(f"[dim]未收录[/dim] {_text(display_name(result.label, base))}", soft_wrap=True)
+        console.print(f"  {_text(reason)}")
     for copy in run.known:
         if copy.is_resend:
-            console.print(f"[dim]重复发送[/dim] {escape(display_name(copy.label, base))}", soft_wrap=True)
-            console.print(f"  {escape(copy.describe())}")
+            console.print(f"[dim]重复发送[/dim] {_text(display_name(copy.label, base))}", soft_wrap=True)
+            console.print(f"  {_text(copy.describe())}")
     console.print(f"新收录 {len(run.new)} 个文件；{len(run.known)} 个文件此前已收录（内容相同），未重复收录。")
     if run.rechecked:
         console.print(f"活动配置或程序版本有变化，已按新规则重新校验此前收录的 {run.rechecked} 个文件。")
@@ -270,7 +279,7 @@ def show_merge(run: MergeRun, base: Path | None = None) -> None:
     if run.json_path is not None:
         outputs.append(("JSON 汇总", run.json_path))
     for label, path in outputs:
-        console.print(f"{label}：{escape(str(path))}", soft_wrap=True)
+        console.print(f"{label}：{_text(str(path))}", soft_wrap=True)
 
 
 def show_status(status: StatusTable) -> None:
@@ -281,7 +290,7 @@ def show_status(status: StatusTable) -> None:
     for week in status.weeks:
         table.add_column(week.isoformat()[5:], justify="center", no_wrap=True)
     for row in status.rows:
-        table.add_row(escape(row.reporter), escape(row.level), *[_status(item.value) for item in row.statuses])
+        table.add_row(_text(row.reporter), _text(row.level), *[_status(item.value) for item in row.statuses])
     console.print(table)
     counts = "，".join(f"{_status(item.value)} {count}" for item, count in status.counts.items())
     console.print(f"{status.week}：{counts}（账本中共 {status.files} 个文件）")
