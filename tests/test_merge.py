@@ -18,7 +18,6 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.builders import HYPERLINK, P1, W1, W2, at, run_season, season_week2_late, season_week2_on_time
-from zjkcollect import rollup_book
 from zjkcollect.attachments import Kind
 from zjkcollect.campaign import load_campaign
 from zjkcollect.cli import app
@@ -27,6 +26,7 @@ from zjkcollect.ledger import SCHEMA_VERSION, Ledger
 from zjkcollect.merge import check_week, run_merge, status_table
 from zjkcollect.rollup import RosterStatus
 from zjkcollect.rollup_book import ROLLUP_SHEETS, consolidated_file_name, rollup_file_name
+from zjkcollect.rollup_sheets.trend import Trend
 
 CAMPAIGN = load_campaign()
 BUREAU = CAMPAIGN.campaign.bureau
@@ -422,7 +422,7 @@ def test_a_run_killed_while_writing_leaves_the_ledger_and_the_previous_outputs(
     def killed(self: Any) -> None:
         raise KeyboardInterrupt  # as if the clerk closed the window half-way through the workbook
 
-    monkeypatch.setattr(rollup_book._RollUpWriter, "trend", killed)
+    monkeypatch.setattr(Trend, "write", killed)
     with pytest.raises(KeyboardInterrupt):
         run_merge(CAMPAIGN, W2, inbox, out, db, tmp_path / "s.json", now=at(W2))
     with pytest.raises(KeyboardInterrupt):

@@ -1,0 +1,67 @@
+"""Column widths and row heights of the workbooks this program writes, in one place.
+
+Neither Excel nor LibreOffice grows a row that a writer gave no height, so every writer that
+wraps text works out how many lines a cell takes and sets the row's height from that. A column
+width is counted in characters of the default font; a Chinese character takes two.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+# The form of a template (and of the city's consolidated 附件3): row heights in points.
+TITLE_ROW_HEIGHT = 40
+HEADER_BLOCK_ROW_HEIGHT = 26
+MIN_FIRST_COLUMN_WIDTH = 10  # the 序号 column also holds the 填报单位 label
+REPORTER_VALUE_MIN_WIDTH = 30  # the 填报单位 value cell is merged until it is at least this wide
+
+# A report sheet of the roll-up: the title row's height, and the tallest row Excel allows.
+REPORT_TITLE_ROW_HEIGHT = 24
+MAX_ROW_HEIGHT = 409
+
+# 宋体 in a template's form and 填表说明 runs a little narrower than two units a character.
+TEMPLATE_SQUEEZE = 0.9
+
+
+@lru_cache(maxsize=65536)
+def display_width(text: str) -> int:
+    """Width in column units: 2 for a wide (CJK, full-width) character, 1 for any other."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def line_count(text: str, width: int, squeeze: float = 1.0) -> int:
+    """Lines ``text`` wraps to in a column ``width`` wide (a line break starts a new line)."""
+    usable = max(1, width - 1)
+    return sum(max(1, math.ceil(display_width(part) * squeeze / usable)) for part in text.split("\n"))
+
+
+def template_lines(text: str, width: int) -> int:
+    """Lines of a template's header or 填表说明 cell (see :data:`TEMPLATE_SQUEEZE`)."""
+    return line_count(text, width, TEMPLATE_SQUEEZE)
+
+
+def header_row_height(lines: int) -> int:
+    """A template's column-header row."""
+    return 15 * lines + 8
+
+
+def paragraph_height(lines: int) -> int:
+    """A paragraph or table row of a template's 填表说明."""
+    return 16 * lines + 6
+
+
+def fit_row_height(sheet: Any, row: int, values: Sequence[object], widths: Sequence[int]) -> None:
+    """Make row ``row`` (1-based) of a report sheet tall enough for its wrapped text."""
+    lines = 1
+    for value, width in zip(values, widths, strict=False):
+        # a cell narrower than its column in the widest case (2 per character) cannot wrap
+        if isinstance(value, str) and value and (2 * len(value) >= width - 1 or "\n" in value):
+            lines = max(lines, line_count(value, width))
+    if lines > 1:
+        sheet.set_row(row - 1, min(MAX_ROW_HEIGHT, 15 * lines + 3))
