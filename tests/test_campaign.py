@@ -161,7 +161,11 @@ BROKEN = {
         edited('unit_types = ["政府部门", "事业单位"]', 'unit_types = ["政府机关", "事业单位"]'),
         ["government.unit_types", "政府机关"],
     ),
-    "week-not-thursday": (edited("2025-07-03", "2025-07-04"), ["2025-07-04", "星期四"]),
+    "weeks-on-two-weekdays": (edited("2025-07-03", "2025-07-04"), ["2025-07-04", "星期五", "星期四", "同一个星期几"]),
+    "eligible-unit-type-unknown": (
+        edited('eligible_unit_types = ["企业"', 'eligible_unit_types = ["公司"'),
+        ["campaign.eligible_unit_types", "公司", "unit_types"],
+    ),
     "weeks-out-of-order": (edited("2025-06-26, 2025-07-03", "2025-07-03, 2025-06-26"), ["calendar.weeks", "从早到晚"]),
     "registration-backwards": (
         edited("registration_start = 2025-06-01", "registration_start = 2025-08-01"),

@@ -78,10 +78,10 @@ def test_outputs_are_named_for_the_week(season: tuple[Path, Any]) -> None:
         run.consolidated_path
         == root / "out" / "附件3-“数据要素×”大赛河北分赛参赛项目统计表（张家口市汇总_2025-07-03）.xlsx"
     )
-    assert run.rollup_path.name == rollup_file_name(W2)
+    assert run.rollup_path.name == rollup_file_name(CAMPAIGN, W2)
     assert run.consolidated_path.name == consolidated_file_name(CAMPAIGN, W2)
     # Week 1's outputs are still there.
-    assert (root / "out" / rollup_file_name(W1)).exists()
+    assert (root / "out" / rollup_file_name(CAMPAIGN, W1)).exists()
     assert not list((root / "out").glob(".~zjk-*"))
 
 
@@ -352,7 +352,7 @@ def test_json_summary(season: tuple[Path, Any]) -> None:
     assert [item["file"].endswith("蔚县附件3.xlsx") for item in summary["files"]["new"]] == [True]
     assert summary["files"]["already_in_ledger"] == 6  # the inbox's other files; 附件3.xlsx now holds week 2
     assert summary["outputs"] == {
-        "rollup": rollup_file_name(W2),
+        "rollup": rollup_file_name(CAMPAIGN, W2),
         "consolidated": consolidated_file_name(CAMPAIGN, W2),
         "reminders": "催报名单_2025-07-03.txt",
         "bulletin": "情况通报_2025-07-03.docx",
@@ -501,7 +501,7 @@ def test_cli_merge_status_and_ingest(tmp_path: Path, monkeypatch: pytest.MonkeyP
     )
     assert merged.exit_code == 0, merged.output
     assert "2025-07-03 汇总" in merged.output
-    assert (tmp_path / "out" / rollup_file_name(W2)).exists()
+    assert (tmp_path / "out" / rollup_file_name(CAMPAIGN, W2)).exists()
     assert json.loads((tmp_path / "汇总.json").read_text(encoding="utf-8"))["week"] == "2025-07-03"
     shown = runner.invoke(app, ["status", "--week", "2025-07-03", "--db", "zjkcollect.db"])
     assert shown.exit_code == 0, shown.output

@@ -1,6 +1,6 @@
 """The campaign file: every decision of the bureau's letter that a clerk may change, as data.
 
-The shipped 2025 file lives in ``zjkcollect/data/campaign-2025.toml``. Everything that
+The shipped file lives in ``zjkcollect/data/`` (:func:`builtin_campaign_name`). Everything that
 depends on tracks, topics, unit types, reporters, the calendar or the attachments and their
 columns reads it from here.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import fnmatch
 import re
 import tomllib
 from functools import cached_property
@@ -34,9 +35,11 @@ from zjkcollect.attachments import (
 )
 from zjkcollect.errors import CampaignError, os_reason
 from zjkcollect.rules import RULES
-from zjkcollect.text import normalize_name
+from zjkcollect.text import normalize_name, weekday_name
 
-DEFAULT_CAMPAIGN_RESOURCE = "campaign-2025.toml"
+# The shipped campaign is the file in zjkcollect/data named like this; of several, the last by name
+# (campaign-<year>.toml sorts by year).
+BUILTIN_CAMPAIGN_PATTERN = "campaign-*.toml"
 
 
 class _Strict(BaseModel):
@@ -48,12 +51,23 @@ class CampaignInfo(_Strict):
     year: int
     bureau: str
     city: str
+    province: str  # as in "<province>分赛区": the province's short name
     contest: str  # the competition's name without the year, as document titles use it
+    contest_short: str  # the competition without the sub-contest, as the roll-up's title and file name use it
     mailbox: str  # where the returns are e-mailed to
     min_projects_per_track: int = Field(ge=1)
     division_name: str
     city_division_prefix: str
+    closed_topic_reason: str  # why a closed topic takes no registrations, said in its error
+    landline_example: str  # a local landline, shown wherever a phone number is explained
+    eligible_unit_types: list[str] = Field(min_length=1)  # named in the instructions' eligibility rule
     template_version: str
+
+    @property
+    def city_prefixes(self) -> tuple[str, ...]:
+        """How a unit's name may start with the city: ``<city>`` and, for ``…市``, without the 市."""
+        short = self.city.removesuffix("市")
+        return (self.city, short) if short and short != self.city else (self.city,)
 
 
 class Calendar(_Strict):
@@ -70,11 +84,25 @@ class Calendar(_Strict):
         hours, minutes = (int(part) for part in self.utc_offset[1:].split(":"))
         return dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
 
+    @property
+    def update_weekday(self) -> int:
+        """The weekday every update falls on (Monday 0 … Sunday 6): the weekday of the weeks."""
+        return self.weeks[0].weekday()
+
+    @property
+    def update_day(self) -> str:
+        """The update weekday as the texts say it: 周四 when the weeks are Thursdays."""
+        return weekday_name(self.update_weekday)
+
     @model_validator(mode="after")
-    def _weeks_are_thursdays(self) -> Calendar:
+    def _weeks_share_a_weekday(self) -> Calendar:
+        first = self.weeks[0]
         for index, week in enumerate(self.weeks):
-            if week.weekday() != 3:
-                raise ValueError(f"calendar.weeks 第{index + 1}项 {week} 不是星期四，每周更新日必须是星期四")
+            if week.weekday() != first.weekday():
+                raise ValueError(
+                    f"calendar.weeks 第{index + 1}项 {week} 是{weekday_name(week.weekday(), long=True)}，"
+                    f"第1项 {first} 是{weekday_name(first.weekday(), long=True)}：每周更新日必须是同一个星期几"
+                )
         if self.weeks != sorted(set(self.weeks)):
             raise ValueError("calendar.weeks 必须按日期从早到晚排列且不重复")
         if self.registration_start > self.registration_end:
@@ -236,6 +264,9 @@ class Campaign(_Strict):
         for name in self.government.unit_types:
             if name not in unit_names:
                 raise ValueError(f"government.unit_types 中的“{name}”不在 unit_types 中")
+        for name in self.campaign.eligible_unit_types:
+            if name not in unit_names:
+                raise ValueError(f"campaign.eligible_unit_types 中的“{name}”不在 unit_types 中")
         for index, reporter in enumerate(self.reporters):
             code = reporter.division_code
             if code is not None and not (len(code) == 6 and code.isdigit()):
@@ -306,15 +337,18 @@ class Campaign(_Strict):
 
     @cached_property
     def reporter_lookup(self) -> dict[str, Reporter]:
-        """Normalised name or alias → reporter; ``张家口市`` prefixes are accepted too."""
+        """Normalised name or alias → reporter; the name with the city before it is accepted too."""
         lookup: dict[str, Reporter] = {}
+        city = normalize_name(self.campaign.city)
+        prefixes = [normalize_name(prefix) for prefix in self.campaign.city_prefixes]
         for reporter in self.reporters:
             for name in (reporter.name, *reporter.aliases):
                 key = normalize_name(name)
                 lookup[key] = reporter
-                lookup["张家口" + key] = reporter
-                if not key.startswith("市"):
-                    lookup["张家口市" + key] = reporter
+                for prefix in prefixes:
+                    # 市教育局 takes the short prefix only: <city>市教育局 would say 市 twice
+                    if prefix != city or not key.startswith("市"):
+                        lookup[prefix + key] = reporter
         return lookup
 
     @cached_property
@@ -338,7 +372,7 @@ class Campaign(_Strict):
         return self.reporter_lookup.get(normalize_name(text))
 
     def week_for(self, day: dt.date) -> dt.date | None:
-        """``day`` itself when it is one of the calendar's update Thursdays, else None."""
+        """``day`` itself when it is one of the calendar's update days, else None."""
         return day if day in self.calendar.weeks else None
 
 
@@ -420,11 +454,23 @@ def _no_duplicates(key: str, names: list[str]) -> None:
         seen.add(name)
 
 
+def builtin_campaign_name() -> str:
+    """The file name of the shipped campaign in ``zjkcollect/data``."""
+    names = sorted(
+        entry.name
+        for entry in resources.files("zjkcollect.data").iterdir()
+        if entry.is_file() and fnmatch.fnmatchcase(entry.name, BUILTIN_CAMPAIGN_PATTERN)
+    )
+    if not names:
+        raise CampaignError("程序安装不完整：找不到内置的活动配置文件，请重新安装")
+    return names[-1]
+
+
 def load_campaign(path: Path | str | None = None) -> Campaign:
-    """Load and check a campaign file; the shipped 2025 file when ``path`` is None."""
+    """Load and check a campaign file; the shipped one when ``path`` is None."""
     if path is None:
         raw = shipped_campaign_bytes()
-        source = f"内置活动配置 {DEFAULT_CAMPAIGN_RESOURCE}"
+        source = f"内置活动配置 {builtin_campaign_name()}"
     else:
         path = Path(path)
         source = str(path)
@@ -447,7 +493,7 @@ def load_campaign(path: Path | str | None = None) -> Campaign:
 
 def shipped_campaign_bytes() -> bytes:
     """The shipped campaign file, comments and all (``zjkcollect init`` copies it for the clerk)."""
-    return resources.files("zjkcollect.data").joinpath(DEFAULT_CAMPAIGN_RESOURCE).read_bytes()
+    return resources.files("zjkcollect.data").joinpath(builtin_campaign_name()).read_bytes()
 
 
 # --- syntax slips, said in Chinese -------------------------------------------------------------------
@@ -558,13 +604,15 @@ def _build(data: dict[str, Any], source: str, text: str = "") -> Campaign:
         raise CampaignError(f"活动配置文件 {source} 有误：{_describe(exc, text)}") from exc
 
 
+# How a date is written in the campaign file (year-month-day, two-digit month and day); any date would do.
+DATE_EXAMPLE = "2026-05-20"
 _PYDANTIC_TYPES_ZH = {
     "missing": "缺少必填项",
     "extra_forbidden": "无法识别的配置项",
-    "date_type": "应为日期（如 2025-06-26）",
-    "date_from_datetime_parsing": "应为日期（如 2025-06-26）",
-    "date_from_datetime_inexact": "应为日期（如 2025-06-26），不要带时间",
-    "date_parsing": "应为日期（如 2025-06-26）",
+    "date_type": f"应为日期（如 {DATE_EXAMPLE}）",
+    "date_from_datetime_parsing": f"应为日期（如 {DATE_EXAMPLE}）",
+    "date_from_datetime_inexact": f"应为日期（如 {DATE_EXAMPLE}），不要带时间",
+    "date_parsing": f"应为日期（如 {DATE_EXAMPLE}）",
     "string_type": "应为文字",
     "int_type": "应为整数",
     "int_parsing": "应为整数",

@@ -157,7 +157,10 @@ def _check_date(result: FileResult, checked: TableResult, campaign: Campaign) ->
         return
     reading = read_date(cell.value, campaign.campaign.year)
     if reading is None:
-        result.findings.append(_at(result, table, "date-invalid", row, column, label, value=display(cell.value)))
+        example = campaign.calendar.weeks[0].isoformat()
+        result.findings.append(
+            _at(result, table, "date-invalid", row, column, label, value=display(cell.value), example=example)
+        )
         return
     day = reading.day
     if reading.year_assumed:
@@ -173,7 +176,17 @@ def _check_date(result: FileResult, checked: TableResult, campaign: Campaign) ->
         if day not in calendar.weeks:
             weeks = "、".join(week.isoformat() for week in calendar.weeks)
             result.findings.append(
-                _at(result, table, "report-date-not-week", row, column, label, value=day.isoformat(), weeks=weeks)
+                _at(
+                    result,
+                    table,
+                    "report-date-not-week",
+                    row,
+                    column,
+                    label,
+                    value=day.isoformat(),
+                    weeks=weeks,
+                    weekday=calendar.update_day,
+                )
             )
     else:
         checked.week = None

@@ -234,12 +234,12 @@ class _ChineseHelpCommand(_ChineseHelp, TyperCommand):
 def _show_version(value: bool) -> None:
     if not value:
         return
-    from zjkcollect.campaign import DEFAULT_CAMPAIGN_RESOURCE, load_campaign
+    from zjkcollect.campaign import builtin_campaign_name, load_campaign
 
     lines = [f"zjkcollect {__version__}（Python {sys.version_info.major}.{sys.version_info.minor}）"]
     builtin = load_campaign()
     lines.append(
-        f"内置活动配置：{DEFAULT_CAMPAIGN_RESOURCE}，{builtin.campaign.name}，模板版本 {builtin.campaign.template_version}"
+        f"内置活动配置：{builtin_campaign_name()}，{builtin.campaign.name}，模板版本 {builtin.campaign.template_version}"
     )
     local = Path(WORKING_CAMPAIGN)
     if local.is_file():

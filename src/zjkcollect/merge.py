@@ -58,7 +58,7 @@ def received_on(text: str, today: dt.date | None = None) -> Clock:
     day = parse_date(text)
     today = today or dt.date.today()
     if day is None:
-        raise ZjkError(f"收到日期“{text}”不是日期，请按 2025-06-26 的格式填写")
+        raise ZjkError(f"收到日期“{text}”不是日期，请按 {today.isoformat()} 的格式填写")
     if day > today:
         raise ZjkError(f"收到日期 {day} 晚于今天（{today}），请核对")
     return Received(dt.datetime.combine(day, dt.time()))
@@ -71,7 +71,8 @@ def check_week(campaign: Campaign, week: dt.date | str) -> dt.date:
     if day is None or day not in weeks:
         listed = "、".join(item.isoformat() for item in weeks)
         shown = day.isoformat() if day else str(week)
-        raise ZjkError(f"统计周“{shown}”不是活动日程中的周四更新日，请从以下日期中选择：{listed}")
+        day_name = campaign.calendar.update_day
+        raise ZjkError(f"统计周“{shown}”不是活动日程中的{day_name}更新日，请从以下日期中选择：{listed}")
     return day
 
 
@@ -295,7 +296,7 @@ def run_merge(
         raise ZjkError(f"输出文件夹 {out_dir} 在收件箱 {inbox_dir} 里面，请把 --out 设到收件箱以外")
     files = collect_paths([inbox_dir])
     targets = {
-        "rollup": Path(out_dir) / rollup_file_name(day),
+        "rollup": Path(out_dir) / rollup_file_name(campaign, day),
         "consolidated": Path(out_dir) / consolidated_file_name(campaign, day),
         "reminders": Path(out_dir) / reminder_file_name(day),
         "bulletin": Path(out_dir) / bulletin_file_name(day),

@@ -15,11 +15,11 @@ from pathlib import Path
 from zjkcollect.attachments import Kind
 from zjkcollect.campaign import Campaign
 from zjkcollect.rollup import Contact, ReporterStats, RollUp, RosterStatus
+from zjkcollect.text import weekday_name
 
 # Who is reminded, in the order the list gives them: never sent, sent but unusable, not updated.
 OWING = (RosterStatus.MISSING, RosterStatus.REJECTED, RosterStatus.STALE)
 NO_CONTACT = "未报联系人"
-WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
 
 def reminder_file_name(week: dt.date) -> str:
@@ -102,8 +102,8 @@ def _people(contacts: list[Contact], reporter: str, role: str) -> list[Person]:
 
 
 def deadline(week: dt.date) -> str:
-    """ "7月3日（周四）": the week's update day, by which the 附件3 is due."""
-    return f"{week.month}月{week.day}日（{WEEKDAYS[week.weekday()]}）"
+    """ "7月3日（周N）": the week's update day, by which the week's return is due."""
+    return f"{week.month}月{week.day}日（{weekday_name(week.weekday())}）"
 
 
 def reminder_text(rollup: RollUp, campaign: Campaign, items: list[Reminder] | None = None) -> str:

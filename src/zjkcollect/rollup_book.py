@@ -17,7 +17,7 @@ from zjkcollect.campaign import Campaign
 from zjkcollect.outputs import add_worksheet, put
 from zjkcollect.rollup import RollUp
 from zjkcollect.rollup_sheets import SHEET_NAMES, Book, write_sheets
-from zjkcollect.rollup_sheets.common import Styles, page_setup
+from zjkcollect.rollup_sheets.common import Styles, page_setup, rollup_title
 from zjkcollect.sizing import fit_row_height
 from zjkcollect.templates import (
     DATE_FORMAT,
@@ -28,19 +28,21 @@ from zjkcollect.templates import (
     cell_properties,
     column_widths,
     header_block,
+    safe_file_part,
 )
 
-CITY = "张家口市"
 ROLLUP_SHEETS = SHEET_NAMES
 _WORKBOOK_OPTIONS = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+_QUOTES = str.maketrans("", "", "“”‘’\"'")
 
 
-def rollup_file_name(week: dt.date) -> str:
-    return f"{CITY}数据要素×大赛参赛项目汇总_{week.isoformat()}.xlsx"
+def rollup_file_name(campaign: Campaign, week: dt.date) -> str:
+    return f"{safe_file_part(rollup_title(campaign).translate(_QUOTES))}_{week.isoformat()}.xlsx"
 
 
 def consolidated_file_name(campaign: Campaign, week: dt.date) -> str:
-    return f"{campaign.attachment(Kind.REGISTERED).file_stem}（{CITY}汇总_{week.isoformat()}）.xlsx"
+    city = safe_file_part(campaign.campaign.city)
+    return f"{campaign.attachment(Kind.REGISTERED).file_stem}（{city}汇总_{week.isoformat()}）.xlsx"
 
 
 def _workbook(path: Path, campaign: Campaign, title: str, week: dt.date, streaming: bool = False) -> Any:
@@ -63,7 +65,7 @@ def _workbook(path: Path, campaign: Campaign, title: str, week: dt.date, streami
 
 def write_rollup_book(rollup: RollUp, campaign: Campaign, path: Path) -> None:
     """Write the roll-up workbook to ``path`` (overwriting it)."""
-    workbook = _workbook(path, campaign, f"{CITY}“数据要素×”大赛参赛项目汇总 {rollup.week}", rollup.week)
+    workbook = _workbook(path, campaign, f"{rollup_title(campaign)} {rollup.week}", rollup.week)
     try:
         write_sheets(Book(workbook, rollup, campaign))
     finally:

@@ -2,7 +2,9 @@
 
 Codes are the API: tests, JSON consumers and the marked-up workbooks rely on them and
 they never change meaning. Templates may use ``{field}``, ``{value}`` and the keyword
-arguments the check passes; they tell the reporter how to fix the problem.
+arguments the check passes; they tell the reporter how to fix the problem. A fact of the
+campaign (the city, the update weekday, an example number …) is never written here: the check
+passes it from the campaign file as a keyword argument.
 
 Each rule also says whom it speaks to. Most speak to the **reporter**: something in the
 file to fix and send again. A few are notes for the **clerk** only (a resend superseded by
@@ -62,30 +64,32 @@ _CELL_RULES: dict[str, Rule] = {
     "uscc-type-mismatch": Rule(
         W, "单位类型填的是“{unit_type}”，但统一社会信用代码以“{prefix}”开头，通常属于{expected}，请核对单位类型或代码。"
     ),
-    "uscc-outside-city": Rule(W, "统一社会信用代码的登记地（{division}）不在张家口市，请确认该单位在张家口赛区参赛。"),
+    "uscc-outside-city": Rule(
+        W, "统一社会信用代码的登记地（{division}）不在{city}，请确认该单位在{division_name}参赛。"
+    ),
     "branch-unit": Rule(
         W, "“{value}”看起来是分支机构（{suffix}），分支机构不具有独立法人资格，请改报其具有独立法人资格的总部或单位。"
     ),
     "not-legal-person": Rule(E, "参赛单位须具有独立法人资格，“{field}”必须为“是”。"),
     "not-applied": Rule(E, "参赛项目须已开展实际应用，“{field}”必须为“是”。"),
-    "track-unknown": Rule(E, "参赛赛道“{value}”不在赛道目录中。{hint}请从下拉列表选择15个赛道之一。"),
+    "track-unknown": Rule(E, "参赛赛道“{value}”不在赛道目录中。{hint}请从下拉列表选择{count}个赛道之一。"),
     "multiple-tracks": Rule(E, "每个参赛项目限报一个赛题方向，“{value}”填了多个赛道，请只保留一个。"),
     "topic-not-in-track": Rule(E, "赛题“{value}”不属于“{track}”赛道。{hint}请从该赛道的赛题中选择。"),
     "topic-unlisted": Rule(W, "赛题“{value}”不在“{track}”赛道的已知赛题中，请对照附件1核对赛题名称。{hint}"),
-    "topic-closed": Rule(E, "“{track}”赛道的赛题“{value}”不再开放报名（名额沿用往届获奖项目），请改选其他赛题。"),
+    "topic-closed": Rule(E, "“{track}”赛道的赛题“{value}”不再开放报名（{reason}），请改选其他赛题。"),
     "multiple-topics": Rule(E, "每个参赛项目限报一个赛题方向，“{value}”填了多个赛题，请只保留一个。"),
     "jiebang-not-allowed": Rule(E, "只有{tracks}赛道设有“揭榜挂帅”企业需求子赛题，“{track}”赛道请填“否”。"),
     "gov-track-not-allowed": Rule(
         E, "{unit_type}只能参加{tracks}赛道，不能参加“{value}”赛道，请改选赛道或核对单位类型。"
     ),
     "division-invalid": Rule(E, "参赛赛区必须为“{division}”，请改为“{division}”。"),
-    "date-invalid": Rule(E, "“{field}”填写的“{value}”不是日期，请按 2025-06-26 的格式填写。"),
+    "date-invalid": Rule(E, "“{field}”填写的“{value}”不是日期，请按 {example} 的格式填写。"),
     "date-outside-registration": Rule(E, "报名日期{value}不在报名期（{start} 至 {end}）内，请核对。"),
     "phone-invalid": Rule(
-        E, "“{field}”“{value}”不是有效的电话号码，请填11位手机号或带区号的固定电话（如 0313-7680129）。"
+        E, "“{field}”“{value}”不是有效的电话号码，请填11位手机号或带区号的固定电话（如 {example}）。"
     ),
     "mobile-invalid": Rule(E, "“{field}”“{value}”不是有效的11位手机号码，请核对后重填。"),
-    "landline-invalid": Rule(E, "“{field}”“{value}”不是有效的固定电话，请填带区号的号码（如 0313-7680129）。"),
+    "landline-invalid": Rule(E, "“{field}”“{value}”不是有效的固定电话，请填带区号的号码（如 {example}）。"),
     "stored-as-number": Rule(W, "“{field}”被 Excel 存成了数字，已按“{digits}”读取，请把该列设为文本格式后填写。"),
     "email-invalid": Rule(E, "电子邮箱“{value}”格式不正确，请填写如 name@example.com 的邮箱地址。"),
     "email-missing": Rule(E, "具体负责人必须填写电子邮箱。"),
@@ -113,7 +117,9 @@ _FILE_RULES: dict[str, Rule] = {
     "date-year-assumed": Rule(
         W, "“{field}”填写的“{value}”没有年份，已按本次活动的{year}年读作 {day}。请写上年份，如“{day}”。"
     ),
-    "report-date-not-week": Rule(E, "统计截止日期{value}不是每周四的更新日，应为以下日期之一：{weeks}。", blocks=True),
+    "report-date-not-week": Rule(
+        E, "统计截止日期{value}不是每{weekday}的更新日，应为以下日期之一：{weeks}。", blocks=True
+    ),
     # lateness is a fact for the clerk's roster; nothing in the file can fix it
     "survey-late": Rule(W, "{label} 应于 {due} 前报送，填报日期为 {value}，已逾期。", CLERK),
     "template-old-version": Rule(W, "本表使用的是旧版模板（{value}），当前为 {current}，请下载新模板填报。"),

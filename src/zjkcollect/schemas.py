@@ -192,8 +192,11 @@ def _credit_code(column: Column) -> Validator:
         if prefix in rules.never_legal_person:
             raise _fail("uscc-not-legal-person", value, prefix=prefix, label=rules.never_legal_person_label)
         division = credit_code_division(code)
-        if not division.startswith(_campaign(info).campaign.city_division_prefix):
-            _warn(info, "uscc-outside-city", value, division=division)
+        facts = _campaign(info).campaign
+        if not division.startswith(facts.city_division_prefix):
+            _warn(
+                info, "uscc-outside-city", value, division=division, city=facts.city, division_name=facts.division_name
+            )
         return _remember(info, code)
 
     return validate
@@ -256,7 +259,8 @@ def _track(column: Column) -> Validator:
             named = {track.name for track in parts if track is not None}
             if len(named) > 1:
                 raise _fail("multiple-tracks", value)
-            raise _fail("track-unknown", value, hint=_suggestion(text, campaign.track_names))
+            hint = _suggestion(text, campaign.track_names)
+            raise _fail("track-unknown", value, hint=hint, count=str(len(campaign.tracks)))
         if not plain:
             # Read as the catalog track so every output carries the catalog name, but said aloud.
             _warn(info, "track-decorated", value, track=found.name)
@@ -294,7 +298,7 @@ def _topic(column: Column) -> Validator:
         track_spec: Track = campaign.track_by_name[chosen]
         for closed in track_spec.closed_topics:
             if normalize_name(closed) in normalize_name(text):
-                raise _fail("topic-closed", value, track=chosen)
+                raise _fail("topic-closed", value, track=chosen, reason=campaign.campaign.closed_topic_reason)
         known = campaign.all_topics
         parts = split_choices(text)
         if len([part for part in parts if part in known]) > 1:
@@ -346,9 +350,9 @@ def _registration_date(column: Column) -> Validator:
         if text is None:
             return _remember(info, None)
         day = parse_date(value)
-        if day is None:
-            raise _fail("date-invalid", value)
         calendar = _campaign(info).calendar
+        if day is None:
+            raise _fail("date-invalid", value, example=calendar.weeks[0].isoformat())
         if not calendar.registration_start <= day <= calendar.registration_end:
             raise _fail(
                 "date-outside-registration",
@@ -380,7 +384,7 @@ def _phone(kind: str, rule: str) -> Callable[[Column], Validator]:
                 return _remember(info, None)
             number = parse_phone(value, kind)
             if number is None:
-                raise _fail(rule, value)
+                raise _fail(rule, value, example=_campaign(info).campaign.landline_example)
             if isinstance(value, int | float):
                 _warn(info, "stored-as-number", value, digits=number)
             return _remember(info, number)

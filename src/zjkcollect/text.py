@@ -97,3 +97,12 @@ _YES_NO_MARKS: dict[str, bool] = {
 def yes_no_meaning(text: str) -> bool | None:
     """Whether a 是/否 cell's mark most likely means yes (True) or no (False); None when unclear."""
     return _YES_NO_MARKS.get(normalize_name(text).casefold().rstrip("。.!！"))
+
+
+# Chinese weekday names by date.weekday() (Monday 0): 周一 … 周日, or 星期一 … 星期日.
+_WEEKDAY_NUMERALS = "一二三四五六日"
+
+
+def weekday_name(weekday: int, long: bool = False) -> str:
+    """The Chinese name of a weekday (``date.weekday()``): 周一 …, or 星期一 … when ``long``."""
+    return ("星期" if long else "周") + _WEEKDAY_NUMERALS[weekday]

@@ -155,6 +155,16 @@ class SheetWriter:
 # --- texts shared by several sheets --------------------------------------------------------------
 
 
+def rollup_title(campaign: Campaign) -> str:
+    """``<city><contest>参赛项目汇总``: the roll-up's title, and (without quotes) its file name."""
+    return f"{campaign.campaign.city}{campaign.campaign.contest_short}参赛项目汇总"
+
+
+def short_label(campaign: Campaign) -> str:
+    """``不足N个``: a track with fewer projects than the campaign asks for."""
+    return f"不足{campaign.campaign.min_projects_per_track}个"
+
+
 def axis_unit(values: Iterable[int]) -> int:
     """A whole-number axis step: counts of projects are never fractions."""
     return max(1, math.ceil(max(values, default=0) / 8))

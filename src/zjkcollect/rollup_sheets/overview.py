@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from zjkcollect.outputs import put
 from zjkcollect.rollup import ChangeKind, RosterStatus
-from zjkcollect.rollup_sheets.common import SHORT_FILL, TABLE_TOP, SheetWriter, names, project_label
+from zjkcollect.rollup_sheets.common import (
+    SHORT_FILL,
+    TABLE_TOP,
+    SheetWriter,
+    names,
+    project_label,
+    rollup_title,
+    short_label,
+)
 
 
 class Overview(SheetWriter):
@@ -16,7 +24,7 @@ class Overview(SheetWriter):
         registry = len(campaign.reporters)
         index = rollup.weeks.index(rollup.week) + 1
         page = self.page(
-            f"{campaign.campaign.city}“数据要素×”大赛参赛项目汇总",
+            rollup_title(campaign),
             f"统计截止日期：{self.week}（第{index}周，共{len(campaign.calendar.weeks)}周）；"
             f"汇总单位：{campaign.campaign.bureau}",
         )
@@ -46,7 +54,7 @@ class Overview(SheetWriter):
             ("尚未报送的单位", len(missing), names(missing), SHORT_FILL if missing else None),
             ("已报送过的单位", registry - len(missing), f"名册共{registry}个单位", None),
             (
-                "项目不足2个的赛道（确保每条赛道均有多个报名项目）",
+                f"项目{short_label(campaign)}的赛道（确保每条赛道均有多个报名项目）",
                 len(short),
                 names([f"{track.track}（{track.projects}个）" for track in short]),
                 SHORT_FILL if short else None,

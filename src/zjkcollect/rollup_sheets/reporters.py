@@ -12,7 +12,7 @@ class Reporters(SheetWriter):
     def write(self) -> None:
         rollup = self.rollup
         page = self.page(
-            "各报送单位报送情况统计（“数字河北”考核依据）",
+            f"各报送单位报送情况统计（“数字{self.campaign.campaign.province}”考核依据）",
             f"统计截止 {self.week}；有效项目：无错误、未退赛、未与他单位冲突的项目；错误和警告为该单位尚待处理的问题；"
             f"本季为截至本周的{len(rollup.weeks)}周",
         )

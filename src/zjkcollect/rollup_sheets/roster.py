@@ -13,9 +13,10 @@ class Roster(SheetWriter):
     def write(self) -> None:
         rollup = self.rollup
         weekly = self.book.weekly.label
+        day = self.campaign.calendar.update_day
         page = self.page(
             "各单位每周报送情况",
-            f"已报送：当周周四前收到当周{weekly}；迟报：当周{weekly}在周四之后收到；未更新：当周没有新{weekly}，"
+            f"已报送：当周{day}前收到当周{weekly}；迟报：当周{weekly}在{day}之后收到；未更新：当周没有新{weekly}，"
             f"沿用以前各周数据；报送有误：报送了当周{weekly}但无法计入（原因见最后一列）；未报送：从未报送",
         )
         weeks = [week.isoformat() for week in rollup.weeks]

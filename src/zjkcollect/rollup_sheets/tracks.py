@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from zjkcollect.outputs import put
-from zjkcollect.rollup_sheets.common import SHORT_FILL, TABLE_TOP, SheetWriter, axis_unit, style_for
+from zjkcollect.rollup_sheets.common import SHORT_FILL, TABLE_TOP, SheetWriter, axis_unit, short_label, style_for
 
 
 class Tracks(SheetWriter):
@@ -12,9 +12,10 @@ class Tracks(SheetWriter):
     def write(self) -> None:
         rollup, campaign = self.rollup, self.campaign
         statuses = list(campaign.choices.registration_status)
+        short = short_label(campaign)
         page = self.page(
             "各赛道参赛项目统计",
-            f"统计截止 {self.week}；项目数不含已退赛；红色为项目不足2个的赛道（确保每条赛道均有多个报名项目）",
+            f"统计截止 {self.week}；项目数不含已退赛；红色为项目{short}的赛道（确保每条赛道均有多个报名项目）",
         )
         headers = [
             "序号",
@@ -23,7 +24,7 @@ class Tracks(SheetWriter):
             *[f"其中：{status}" for status in statuses],
             "揭榜挂帅项目数",
             "参赛单位数",
-            "是否不足2个",
+            f"是否{short}",
         ]
         rows: list[list[object]] = []
         fills: list[str | None] = []
@@ -36,7 +37,7 @@ class Tracks(SheetWriter):
                     *[track.by_status.get(s, 0) for s in statuses],
                     track.jiebang,
                     track.units,
-                    "不足2个" if track.short else "",
+                    short if track.short else "",
                 ]
             )
             fills.append(SHORT_FILL if track.short else None)
