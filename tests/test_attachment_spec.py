@@ -26,7 +26,14 @@ from zjkcollect.layout import read_fingerprint
 from zjkcollect.merge import run_merge
 from zjkcollect.reader import Grid, WorkbookData
 from zjkcollect.schemas import row_model, validate_row
-from zjkcollect.templates import FIRST_DATA_ROW, HEADER_BLOCK_ROW, HEADER_ROW, header_block, write_templates
+from zjkcollect.templates import (
+    FIRST_DATA_ROW,
+    HEADER_BLOCK_ROW,
+    HEADER_ROW,
+    header_block,
+    legend_columns,
+    write_templates,
+)
 
 SHIPPED = load_campaign()
 
@@ -332,7 +339,9 @@ def test_make_templates_validate_and_merge_run_on_the_changed_campaign(changed: 
     label_column = next(cell.column for cell in lists[1] if cell.value == "参赛组别")
     assert [lists.cell(row, label_column).value for row in (2, 3, 4)] == ["初创组", "成长组", None]
     cases_book = openpyxl.load_workbook(blank[3])
-    assert cases_book.sheetnames[0] == "附件5" and cases_book["附件5"]["B1"].value == "数据要素典型应用案例表"
+    title_column = legend_columns(cases)[1] + 1  # the title follows the self-check legend
+    assert cases_book.sheetnames[0] == "附件5"
+    assert cases_book["附件5"].cell(1, title_column).value == "数据要素典型应用案例表"
     assert dict(cases_book["_zjkcollect"].iter_rows(values_only=True))["kind"] == "cases"
 
     inbox = tmp_path / "inbox"

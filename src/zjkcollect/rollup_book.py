@@ -20,15 +20,13 @@ from zjkcollect.rollup_sheets import SHEET_NAMES, Book, write_sheets
 from zjkcollect.rollup_sheets.common import Styles, page_setup, rollup_title
 from zjkcollect.sizing import fit_row_height
 from zjkcollect.templates import (
-    DATE_FORMAT,
     FIRST_DATA_ROW,
-    HEADER_BLOCK_ROW,
     HEADER_ROW,
-    TITLE_ROW,
     cell_properties,
     column_widths,
-    header_block,
     safe_file_part,
+    write_header_block,
+    write_title_row,
 )
 
 ROLLUP_SHEETS = SHEET_NAMES
@@ -90,7 +88,9 @@ def write_consolidated(rollup: RollUp, campaign: Campaign, path: Path) -> None:
         widths = column_widths(attachment)
         for index, width in enumerate(widths):
             sheet.set_column(index, index, width)
-        _title_and_header_block(sheet, styles, campaign, rollup.week)
+        # The template's own title row and header block, 填报单位 the bureau and the date the week.
+        write_title_row(sheet, styles, attachment)
+        write_header_block(sheet, styles, attachment, campaign.campaign.bureau, rollup.week)
         for index, column in enumerate(columns, start=1):
             put(sheet, HEADER_ROW, index, column.header, styles.header)
         fit_row_height(sheet, HEADER_ROW, [column.header for column in columns], widths)
@@ -107,31 +107,3 @@ def write_consolidated(rollup: RollUp, campaign: Campaign, path: Path) -> None:
         sheet.center_horizontally()
     finally:
         workbook.close()
-
-
-def _title_and_header_block(sheet: Any, styles: Styles, campaign: Campaign, week: dt.date) -> None:
-    """Rows 1–2 as the template has them: 附件3 and the title; 填报单位 and 统计截止日期 filled in.
-
-    The template writer keeps this inside its private class, so it is repeated here from the
-    same layout constants (:func:`zjkcollect.templates.header_block`).
-    """
-    attachment = campaign.attachment(Kind.REGISTERED)
-    last_col = len(attachment.columns)
-    sheet.set_row(TITLE_ROW - 1, 40)
-    put(sheet, TITLE_ROW, 1, attachment.label, styles(font_name="黑体", font_size=12, valign="top"))
-    title = styles(bold=True, font_size=18, align="center")
-    sheet.merge_range(TITLE_ROW - 1, 1, TITLE_ROW - 1, last_col - 1, "", title)
-    put(sheet, TITLE_ROW, 2, attachment.title, title)
-    block = header_block(attachment)
-    row = HEADER_BLOCK_ROW
-    sheet.set_row(row - 1, 26)
-    label = styles(bold=True, align="right")
-    value = styles(align="left")
-    put(sheet, row, block.reporter_label_column, "填报单位", label)
-    if block.reporter_value_last_column > block.reporter_value_column:
-        sheet.merge_range(
-            row - 1, block.reporter_value_column - 1, row - 1, block.reporter_value_last_column - 1, "", value
-        )
-    put(sheet, row, block.reporter_value_column, campaign.campaign.bureau, value)
-    put(sheet, row, block.date_label_column, attachment.date_label, label)
-    put(sheet, row, block.date_value_column, week, styles(align="center", num_format=DATE_FORMAT))

@@ -11,13 +11,23 @@ import math
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-# The form of a template (and of the city's consolidated 附件3): row heights in points.
+if TYPE_CHECKING:
+    from zjkcollect.attachments import Attachment
+
+# The form of a template (and of the city's consolidated 附件3): row heights in points, widths in characters.
 TITLE_ROW_HEIGHT = 40
 HEADER_BLOCK_ROW_HEIGHT = 26
 MIN_FIRST_COLUMN_WIDTH = 10  # the 序号 column also holds the 填报单位 label
 REPORTER_VALUE_MIN_WIDTH = 30  # the 填报单位 value cell is merged until it is at least this wide
+LEGEND_MIN_WIDTH = 20  # the self-check legend takes the title row's columns from B on, at least this wide
+LEGEND_FONT_SIZE = 9  # against the form's 11 points, so a column holds 11/9 as many of its characters
+
+# A template's 填表说明 sheet: its column widths and the heights of its title and headings.
+INSTRUCTION_WIDTHS = (6, 16, 12, 14, 16, 44, 40)
+INSTRUCTION_TITLE_HEIGHT = 32
+INSTRUCTION_HEADING_HEIGHT = 22
 
 # A report sheet of the roll-up: the title row's height, and the tallest row Excel allows.
 REPORT_TITLE_ROW_HEIGHT = 24
@@ -44,6 +54,19 @@ def line_count(text: str, width: int, squeeze: float = 1.0) -> int:
 def template_lines(text: str, width: int) -> int:
     """Lines of a template's header or 填表说明 cell (see :data:`TEMPLATE_SQUEEZE`)."""
     return line_count(text, width, TEMPLATE_SQUEEZE)
+
+
+def column_widths(attachment: Attachment) -> list[int]:
+    """The form's column widths: each column's own, the first wide enough for the 填报单位 label."""
+    widths = [column.width for column in attachment.columns]
+    widths[0] = max(widths[0], MIN_FIRST_COLUMN_WIDTH)
+    return widths
+
+
+def legend_row_height(legend: str, width: int) -> int:
+    """The title row when it holds the self-check legend across columns ``width`` wide in all."""
+    characters = width * 11 // LEGEND_FONT_SIZE
+    return max(TITLE_ROW_HEIGHT, 12 * template_lines(legend, characters) + 6)
 
 
 def header_row_height(lines: int) -> int:
