@@ -31,7 +31,7 @@ FINGERPRINT_MARK = "zjkcollect-template"
 FINGERPRINT_FORMAT = "1"
 FP_KIND = "kind"  # the attachment's id, e.g. "weekly"; templates made before ids hold its label ("附件3")
 FP_TEMPLATE_VERSION = "template_version"  # campaign.campaign.template_version
-FP_CAMPAIGN_YEAR = "campaign_year"  # e.g. "2025"
+FP_CAMPAIGN_YEAR = "campaign_year"  # the campaign's year, as text
 FP_REPORTER = "reporter"  # only in per-reporter copies
 
 

@@ -51,6 +51,7 @@ class CampaignInfo(_Strict):
     year: int
     bureau: str
     city: str
+    addressees: str  # who fills in the returns, as the instructions say it: 各县区……和市有关单位
     province: str  # as in "<province>分赛区": the province's short name
     contest: str  # the competition's name without the year, as document titles use it
     contest_short: str  # the competition without the sub-contest, as the roll-up's title and file name use it
@@ -91,7 +92,7 @@ class Calendar(_Strict):
 
     @property
     def update_day(self) -> str:
-        """The update weekday as the texts say it: 周四 when the weeks are Thursdays."""
+        """The update weekday as the texts say it: 周一 … 周日, the weekday every week falls on."""
         return weekday_name(self.update_weekday)
 
     @model_validator(mode="after")
@@ -355,6 +356,11 @@ class Campaign(_Strict):
     def all_topics(self) -> dict[str, str]:
         """Every listed topic → its track name."""
         return {topic: track.name for track in self.tracks for topic in track.topics}
+
+    @property
+    def reporter_levels(self) -> list[str]:
+        """The registry's levels (县区, 市直部门 …) in the order they first appear."""
+        return list(dict.fromkeys(reporter.level for reporter in self.reporters))
 
     @property
     def track_names(self) -> list[str]:

@@ -168,7 +168,7 @@ def check_credit_code(value: object) -> tuple[str, CodeProblem | None]:
 
 
 def credit_code_division(code: str) -> str:
-    """Positions 3-8: the administrative division where the unit is registered (1307xx = 张家口)."""
+    """Positions 3-8: the administrative division where the unit is registered (the campaign file says which prefix is its city)."""
     return _normalise_code(code)[2:8]
 
 
@@ -215,7 +215,7 @@ CN_MOBILE = _mobile_pattern()
 
 
 def parse_phone(value: object, kind: str = "any") -> str | None:
-    """A valid Chinese mobile ("13812345678") or landline ("0313-7680129"), else None.
+    """A valid Chinese mobile ("13812345678") or landline ("010-12345678"), else None.
 
     A landline read from a number cell has lost its leading 0; libphonenumber still finds the
     area code in what is left, so such numbers are accepted and shown with the 0 restored.
@@ -257,7 +257,7 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 # stray count or amount in a date column is not silently read as a date.
 _EXCEL_SERIAL_MIN = 20000
 _EXCEL_SERIAL_MAX = 80000
-# A weekday note people add after the date: （周四）, (星期四), 星期四, 礼拜天. It is ignored: the
+# A weekday note people add after the date: （周一）, (星期三), 星期五, 礼拜天. It is ignored: the
 # numbers say which day it is.
 _WEEKDAY_NOTE = re.compile(r"\(?\s*(?:星期|周|礼拜)[一二三四五六日天七1-7]\s*\)?")
 # A time of day after the date: 14:30, T00:00:00, 14时30分, 下午2点.
@@ -270,7 +270,7 @@ _CN_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
 _YEAR = r"(\d{4}|[〇零○Oo一二三四五六七八九]{4})"
 _MONTH_DAY = r"(\d{1,2}|[一二三四五六七八九十廿卅]{1,3})"
 _DATE_PATTERNS = (
-    # One separator used consistently, so that "2025-6/26" is not quietly accepted.
+    # One separator used consistently, so that "2026-6/26" is not quietly accepted.
     re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})$"),
     re.compile(rf"^{_YEAR}年{_MONTH_DAY}月{_MONTH_DAY}[日号]?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
@@ -324,7 +324,7 @@ def _make_date(year: int, month: int, day: int) -> dt.date | None:
 def read_date(value: object, year: int | None = None) -> DateReading | None:
     """A date from a date cell, an Excel serial number or one of the usual Chinese spellings.
 
-    Text may carry a weekday note (（周四）, 星期四) or a time of day, and may be written in Chinese
+    Text may carry a weekday note (（周一）, 星期五) or a time of day, and may be written in Chinese
     numerals (二〇二五年六月二十六日). A month and day without a year ("7月3日") is read in ``year``
     when one is given, and says so; without ``year`` it is not a date.
     """

@@ -2,7 +2,7 @@
 
 People decorate the labels (``填报单位名称``, ``填报单位（盖章）``, ``报送单位``), put the value in the
 same cell or in a cell to the right (merged or not), and often put unit and date in one cell
-(``填报单位：阳原县      填报日期：2025/6/23``), in either order, separated by spaces, tabs, line
+(``填报单位：阳原县      填报日期：2026/6/23``), in either order, separated by spaces, tabs, line
 breaks or punctuation. A cell is read as a sequence of ``label value`` segments; a label left
 empty takes the next value to its right in the same row. Only rows above the table's first
 header row are read, so a column header such as 附件4's ``单位名称`` is never taken for a label.
@@ -98,7 +98,7 @@ def _segments(text: str, date_label: str) -> tuple[str, list[tuple[str, str]]]:
     """(text before the first label, [(label, value)]) of one cell's text.
 
     A label counts at the start of the cell, after a separator, or when a colon follows it; so
-    "请填报单位名称和日期" (an instruction) holds no label, but "阳原县填报日期:2025/6/23" does.
+    "请填报单位名称和日期" (an instruction) holds no label, but "阳原县填报日期:2026/6/23" does.
     """
     text = normalize_text(text)
     starts: list[re.Match[str]] = []
@@ -159,7 +159,7 @@ def _labels_in_block(rows: list[list[object]], date_label: str) -> tuple[list[_L
 
 
 def _date_after_unit(label: _Label, loose_date: LabelledValue | None) -> LabelledValue | None:
-    """``填报单位：阳原县 2025年6月23日``: a date written after the unit without its own label."""
+    """``填报单位：阳原县 2026年6月23日``: a date written after the unit without its own label."""
     value = label.value
     if label.kind != REPORTER or not isinstance(value.value, str) or " " not in value.value:
         return loose_date

@@ -220,20 +220,22 @@ def _track_lists(campaign: Campaign) -> list[HelperList]:
             own += [separator, *(normalize_name(topic) for topic in track.topics)]
             own_weights += [1] + [-1] * len(track.topics)
             own_banned += [ban] * (1 + len(track.topics))
+    # the hidden columns' labels name the first restricted unit type (政府部门 …) for them all
+    barred = f"{government.unit_types[0]}不可参加" if government.unit_types else "不限单位类型"
     return [
         _column(TKEY, "赛道写法", keys),
         _column(TNOJB, "无揭榜挂帅", no_jiebang),
-        _column(TBAN, "政府部门不可参加", banned),
+        _column(TBAN, barred, banned),
         _column(TDONE, "赛题已列全", complete),
         _column(TFOR, "其他赛道的赛题", foreign),
         _column(GOVU, "限报赛道的单位类型", [normalize_name(u) for u in government.unit_types] or [_NEVER_MATCHES]),
         _column(CLKEY, "赛道写法（不再开放）", closed_keys or [_NEVER_MATCHES]),
         _column(CL, "不再开放的赛题", closed or [_NEVER_MATCHES]),
-        _column(CLBAN, "政府部门不可参加（不再开放）", closed_banned or [0]),
+        _column(CLBAN, f"{barred}（不再开放）", closed_banned or [0]),
         _column(OWNKEY, "赛道写法（赛题已列全）", own_keys or [_NEVER_MATCHES]),
         _column(OWN, "该赛道的赛题", own or [_NEVER_MATCHES]),
         _column(OWNW, "权重", own_weights or [0]),
-        _column(OWNBAN, "政府部门不可参加（赛题已列全）", own_banned or [0]),
+        _column(OWNBAN, f"{barred}（赛题已列全）", own_banned or [0]),
     ]
 
 

@@ -25,7 +25,7 @@ def basic_rules(campaign: Campaign, attachment: Attachment) -> list[str]:
         "一名人员" if attachment.kind is Kind.CONTACTS else "一个参赛项目" if attachment.holds_projects else "一条信息"
     )
     rules = [
-        f"本表由各县区、管理区、经开区和市有关单位填写，报送{campaign.campaign.bureau}。"
+        f"本表由{campaign.campaign.addressees}填写，报送{campaign.campaign.bureau}。"
         f"请在“{sheet}”工作表中填写；不要修改标题和表头，不要删除、插入或调换列，不要重命名工作表。",
         f"表头“填报单位”请从下拉列表中选择本单位；“{attachment.date_label}”请填写日期，格式如 "
         f"{calendar.weeks[0].isoformat()}。",
@@ -40,8 +40,9 @@ def basic_rules(campaign: Campaign, attachment: Attachment) -> list[str]:
             f"本表请于{zh_date(calendar.survey_due)}前报送，全面统计本单位、本领域、本赛道、本辖区符合参赛条件的项目。"
         )
     elif attachment.kind is Kind.REGISTERED:
+        day = calendar.update_day
         rules.append(
-            f"本表自{zh_date(calendar.weeks[0])}起每周四更新报送，“{attachment.date_label}”填写本次更新对应的周四"
+            f"本表自{zh_date(calendar.weeks[0])}起每{day}更新报送，“{attachment.date_label}”填写本次更新对应的{day}"
             f"（{'、'.join(zh_date(d) for d in calendar.weeks)}）。"
             "每次报送截至当周的全部参赛项目（含以前各周已报的项目），不要只报新增项目。"
         )
@@ -70,8 +71,9 @@ def entry_rules(campaign: Campaign, attachment: Attachment) -> list[str]:
     gov_tracks = "、".join(campaign.government.tracks)
     jiebang = "、".join(track.name for track in campaign.tracks if track.jiebang)
     yes, no = campaign.choices.yes_no
+    eligible = "、".join(campaign.campaign.eligible_unit_types)
     rules = [
-        f"参赛单位须是具有独立法人资格的企业、事业单位、科研院所、高等院校等单位。统一社会信用代码以{never}开头的"
+        f"参赛单位须是具有独立法人资格的{eligible}等单位。统一社会信用代码以{never}开头的"
         f"{rules_data.never_legal_person_label}不具有独立法人资格，不能参赛。{branch_rule}"
     ]
     if "unit_name" in columns and "partners" in columns:
@@ -103,7 +105,7 @@ def entry_rules(campaign: Campaign, attachment: Attachment) -> list[str]:
             f"（{zh_date(calendar.registration_start)}至{zh_date(calendar.registration_end)}）内。"
         )
     rules.append(
-        f"参赛赛区填“{campaign.campaign.division_name}”；参赛项目全国范围内仅在河北分赛区参赛。"
+        f"参赛赛区填“{campaign.campaign.division_name}”；参赛项目全国范围内仅在{campaign.campaign.province}分赛区参赛。"
         "“单位类型”应与统一社会信用代码前两位相符（见下表），不相符的将请您核对。"
     )
     return rules
@@ -133,8 +135,9 @@ def contact_rules(campaign: Campaign, attachment: Attachment) -> list[str]:
         f"“{columns['role'].header}”从下拉列表中选择：{'、'.join(choices.person_roles)}。",
     ]
     phones = [f"“{columns['mobile'].header}”填写11位手机号码"]
+    example = campaign.campaign.landline_example
     phones += [
-        f"“{column.header}”填写带区号的固定电话，如 0313-7680129" for column in of_kind(attachment, ColumnKind.LANDLINE)
+        f"“{column.header}”填写带区号的固定电话，如 {example}" for column in of_kind(attachment, ColumnKind.LANDLINE)
     ]
     rules.append("；".join(phones) + "。")
     rules += [

@@ -69,7 +69,7 @@ class InstructionsWriter:
             "赛道",
             "类别",
             "揭榜挂帅子赛题",
-            "政府部门、事业单位",
+            "、".join(self.campaign.government.unit_types),
             "下拉列表中的赛题",
             "不再开放报名的赛题",
         )
@@ -118,7 +118,7 @@ class InstructionsWriter:
         items = [
             (f"{survey.label}、{contacts.label} 报送截止", zh_date(calendar.survey_due)),
             ("赛事平台报名期", f"{zh_date(calendar.registration_start)}至{zh_date(calendar.registration_end)}"),
-            (f"{weekly.label} 每周四更新", "、".join(zh_date(d) for d in calendar.weeks)),
+            (f"{weekly.label} 每{calendar.update_day}更新", "、".join(zh_date(d) for d in calendar.weeks)),
         ]
         for number, (what, when) in enumerate(items, start=1):
             self.table_row((str(number), what, None, when, None, None, None))

@@ -49,7 +49,7 @@ def reporter_validation(campaign: Campaign) -> dict[str, Any]:
         "validate": "list",
         "source": f"={REPORTER_LIST_NAME}",
         "input_title": REPORTER_LABEL,
-        "input_message": "请从下拉列表中选择本单位（县区或市直部门）。",
+        "input_message": f"请从下拉列表中选择本单位（{'或'.join(campaign.reporter_levels)}）。",
         "error_type": "stop",
         "error_title": "填报单位不在名册中",
         "error_message": "请从下拉列表中选择本单位；名册中没有的单位请联系" + campaign.campaign.bureau + "。",
@@ -62,7 +62,8 @@ def date_validation(campaign: Campaign, attachment: Attachment) -> dict[str, Any
     if attachment.kind is Kind.REGISTERED:
         first = min(calendar.registration_start, calendar.weeks[0])
         last = max(calendar.registration_end, calendar.weeks[-1])
-        message = "填写本次更新对应的周四（每周四更新）：" + "、".join(d.isoformat() for d in calendar.weeks)
+        day = calendar.update_day
+        message = f"填写本次更新对应的{day}（每{day}更新）：" + "、".join(d.isoformat() for d in calendar.weeks)
     else:
         year = campaign.campaign.year
         first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
