@@ -16,8 +16,9 @@ from typing import Any
 import openpyxl
 
 from tests.specs import ATTACHMENTS
-from zjkcollect.attachments import Kind
+from zjkcollect.attachments import Attachment, Kind
 from zjkcollect.codes import build_credit_code
+from zjkcollect.templates import FIRST_DATA_ROW, HEADER_BLOCK_ROW, header_block
 
 
 def code(org8: str, division: str = "130730", registration: str = "91") -> str:
@@ -105,6 +106,33 @@ def write_attachment(
     if mtime is not None:
         os.utime(path, (mtime, mtime))
     return path
+
+
+def fill_template(
+    template: Path,
+    target: Path,
+    attachment: Attachment,
+    reporter: str,
+    day: dt.date | str,
+    rows: Iterable[dict[str, Any]],
+) -> Path:
+    """A written template, filled in as a reporter would: header block, then one row per record.
+
+    ``day`` as a date is typed into the date cell; as text, it is what the reporter wrote.
+    """
+    workbook = openpyxl.load_workbook(template)
+    sheet = workbook.worksheets[0]
+    block = header_block(attachment)
+    sheet.cell(HEADER_BLOCK_ROW, block.reporter_value_column, reporter)
+    sheet.cell(HEADER_BLOCK_ROW, block.date_value_column, day)
+    for offset, row in enumerate(rows):
+        for index, column in enumerate(attachment.columns, start=1):
+            value = offset + 1 if column.field == "serial" else row.get(column.field)
+            if value is not None:
+                sheet.cell(FIRST_DATA_ROW + offset, index, value)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(target)
+    return target
 
 
 def write_registered(

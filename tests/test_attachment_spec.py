@@ -11,14 +11,13 @@ import datetime as dt
 import json
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import openpyxl
 import pytest
 
-from tests.builders import W1, at, code, person, project
+from tests.builders import W1, at, code, fill_template, person, project
 from tests.specs import KINDS
-from zjkcollect.attachments import Attachment, ColumnKind, Kind, check_order
+from zjkcollect.attachments import ColumnKind, Kind, check_order
 from zjkcollect.campaign import Campaign, load_campaign
 from zjkcollect.errors import CampaignError
 from zjkcollect.inbox import run_validation, validate_paths
@@ -28,9 +27,7 @@ from zjkcollect.reader import Grid, WorkbookData
 from zjkcollect.schemas import row_model, validate_row
 from zjkcollect.templates import (
     FIRST_DATA_ROW,
-    HEADER_BLOCK_ROW,
     HEADER_ROW,
-    header_block,
     legend_columns,
     write_templates,
 )
@@ -259,25 +256,6 @@ def changed(tmp_path_factory: pytest.TempPathFactory) -> Campaign:
     return load_text(tmp_path_factory.mktemp("campaign"), changed_campaign_text())
 
 
-def fill(
-    template: Path, target: Path, attachment: Attachment, reporter: str, day: dt.date, rows: list[dict[str, Any]]
-) -> Path:
-    """The written template, filled in as a reporter would: header block, then one row per record."""
-    workbook = openpyxl.load_workbook(template)
-    sheet = workbook.worksheets[0]
-    block = header_block(attachment)
-    sheet.cell(HEADER_BLOCK_ROW, block.reporter_value_column, reporter)
-    sheet.cell(HEADER_BLOCK_ROW, block.date_value_column, day)
-    for offset, row in enumerate(rows):
-        for index, column in enumerate(attachment.columns, start=1):
-            value = offset + 1 if column.field == "serial" else row.get(column.field)
-            if value is not None:
-                sheet.cell(FIRST_DATA_ROW + offset, index, value)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(target)
-    return target
-
-
 def test_a_changed_campaign_loads_with_its_new_columns_and_attachment(changed: Campaign) -> None:
     weekly = changed.attachment(Kind.REGISTERED)
     assert [c.field for c in weekly.columns][:8] == [
@@ -355,18 +333,18 @@ def test_make_templates_validate_and_merge_run_on_the_changed_campaign(changed: 
         track="绿色低碳",
         topic="碳排放核算",
     )
-    fill(blank[1], inbox / "怀来县" / "附件3.xlsx", weekly, "怀来县", W1, [good, bad_group])
-    fill(blank[0], inbox / "怀来县" / "附件2.xlsx", survey, "怀来县", dt.date(2025, 6, 20), [good])
+    fill_template(blank[1], inbox / "怀来县" / "附件3.xlsx", weekly, "怀来县", W1, [good, bad_group])
+    fill_template(blank[0], inbox / "怀来县" / "附件2.xlsx", survey, "怀来县", dt.date(2025, 6, 20), [good])
     people = [
         person("怀来县", "主管领导", "赵六", "13900000001"),
         person("怀来县", "具体负责人", "钱七", "13900000002"),
     ]
-    fill(blank[2], inbox / "怀来县" / "附件4.xlsx", contacts, "怀来县", dt.date(2025, 6, 20), people)
+    fill_template(blank[2], inbox / "怀来县" / "附件4.xlsx", contacts, "怀来县", dt.date(2025, 6, 20), people)
     case_rows = [
         {**good, "case_summary": "汇聚设备数据，预测性维护"},
         {**good, "project_name": "二号案例", "credit_code": code("MA0F1231")[:17] + "0", "case_summary": None},
     ]
-    fill(blank[3], inbox / "怀来县" / "附件5.xlsx", cases, "怀来县", dt.date(2025, 6, 20), case_rows)
+    fill_template(blank[3], inbox / "怀来县" / "附件5.xlsx", cases, "怀来县", dt.date(2025, 6, 20), case_rows)
 
     run = run_validation(
         [(path, path.name) for path in sorted(inbox.rglob("*.xlsx"))],
