@@ -1,6 +1,6 @@
 """The campaign file: every decision of the bureau's letter that a clerk may change, as data.
 
-The shipped file lives in ``zjkcollect/data/`` (:func:`builtin_campaign_name`). Everything that
+The shipped file lives in ``zjkcollect/data/`` (:func:`zjkcollect.data.builtin_campaign_name`). Everything that
 depends on tracks, topics, unit types, reporters, the calendar or the attachments and their
 columns reads it from here.
 """
@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import fnmatch
 import re
 import tomllib
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
@@ -33,13 +31,10 @@ from zjkcollect.attachments import (
     ColumnKind,
     Kind,
 )
+from zjkcollect.data import builtin_campaign_bytes, builtin_campaign_name
 from zjkcollect.errors import CampaignError, os_reason
 from zjkcollect.rules import RULES
 from zjkcollect.text import normalize_name, weekday_name
-
-# The shipped campaign is the file in zjkcollect/data named like this; of several, the last by name
-# (campaign-<year>.toml sorts by year).
-BUILTIN_CAMPAIGN_PATTERN = "campaign-*.toml"
 
 
 class _Strict(BaseModel):
@@ -460,23 +455,14 @@ def _no_duplicates(key: str, names: list[str]) -> None:
         seen.add(name)
 
 
-def builtin_campaign_name() -> str:
-    """The file name of the shipped campaign in ``zjkcollect/data``."""
-    names = sorted(
-        entry.name
-        for entry in resources.files("zjkcollect.data").iterdir()
-        if entry.is_file() and fnmatch.fnmatchcase(entry.name, BUILTIN_CAMPAIGN_PATTERN)
-    )
-    if not names:
-        raise CampaignError("程序安装不完整：找不到内置的活动配置文件，请重新安装")
-    return names[-1]
-
-
 def load_campaign(path: Path | str | None = None) -> Campaign:
     """Load and check a campaign file; the shipped one when ``path`` is None."""
     if path is None:
-        raw = shipped_campaign_bytes()
-        source = f"内置活动配置 {builtin_campaign_name()}"
+        name = builtin_campaign_name()
+        if name is None:
+            raise CampaignError("程序安装不完整：找不到内置的活动配置文件，请重新安装")
+        raw = builtin_campaign_bytes(name)
+        source = f"内置活动配置 {name}"
     else:
         path = Path(path)
         source = str(path)
@@ -499,7 +485,10 @@ def load_campaign(path: Path | str | None = None) -> Campaign:
 
 def shipped_campaign_bytes() -> bytes:
     """The shipped campaign file, comments and all (``zjkcollect init`` copies it for the clerk)."""
-    return resources.files("zjkcollect.data").joinpath(builtin_campaign_name()).read_bytes()
+    name = builtin_campaign_name()
+    if name is None:
+        raise CampaignError("程序安装不完整：找不到内置的活动配置文件，请重新安装")
+    return builtin_campaign_bytes(name)
 
 
 # --- syntax slips, said in Chinese -------------------------------------------------------------------
@@ -585,7 +574,7 @@ def _quote_hint(reason: str, line: str, _lines: list[str], _number: int | None) 
         value = line.split("=", 1)[1].strip() if "=" in line else ""
         if value and not value[0].isascii():
             return f'文字要用英文双引号括起来，例如 {line.split("=", 1)[0].strip()} = "{value}"'
-        return "等号右边的值写法不对：文字加英文双引号，日期写成 2025-06-26，是/否写成 true/false，列表用 [ ]"
+        return f"等号右边的值写法不对：文字加英文双引号，日期写成 {DATE_EXAMPLE}，是/否写成 true/false，列表用 [ ]"
     return ""
 
 

@@ -19,7 +19,9 @@ from typer.core import TyperCommand, TyperGroup
 
 from zjkcollect import __version__
 from zjkcollect.columns import cells, wrap
+from zjkcollect.data import builtin_examples
 from zjkcollect.errors import INTERRUPTED, ZjkError, check_output_file, check_writable_folder, machine_problem
+from zjkcollect.text import weekday_name
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -28,6 +30,12 @@ if TYPE_CHECKING:
     from zjkcollect.campaign import Campaign
 
 HELP_TEXT = "显示本帮助并退出。"
+# The help's example dates and update day are the shipped campaign's (read from its file, not written here).
+_EXAMPLES = builtin_examples()
+_WEEK = _EXAMPLES.first_week if _EXAMPLES else "年-月-日"
+_NEXT_WEEK = _EXAMPLES.second_week if _EXAMPLES else "年-月-日"
+_DAY = weekday_name(_EXAMPLES.weekday) if _EXAMPLES else "每周更新日"
+_BUILTIN = f"内置的 {_EXAMPLES.year} 年配置" if _EXAMPLES else "内置配置"
 HELP_WIDTH = 80
 
 # The clerk's working folder (``zjkcollect init``); the defaults of every command point into it.
@@ -234,7 +242,8 @@ class _ChineseHelpCommand(_ChineseHelp, TyperCommand):
 def _show_version(value: bool) -> None:
     if not value:
         return
-    from zjkcollect.campaign import builtin_campaign_name, load_campaign
+    from zjkcollect.campaign import load_campaign
+    from zjkcollect.data import builtin_campaign_name
 
     lines = [f"zjkcollect {__version__}（Python {sys.version_info.major}.{sys.version_info.minor}）"]
     builtin = load_campaign()
@@ -258,12 +267,12 @@ def _show_version(value: bool) -> None:
 app = typer.Typer(
     cls=_ChineseHelpGroup,
     name="zjkcollect",
-    help="""张家口市“数据要素×”大赛报送工具：生成模板、校验报回的表格、汇总每周参赛项目。
+    help=f"""“数据要素×”大赛报送工具：生成模板、校验报回的表格、汇总每周参赛项目。
 
     第一次使用：zjkcollect init 数据要素大赛，建立工作文件夹（收件箱、输出、模板和活动配置.toml）；
     以后在这个文件夹里运行各命令，不必再写文件夹的名字。
 
-    示例：zjkcollect validate 收件箱 ；zjkcollect merge --week 2025-06-26
+    示例：zjkcollect validate 收件箱 ；zjkcollect merge --week {_WEEK}
 
     每个命令的说明：zjkcollect 命令 --help，例如 zjkcollect merge --help。
 
@@ -275,12 +284,18 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+def _with_examples(command: Any) -> Any:
+    """The command's help with {week} and {next_week} as the shipped calendar's first two weeks."""
+    command.__doc__ = (command.__doc__ or "").replace("{week}", _WEEK).replace("{next_week}", _NEXT_WEEK)
+    return command
+
+
 CampaignOption = Annotated[
     Path | None,
     typer.Option(
         "--campaign",
         metavar="文件",
-        help=f"活动配置文件；不填时用当前文件夹的 {WORKING_CAMPAIGN}，没有则用内置的 2025 年配置。",
+        help=f"活动配置文件；不填时用当前文件夹的 {WORKING_CAMPAIGN}，没有则用{_BUILTIN}。",
         show_default=False,
     ),
 ]
@@ -406,7 +421,7 @@ ReceivedOption = Annotated[
     typer.Option(
         "--received",
         metavar="日期",
-        help="本次新收录文件的实际收到日期（默认今天），如 2025-06-26；判断“迟报”用。",
+        help=f"本次新收录文件的实际收到日期（默认今天），如 {_WEEK}；判断“迟报”用。",
         show_default=False,
     ),
 ]
@@ -419,9 +434,10 @@ def _clock(received: str | None) -> Callable[[], dt.datetime]:
 
 
 @app.command("merge", cls=_ChineseHelpCommand)
+@_with_examples
 def merge_command(
     week: Annotated[
-        str, typer.Option("--week", metavar="日期", help="统计周（周四），如 2025-06-26。", show_default=False)
+        str, typer.Option("--week", metavar="日期", help=f"统计周（{_DAY}），如 {_WEEK}。", show_default=False)
     ],
     inbox: Annotated[
         Path, typer.Option("--inbox", metavar="文件夹", help="存放报回表格的文件夹（连同子文件夹一起读取）。")
@@ -442,7 +458,7 @@ def merge_command(
     文件（内容相同）不会重复收录。收录和输出要么全部完成，要么都不生效；运行前会自动
     备份账本（账本旁的 backups 文件夹）。
 
-    示例：zjkcollect merge --week 2025-06-26 --inbox 收件箱 --out 输出
+    示例：zjkcollect merge --week {week} --inbox 收件箱 --out 输出
 
     退出码：0 汇总完成（报表中的错误列在汇总表的问题清单里）；2 命令无法运行。
     """
@@ -460,6 +476,7 @@ def merge_command(
 
 
 @app.command("ingest", cls=_ChineseHelpCommand)
+@_with_examples
 def ingest_command(
     paths: Annotated[
         list[Path],
@@ -475,7 +492,7 @@ def ingest_command(
 
     merge 会自动收录收件箱中的新报表；validate 不收录。运行前会自动备份账本。
 
-    示例：zjkcollect ingest 收件箱/第1周 --received 2025-06-26
+    示例：zjkcollect ingest 收件箱/第1周 --received {week}
 
     退出码：0 已收录；2 命令无法运行。
     """
@@ -490,17 +507,18 @@ def ingest_command(
 
 
 @app.command("status", cls=_ChineseHelpCommand)
+@_with_examples
 def status_command(
     week: Annotated[
         str | None,
-        typer.Option("--week", metavar="日期", help="统计周（周四）；不填则为今天之前最近的周四。", show_default=False),
+        typer.Option("--week", metavar="日期", help=f"统计周（{_DAY}）；不填则为今天之前最近的{_DAY}。", show_default=False),
     ] = None,
     db: DbOption = DEFAULT_DB,
     campaign: CampaignOption = None,
 ) -> None:
     """查看各单位每周报送情况（已报送、迟报、未更新、未报送），本周仍未报送的单位排在最前。
 
-    示例：zjkcollect status --week 2025-07-03
+    示例：zjkcollect status --week {next_week}
 
     退出码：0 已显示；2 命令无法运行（例如还没有账本）。
     """
@@ -547,7 +565,7 @@ def init_command(
     render.info("下一步（在命令提示符中进入这个文件夹后运行）：")
     render.info("  zjkcollect make-templates              生成空白模板到“模板”")
     render.info("  zjkcollect validate 收件箱             校验收到的表格")
-    render.info("  zjkcollect merge --week 2025-06-26     每周四汇总")
+    render.info(f"  zjkcollect merge --week {_WEEK}     每{_DAY}汇总")
 
 
 ledger_app = typer.Typer(

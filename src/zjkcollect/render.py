@@ -260,7 +260,8 @@ def show_merge(run: MergeRun, base: Path | None = None) -> None:
     short = rollup.short_tracks
     if short:
         names = [f"{track.track}（{track.projects}）" for track in short]
-        listed(f"项目不足2个的赛道 {len(short)} 条：", names, colour="yellow")
+        required = short[0].required  # the campaign's minimum, the same for every track
+        listed(f"项目不足{required}个的赛道 {len(short)} 条：", names, colour="yellow")
     changes = "，".join(f"{kind.value} {len(rollup.changes_of(kind))}" for kind in ChangeKind)
     console.print(f"  周变化：{changes}")
     colour = "red" if rollup.errors else "green"

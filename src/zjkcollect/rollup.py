@@ -252,7 +252,8 @@ class RollUp:
             "errors": self.errors,
             "warnings": self.warnings,
             "tracks": {track.track: track.projects for track in self.tracks},
-            "tracks_below_two": [track.track for track in self.short_tracks],
+            "min_projects_per_track": self.tracks[0].required if self.tracks else None,
+            "short_tracks": [track.track for track in self.short_tracks],
             "reporters": {
                 stats.reporter: {
                     "status": str(stats.status),
