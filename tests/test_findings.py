@@ -12,7 +12,15 @@ from zjkcollect.findings import Finding, Severity, column_letter, make_finding
 
 def test_record_round_trips_and_has_the_reports_keys() -> None:
     finding = make_finding(
-        "track-unknown", file="a.xlsx", sheet="附件3", row=7, column="G", field="参赛赛道", value="工业制造业", hint=""
+        "track-unknown",
+        file="a.xlsx",
+        sheet="附件3",
+        row=7,
+        column="G",
+        field="参赛赛道",
+        value="工业制造业",
+        hint="",
+        count="15",
     )
     record = finding.to_dict()
     assert list(record) == ["file", "sheet", "row", "column", "cell", "field", "rule", "severity", "value", "message"]
