@@ -89,7 +89,7 @@ def test_two_identical_new_files_in_one_run_are_recorded_once_and_named(tmp_path
 def test_a_fault_while_recording_one_file_costs_that_file_only(tmp_path: Path, monkeypatch) -> None:
     """A bug of ours while writing one file's rows: that file is not recorded, with an internal-error
     finding; the other files, the roll-up and the ledger go on, and no stray archive copy is left."""
-    from zjkcollect import ledger as ledger_module
+    from zjkcollect.ledger import recording as ledger_module
 
     inbox, db = tmp_path / "inbox", tmp_path / "zjkcollect.db"
     write_registered(inbox / "桥东区.xlsx", "桥东区", W1, [A])

@@ -1,0 +1,168 @@
+"""What the ledger holds, as the rest of the program sees it: files, rows, returns, verdicts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from zjkcollect.attachments import ColumnKind
+from zjkcollect.campaign import Campaign
+from zjkcollect.findings import Finding, Severity
+from zjkcollect.mailbox import describe_origin
+from zjkcollect.report import FileResult
+from zjkcollect.rules import codes_with
+
+ARCHIVE_FOLDER = "archive"
+INBOX_RULES = codes_with(scope="inbox")
+
+
+class Verdict:
+    OK = "ok"
+    WARNINGS = "warnings"
+    ERRORS = "errors"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    """A file in the ledger, seen as one of its returns (``part``): the table fields are that return's."""
+
+    sha256: str
+    original_path: str
+    original_name: str
+    archive_path: str  # relative to the archive folder's parent (the database's folder)
+    reporter: str | None
+    reporter_known: bool
+    kind: str | None  # the attachment's id (for the survey, weekly and contacts attachments, their Kind)
+    report_date: dt.date | None
+    week: dt.date | None
+    ingested_at: dt.datetime
+    mtime: float
+    verdict: str
+    row_count: int
+    error_count: int
+    warning_count: int
+    format: str | None
+    sheet: str | None
+    columns: dict[str, int]
+    checked_with: str | None = None
+    part: int = 0
+    mail_from: str | None = None  # the sender, when the file came out of an e-mail
+    mail_subject: str | None = None
+
+    @property
+    def received_on(self) -> dt.date:
+        return self.ingested_at.date()
+
+    @property
+    def origin(self) -> str | None:
+        """ "来自 qx@163.com，主题：桥西区附件3" for a file that came by mail."""
+        return describe_origin(self.mail_from, self.mail_subject)
+
+    @property
+    def shown_name(self) -> str:
+        """The file's name, with the mail it came in when it came by mail."""
+        origin = self.origin
+        return f"{self.original_name}（{origin}）" if origin else self.original_name
+
+    @property
+    def key(self) -> str:
+        """Names one return: the file's SHA-256 and the part within it."""
+        return f"{self.sha256}:{self.part}"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRow:
+    number: int
+    has_error: bool
+    values: dict[str, Any]
+    raw: dict[str, str | None]
+    sheet: str | None = None
+
+
+@dataclass(slots=True)
+class Submission:
+    """One return from the ledger (a file, or one of the returns a file holds) with its rows and findings."""
+
+    file: StoredFile
+    rows: list[StoredRow] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOutcome:
+    sha256: str
+    added: bool  # False when the same bytes were already in the ledger
+
+
+def file_verdict(findings: list[Finding]) -> tuple[str, int, int]:
+    errors = sum(1 for finding in findings if finding.severity is Severity.ERROR)
+    warnings = sum(1 for finding in findings if finding.severity is Severity.WARNING)
+    verdict = Verdict.ERRORS if errors else Verdict.WARNINGS if warnings else Verdict.OK
+    return verdict, errors, warnings
+
+
+def own_findings(result: FileResult) -> list[Finding]:
+    """The findings about the file itself, without those that depend on other files."""
+    return [finding for finding in result.findings if finding.rule not in INBOX_RULES]
+
+
+def is_recordable(result: FileResult) -> bool:
+    """Lock files, non-spreadsheets and unreadable paths carry no content worth keeping."""
+    return bool(result.sha256) and not result.skipped
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot store {type(value).__name__} in the ledger")
+
+
+def _dump_values(values: dict[str, Any]) -> str:
+    return json.dumps(values, ensure_ascii=False, sort_keys=True, default=_json_default)
+
+
+def _date_fields(campaign: Campaign, kind: str) -> frozenset[str]:
+    """The date columns of an attachment; none when the campaign no longer has it (its files are checked again)."""
+    attachment = campaign.attachment_by_id.get(kind)
+    if attachment is None:
+        return frozenset()
+    return frozenset(column.field for column in attachment.columns if column.kind is ColumnKind.DATE)
+
+
+def _load_values(values: dict[str, Any], dates: frozenset[str]) -> dict[str, Any]:
+    for name in dates:
+        if isinstance(values.get(name), str):
+            values[name] = dt.date.fromisoformat(values[name])
+    return values
+
+
+def _optional_date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _stored_file(row: dict[str, Any]) -> StoredFile:
+    return StoredFile(
+        sha256=row["sha256"],
+        original_path=row["original_path"],
+        original_name=row["original_name"],
+        archive_path=row["archive_path"],
+        reporter=row["reporter"],
+        reporter_known=bool(row["reporter_known"]),
+        kind=row["kind"] or None,
+        report_date=_optional_date(row["report_date"]),
+        week=_optional_date(row["week"]),
+        ingested_at=dt.datetime.fromisoformat(row["ingested_at"]),
+        mtime=float(row["mtime"]),
+        verdict=row["verdict"],
+        row_count=int(row["row_count"]),
+        error_count=int(row["error_count"]),
+        warning_count=int(row["warning_count"]),
+        format=row["format"],
+        sheet=row["sheet"],
+        columns={key: int(value) for key, value in json.loads(row["columns_json"]).items()},
+        checked_with=row["checked_with"],
+        mail_from=row["mail_from"],
+        mail_subject=row["mail_subject"],
+    )
