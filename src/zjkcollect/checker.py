@@ -12,7 +12,7 @@ from zjkcollect.crossfile import choice_of, describe_choice, project_key
 from zjkcollect.findings import Finding, column_letter, make_finding
 from zjkcollect.layout import Table
 from zjkcollect.report import CheckedRow, FileResult, TableResult
-from zjkcollect.schemas import display, validate_row
+from zjkcollect.schemas import display, validate_rows
 from zjkcollect.text import closest, normalize_text
 
 
@@ -42,10 +42,10 @@ def check_table(
             _at(result, table, "column-missing", table.header_row, None, attachment.column(field_name).header)
         )
     absent = frozenset(table.missing)
-    for data_row in table.rows:
+    outcomes = validate_rows(attachment, [data_row.values for data_row in table.rows], campaign, absent)
+    for data_row, outcome in zip(table.rows, outcomes, strict=True):
         if hidden_rows and data_row.number in hidden_rows:
             findings.append(_at(result, table, "hidden-row", data_row.number, None, None, row_number=data_row.number))
-        outcome = validate_row(attachment, data_row.values, campaign, absent)
         for issue in outcome.issues:
             column = table.columns.get(issue.field)
             if (

@@ -12,6 +12,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from operator import mul
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberType
@@ -50,6 +51,8 @@ ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 # GB 11714 body characters in value order: int(char, 36) is the position (0-9, A=10 … Z=35).
 ORG_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _ORG_BODY = frozenset(ORG_ALPHABET)
+_ORG_VALUE = {char: value for value, char in enumerate(ORG_ALPHABET)}
+_USCC_CHARS = frozenset(USCC_ALPHABET)
 # The GB 11714 check character for each value of (11 - weighted sum mod 11) mod 11. Real check
 # characters are only these; anything else in position 17 means the code was not built from an
 # organisation code, so that check does not apply.
@@ -72,18 +75,27 @@ _NUMBER_TEXT = re.compile(r"^[+-]?\d+(?:\.\d*)?(?:E[+-]?\d+)?$")
 
 def uscc_check_char(first17: str) -> str:
     """The GB 32100-2015 check character (position 18) for the first 17 characters."""
-    if len(first17) != 17 or any(char not in _USCC_VALUE for char in first17):
+    if len(first17) != 17 or not _USCC_CHARS.issuperset(first17):
         raise ValueError(f"need 17 characters from {USCC_ALPHABET}, got {first17!r}")
-    total = sum(_USCC_VALUE[char] * weight for char, weight in zip(first17, USCC_WEIGHTS, strict=True))
+    return _uscc_check(first17)
+
+
+def _uscc_check(first17: str) -> str:
+    """The check character of 17 characters already known to be from the alphabet."""
+    total = sum(map(mul, map(_USCC_VALUE.__getitem__, first17), USCC_WEIGHTS))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
 def org_code_check_char(first8: str) -> str:
     """The GB 11714 check character for the first eight characters of an organisation code."""
-    if len(first8) != 8 or any(char not in _ORG_BODY for char in first8):
+    if len(first8) != 8 or not _ORG_BODY.issuperset(first8):
         raise ValueError(f"need 8 characters from 0-9/A-Z, got {first8!r}")
-    # int(char, 36) gives exactly the standard's values: digits as themselves, A=10 … Z=35.
-    total = sum(int(char, 36) * weight for char, weight in zip(first8, ORG_WEIGHTS, strict=True))
+    return _org_check(first8)
+
+
+def _org_check(first8: str) -> str:
+    """The check character of eight characters already known to be from 0-9/A-Z."""
+    total = sum(map(mul, map(_ORG_VALUE.__getitem__, first8), ORG_WEIGHTS))
     # 11 - total % 11 runs 1..11; 10 is written X and 11 is written 0.
     return ORG_CHECK_CHARS[(11 - total % 11) % 11]
 
@@ -151,17 +163,17 @@ def check_credit_code(value: object) -> tuple[str, CodeProblem | None]:
     if len(text) != 18:
         return text, CodeProblem("uscc-length", {"length": str(len(text))})
 
-    bad = "".join(dict.fromkeys(char for char in text if char not in _USCC_VALUE))
-    if bad:
+    if not _USCC_CHARS.issuperset(text):
+        bad = "".join(dict.fromkeys(char for char in text if char not in _USCC_VALUE))
         return text, CodeProblem("uscc-charset", {"chars": bad})
 
     org_body, org_check = text[8:16], text[16]
-    if all(char in _ORG_BODY for char in org_body) and org_check in _ORG_CHECK:
-        expected_org = org_code_check_char(org_body)
+    if org_check in _ORG_CHECK and _ORG_BODY.issuperset(org_body):
+        expected_org = _org_check(org_body)
         if org_check != expected_org:
             return text, CodeProblem("uscc-org-checksum", {"expected": expected_org})
 
-    expected = uscc_check_char(text[:17])
+    expected = _uscc_check(text[:17])
     if text[17] != expected:
         return text, CodeProblem("uscc-checksum", {"expected": expected})
     return text, None

@@ -8,6 +8,12 @@ warnings cannot stop validation, so they are appended to a list in the validatio
 context. Rules that look at two columns (topic ↔ track, unit type ↔ credit code,
 government unit ↔ track, 揭榜挂帅 ↔ track, e-mail ↔ role) read the already-validated
 fields from ``info.data``, so the model's fields follow :attr:`Attachment.check_order`.
+
+:func:`validate_row` is that model call, one row at a time: the reference. :func:`validate_rows`
+checks a table a column at a time with the same validators, called directly, and runs each
+once per distinct (column, cell value, the part of the value it depends on): unit types,
+tracks, topics, dates and statuses repeat down a column and across files, so most cells cost
+a dictionary look-up. The row-level outcome (values, issues and their order) is the same.
 """
 
 from __future__ import annotations
@@ -15,15 +21,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo, create_model
 from pydantic_core import PydanticCustomError
 
 from zjkcollect import codes
-from zjkcollect.attachments import Attachment, Column, ColumnKind
+from zjkcollect.attachments import DEPENDS_ON, Attachment, Column, ColumnKind
 from zjkcollect.campaign import Campaign, Track
-from zjkcollect.codes import credit_code_division, parse_date, parse_email, parse_phone
+from zjkcollect.codes import parse_date, parse_email, parse_phone
 from zjkcollect.outputs import EXCEL_MAX_CELL_CHARS
 from zjkcollect.rules import RULES
 from zjkcollect.text import (
@@ -191,7 +198,7 @@ def _credit_code(column: Column) -> Validator:
         prefix = code[:2]
         if prefix in rules.never_legal_person:
             raise _fail("uscc-not-legal-person", value, prefix=prefix, label=rules.never_legal_person_label)
-        division = credit_code_division(code)
+        division = code[2:8]  # credit_code_division(code): a code that passed is already normalised
         facts = _campaign(info).campaign
         if not division.startswith(facts.city_division_prefix):
             _warn(
@@ -509,3 +516,131 @@ def validate_row(
 
 
 _ERROR_RULES = frozenset(code for code, rule in RULES.items() if rule.severity == "error")
+
+
+# --- a column at a time -----------------------------------------------------------------------
+
+
+class _Info:
+    """The three things a validator reads of pydantic's ``ValidationInfo``, to call it outside a model."""
+
+    __slots__ = ("context", "data", "field_name")
+
+    def __init__(self, context: RowContext, field_name: str, data: dict[str, Any]) -> None:
+        self.context = context
+        self.field_name = field_name
+        self.data = data
+
+
+# One cell's verdict: passed, the normalised value, the error (when not passed), the warnings.
+CellOutcome = tuple[bool, Any, RowIssue | None, tuple[RowIssue, ...]]
+# Distinct values remembered per column and process; a column of unique values (codes, phones)
+# starts over when it is full, so the memory stays bounded whatever the size of the inbox.
+CACHE_LIMIT = 4096
+
+
+def _dependency_view(kind: ColumnKind, campaign: Campaign) -> Callable[[Any], Any] | None:
+    """The part of the depended-on value a column's check reads (None: all of it).
+
+    The unit type's check reads only the credit code's first characters (the unit types'
+    prefixes), so it is looked up by those and runs once per (unit type, prefix).
+    """
+    if kind is ColumnKind.UNIT_TYPE:
+        length = max(2, *(len(prefix) for unit in campaign.unit_types for prefix in unit.prefixes))
+        return lambda code: code[:length] if isinstance(code, str) else code
+    return None
+
+
+@dataclass(slots=True)
+class _ColumnCheck:
+    field: str
+    validate: Validator
+    depends: str | None  # the field whose checked value this column's rule reads
+    view: Callable[[Any], Any] | None
+    context: RowContext
+    cache: dict[Any, CellOutcome] = field(default_factory=dict)
+
+    def outcomes(self, cells: list[object], dependencies: list[Any] | None, keys: list[Any]) -> list[CellOutcome]:
+        """Every row's verdict; a (value, dependency) checked before is looked up, not checked again."""
+        cache = self.cache
+        found: list[CellOutcome | None] = [cache.get(key) for key in keys]
+        for index, outcome in enumerate(found):
+            if outcome is None:
+                key = keys[index]
+                outcome = cache.get(key)  # an earlier row of this table may have had the same value
+                if outcome is None:
+                    outcome = self.run(cells[index], None if dependencies is None else dependencies[index])
+                    if len(cache) >= CACHE_LIMIT:
+                        cache.clear()
+                    cache[key] = outcome
+                found[index] = outcome
+        return found  # type: ignore[return-value]
+
+    def run(self, value: object, dependency: Any) -> CellOutcome:
+        """The validator on one cell, exactly as the row model calls it."""
+        context = self.context
+        context.warnings = []
+        data = {} if self.depends is None else {self.depends: dependency}
+        try:
+            result = self.validate(value, _Info(context, self.field, data))  # type: ignore[arg-type]
+        except PydanticCustomError as exc:
+            found = exc.context or {}
+            details = {key: str(item) for key, item in found.items() if key != "value"}
+            return False, None, RowIssue(exc.type, self.field, found.get("value"), details), tuple(context.warnings)
+        return True, result, None, tuple(context.warnings)
+
+
+# Column checks by (campaign, attachment, absent fields); each process builds its own.
+_PLANS: dict[tuple[int, int, frozenset[str]], tuple[Campaign, Attachment, list[_ColumnCheck]]] = {}
+
+
+def _plan(attachment: Attachment, campaign: Campaign, absent: frozenset[str]) -> list[_ColumnCheck]:
+    key = (id(campaign), id(attachment), absent)
+    cached = _PLANS.get(key)
+    if cached is None or cached[0] is not campaign or cached[1] is not attachment:
+        context = RowContext(campaign=campaign, absent=absent)
+        checks = []
+        for column in attachment.check_order:
+            depends = DEPENDS_ON.get(column.kind)
+            view = _dependency_view(column.kind, campaign) if depends else None
+            checks.append(_ColumnCheck(column.field, _VALIDATORS[column.kind](column), depends, view, context))
+        cached = _PLANS[key] = (campaign, attachment, checks)
+    return cached[2]
+
+
+def validate_rows(
+    attachment: Attachment | str,
+    rows: list[dict[str, object]],
+    campaign: Campaign,
+    absent: frozenset[str] = frozenset(),
+) -> list[RowOutcome]:
+    """Check a table's rows a column at a time; the same outcomes as :func:`validate_row` on each row."""
+    if isinstance(attachment, str):
+        attachment = campaign.attachment(attachment)
+    values: list[dict[str, Any]] = [{} for _ in rows]
+    errors: dict[int, list[RowIssue]] = {}
+    warnings: dict[int, list[RowIssue]] = {}
+    for check in _plan(attachment, campaign, absent):
+        name = check.field
+        cells = [raw.get(name) for raw in rows]
+        # 1, 1.0 and True are equal as keys but not as cells, so every value but text carries its type
+        keys: list[Any] = [value if type(value) is str else (type(value), value) for value in cells]
+        dependencies: list[Any] | None = None
+        if check.depends is not None:
+            depends, view = check.depends, check.view
+            dependencies = [checked.get(depends) for checked in values]
+            if view is not None:
+                dependencies = [view(dependency) for dependency in dependencies]
+            keys = list(zip(keys, dependencies, strict=True))
+        outcomes = check.outcomes(cells, dependencies, keys)
+        for index, (checked, (passed, result, error, warned)) in enumerate(zip(values, outcomes, strict=True)):
+            if passed:
+                checked[name] = result
+            else:
+                errors.setdefault(index, []).append(error)  # type: ignore[arg-type]
+            if warned:
+                warnings.setdefault(index, []).extend(warned)
+    return [
+        RowOutcome(checked, list(chain(errors.get(index, ()), warnings.get(index, ()))))
+        for index, checked in enumerate(values)
+    ]

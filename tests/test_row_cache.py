@@ -1,0 +1,212 @@
+"""The column-at-a-time, cached row check gives exactly what the row model gives, row by row.
+
+``schemas.validate_rows`` (what ``check_table`` runs) looks each (column, value, depended-on
+value) up once; ``schemas.validate_row`` is one pydantic model call per row, with nothing
+remembered (the reference). Both must agree on every row: the values kept, in order, and the
+issues, in order, with their rule, field, value and context. Compared on the example inbox and
+on generated messy rows for each attachment, where values repeat with different neighbours so
+the cache is hit with every combination a cross-column rule reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+import pytest
+
+from tests.specs import ATTACHMENTS, KINDS, SHIPPED
+from tests.workbooks import COMPANY, COMPANY_2, UNIVERSITY, contact_row, project_row
+from zjkcollect import schemas
+from zjkcollect.attachments import Kind
+from zjkcollect.codes import build_credit_code
+from zjkcollect.errors import ReadFailure
+from zjkcollect.inbox import collect_paths
+from zjkcollect.layout import locate_tables
+from zjkcollect.mailbox import unpack
+from zjkcollect.reader import load_workbook_data
+from zjkcollect.schemas import RowOutcome, validate_row, validate_rows
+
+EXAMPLE_INBOX = Path(__file__).resolve().parent.parent / "examples" / "inbox"
+
+
+def _same(fast: list[RowOutcome], reference: list[RowOutcome]) -> None:
+    assert len(fast) == len(reference)
+    for number, (one, other) in enumerate(zip(fast, reference, strict=True)):
+        assert list(one.values.items()) == list(other.values.items()), number
+        assert one.issues == other.issues, number
+        assert one.has_error == other.has_error, number
+
+
+def _reference(
+    attachment: str, rows: list[dict[str, object]], absent: frozenset[str] = frozenset()
+) -> list[RowOutcome]:
+    return [validate_row(attachment, row, SHIPPED, absent) for row in rows]
+
+
+def test_example_inbox_rows_match_the_row_model() -> None:
+    unpacked = unpack(collect_paths([EXAMPLE_INBOX]))
+    tables = 0
+    for path, _ in unpacked.files:
+        try:
+            workbook = load_workbook_data(path, path.read_bytes())
+        except ReadFailure:
+            continue
+        for table in locate_tables(workbook, SHIPPED):
+            rows = [row.values for row in table.rows]
+            absent = frozenset(table.missing)
+            _same(validate_rows(table.attachment, rows, SHIPPED, absent), _reference(table.attachment.id, rows, absent))
+            tables += 1
+    assert tables >= 10  # the example inbox holds every attachment several times over
+
+
+GOVERNMENT = build_credit_code("11", "130700", "00001234")
+INDIVIDUAL = build_credit_code("92", "130730", "MA0F5678")
+OUTSIDE = "91330100716105852F"
+# Values a reporter types into each kind of column, good and bad, as a reader hands them over.
+TEXTS: list[object] = [
+    None,
+    "",
+    "  ",
+    "正常文字",
+    " 两端空格 ",
+    "全角ＡＢＣ１２３",
+    "零宽\u200b字符",
+    "控制\x07字符",
+    12,
+    3.5,
+    True,
+]
+POOL: dict[str, list[object]] = {
+    "serial": [None, 1, 2.0, "3", "一", True],
+    "project_name": TEXTS,
+    "unit_name": [*TEXTS, "某某科技有限公司张家口分公司", "张家口市某某研究院"],
+    "credit_code": [
+        COMPANY,
+        COMPANY_2,
+        UNIVERSITY,
+        GOVERNMENT,
+        INDIVIDUAL,
+        OUTSIDE,
+        COMPANY.lower(),
+        f" {COMPANY} ",
+        COMPANY[:8] + " " + COMPANY[8:],
+        COMPANY[:17],
+        COMPANY[:5] + "O" + COMPANY[6:],
+        COMPANY[:-1] + ("0" if COMPANY[-1] != "0" else "1"),
+        "ＡＢ" + COMPANY[2:],
+        9.1130730e17,
+        911307301234567,
+        "9.11307E+17",
+        None,
+        "",
+    ],
+    "unit_type": ["企业", "高等院校", "科研院所", "事业单位", "政府部门", "其他", "企 业", "公司", None, "", 1],
+    "legal_person": ["是", "否", "√", "Y", None, "是的"],
+    "partners": [None, "甲公司、乙公司", "甲公司;乙公司", ""],
+    "track": [
+        "工业制造",
+        "现代农业",
+        "城市治理",
+        "应急管理",
+        "开放创新",
+        "工业制造赛道",
+        "“现代农业”",
+        "工业制造、绿色低碳",
+        "工业",
+        None,
+    ],
+    "topic": [
+        "设备运维数据应用",
+        "农业生产数据应用",
+        "停车数据应用",
+        "建设高质量垂直行业大模型数据集",
+        "自拟赛题",
+        "农业生产数据应用赛题",
+        None,
+        "",
+    ],
+    "jiebang": ["是", "否", "×", None, "", "有"],
+    "applied": ["是", "否", None],
+    "summary": TEXTS,
+    "benefits": TEXTS,
+    "platform_registered": ["是", "否", None, "N"],
+    "status": ["已报名", "已提交材料", "已退赛", "报名中", None, " 已报名 "],
+    "registered_on": [
+        dt.date(2025, 6, 20),
+        dt.datetime(2025, 7, 1, 9, 30),
+        dt.date(2025, 5, 20),
+        "2025-06-26",
+        "2025年6月26日",
+        "6月26日",
+        45834,
+        45834.5,
+        "明天",
+        None,
+    ],
+    "division": ["张家口赛区", "张家口 赛区", "北京赛区", None],
+    "contact_name": TEXTS,
+    "contact_phone": [
+        "13812345678",
+        "138 1234 5678",
+        "0313-7680129",
+        "03137680129",
+        13812345678,
+        13812345678.0,
+        "1383131",
+        "7680129",
+        "+8613812345678",
+        None,
+    ],
+    "note": TEXTS,
+    "unit": ["怀来县", "桥东区", "张家口经济技术开发区", "不存在的县", None],
+    "role": ["主管领导", "具体负责人", "联系人", None],
+    "name": TEXTS,
+    "position": TEXTS,
+    "office_phone": ["0313-7680129", "13812345678", "123", None],
+    "mobile": ["13912345678", "0313-7680129", 13912345678, None],
+    "email": ["lisi@example.com", "LiSi@Example.COM", "lisi#example.com", None, ""],
+}
+
+
+def _messy_rows(kind: str, count: int, seed: int) -> list[dict[str, object]]:
+    """Clean rows with a few cells swapped for pool values: repeats with every kind of neighbour."""
+    rng = random.Random(seed)
+    base = project_row(kind) if kind != Kind.CONTACTS else contact_row()
+    fields = [column.field for column in ATTACHMENTS[kind].columns]
+    rows = []
+    for _ in range(count):
+        row = dict(base)
+        for name in rng.sample(fields, rng.randint(0, 4)):
+            row[name] = rng.choice(POOL[name])
+        rows.append(row)
+    return rows
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_messy_rows_match_the_row_model(kind: str) -> None:
+    rows = _messy_rows(kind, 1500, seed=len(kind))
+    _same(validate_rows(kind, rows, SHIPPED), _reference(kind, rows))
+    # again, now that every value is remembered, and in another order
+    random.Random(5).shuffle(rows)
+    _same(validate_rows(kind, rows, SHIPPED), _reference(kind, rows))
+
+
+def test_missing_columns_are_remembered_apart() -> None:
+    """A column missing from the file is reported once, not per row: the rows' verdicts differ."""
+    rows = _messy_rows(Kind.REGISTERED, 300, seed=9)
+    absent = frozenset({"topic", "contact_phone"})
+    for name in absent:
+        for row in rows:
+            row.pop(name, None)
+    _same(validate_rows(Kind.REGISTERED, rows, SHIPPED, absent), _reference(Kind.REGISTERED, rows, absent))
+    _same(validate_rows(Kind.REGISTERED, rows, SHIPPED), _reference(Kind.REGISTERED, rows))
+
+
+def test_a_full_cache_starts_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(schemas, "CACHE_LIMIT", 7)
+    monkeypatch.setattr(schemas, "_PLANS", {})  # nothing remembered from other tests
+    rows = _messy_rows(Kind.SURVEY, 400, seed=3)
+    _same(validate_rows(Kind.SURVEY, rows, SHIPPED), _reference(Kind.SURVEY, rows))
+    assert all(len(check.cache) <= 7 for check in schemas._plan(ATTACHMENTS[Kind.SURVEY], SHIPPED, frozenset()))
