@@ -226,6 +226,54 @@ def _mobile_pattern() -> re.Pattern[str]:
 CN_MOBILE = _mobile_pattern()
 
 
+def _format_shape() -> int | None:
+    """How many leading digits choose the format of a Chinese number in international form.
+
+    libphonenumber picks the first format whose leading-digits pattern matches the start of the
+    national number and whose pattern matches all of it. When every pattern is groups of digit
+    counts (``(\\d{3})(\\d{7,8})``) and every leading-digits pattern reads a bounded number of
+    digits, the format, and so the area code's length, depends only on those first digits and the
+    number's length. None when the metadata is not of that shape (then nothing is remembered).
+    """
+    from re import _parser  # the regex parser's width of a pattern; stable since Python 3.11
+
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region("CN")
+    if metadata is None:
+        return None
+    widths = [0]
+    for number_format in metadata.intl_number_format or metadata.number_format:
+        if not _DIGIT_GROUPS.fullmatch(number_format.pattern):
+            return None
+        if number_format.leading_digits_pattern:
+            widest = _parser.parse(number_format.leading_digits_pattern[-1]).getwidth()[1]
+            if widest >= _parser.MAXREPEAT:
+                return None
+            widths.append(widest)
+    return max(widths)
+
+
+_DIGIT_GROUPS = re.compile(r"(?:\(\\d\{\d+(?:,\d+)?\}\))+")
+_FORMAT_DIGITS = _format_shape()
+_AREA_LENGTHS: dict[tuple[str, int, bool, int | None], int] = {}
+
+
+def _area_code_length(number: phonenumbers.PhoneNumber) -> int:
+    """libphonenumber's area code length of a fixed line (+86): its national destination code.
+
+    Worked out once per (leading digits, length) where the metadata allows it (see _format_shape).
+    """
+    if _FORMAT_DIGITS is None:
+        return phonenumbers.length_of_national_destination_code(number)
+    national = str(number.national_number)
+    key = (national[:_FORMAT_DIGITS], len(national), bool(number.italian_leading_zero), number.number_of_leading_zeros)
+    found = _AREA_LENGTHS.get(key)
+    if found is None:
+        if len(_AREA_LENGTHS) >= 4096:  # bounded: the first digits include some of the local number's
+            _AREA_LENGTHS.clear()
+        found = _AREA_LENGTHS[key] = phonenumbers.length_of_national_destination_code(number)
+    return found
+
+
 def parse_phone(value: object, kind: str = "any") -> str | None:
     """A valid Chinese mobile ("13812345678") or landline ("010-12345678"), else None.
 
@@ -244,15 +292,20 @@ def parse_phone(value: object, kind: str = "any") -> str | None:
         number = phonenumbers.parse(digits, "CN")
     except NumberParseException:
         return None
-    if number.country_code != 86 or number.extension or not phonenumbers.is_valid_number(number):
+    if number.country_code != 86 or number.extension:
+        return None
+    # For +86 (one region, CN) libphonenumber's is_valid_number is exactly number_type != UNKNOWN,
+    # and for a fixed line of a country with a national prefix its geographical area code is the
+    # national destination code: the same answers as asking each, with the type worked out once.
+    number_type = phonenumbers.number_type(number)
+    if number_type == PhoneNumberType.UNKNOWN:
         return None
     national = str(number.national_number)
-    number_type = phonenumbers.number_type(number)
 
     if kind in {"any", "mobile"} and number_type in _MOBILE_TYPES and len(national) == 11 and national[0] == "1":
         return national
     if kind in {"any", "landline"} and number_type in _LANDLINE_TYPES:
-        area_length = phonenumbers.length_of_geographical_area_code(number)
+        area_length = _area_code_length(number)
         # Without an area code a 7- or 8-digit local number could belong to any city.
         if area_length == 0:
             return None

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from zjkcollect.campaign import Campaign
 from zjkcollect.checker import check_table
-from zjkcollect.crossfile import Place, Standing, clash_finding, clashes, oldest_first, project_key
+from zjkcollect.crossfile import Place, ProjectKey, Standing, clash_finding, clashes, oldest_first, project_key
 from zjkcollect.errors import ReadFailure, ZjkError, os_reason
 from zjkcollect.findings import column_letter, make_finding
 from zjkcollect.isolation import FILE_TIME_LIMIT, check_isolated, default_workers, guarded_check
@@ -144,6 +144,9 @@ class SlimValues(Mapping[str, object]):
         if key not in SLIM_FIELDS:
             raise KeyError(key)
         return getattr(self, key)
+
+    def get(self, key: str, default: object = None) -> object:  # Mapping.get would go through __getitem__
+        return getattr(self, key) if key in SLIM_FIELDS else default
 
     def __iter__(self) -> Iterator[str]:
         return iter(SLIM_FIELDS)
@@ -284,21 +287,31 @@ Where = tuple[Submission, TableResult, CheckedRow]
 
 
 def _cross_file_projects(submissions: list[Submission]) -> None:
-    by_period: dict[tuple[str, object], list[Place[Where]]] = defaultdict(list)
+    # Rows grouped by period and project first: a project placed once cannot clash, so only the
+    # projects found in more than one place become Places (a province inbox has 50,000 rows).
+    by_period: dict[tuple[str, object], dict[ProjectKey, list[Where]]] = defaultdict(dict)
     for submission in submissions:
-        seen_here: set[tuple[str, str]] = set()
+        seen_here: set[ProjectKey] = set()
+        period = by_period[(submission.attachment.id, submission.week)]
         for table, row in submission.rows():
             key = project_key(row.values)
             if key is None or key in seen_here:
                 continue
             seen_here.add(key)
-            place = Place(key, submission.reporter, row.values, (submission, table, row))
-            by_period[(submission.attachment.id, submission.week)].append(place)
+            period.setdefault(key, []).append((submission, table, row))
 
     def same_return(one: Place[Where], other: Place[Where]) -> bool:
         return one.where[0].result.sha256 == other.where[0].result.sha256
 
-    for places in by_period.values():
+    for period in by_period.values():
+        places = [
+            Place(key, where[0].reporter, where[2].values, where)
+            for key, group in period.items()
+            if len(group) > 1
+            for where in group
+        ]
+        if not places:
+            continue
         header = places[0].where[0].attachment.column("track").header
         for clash in clashes(places, same_return).values():
             for place in clash.places:

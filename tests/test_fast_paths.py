@@ -1,4 +1,6 @@
-"""The column-at-a-time, cached row check gives exactly what the row model gives, row by row.
+"""Shortcuts taken for speed give exactly the answers of the plain way.
+
+The column-at-a-time, cached row check gives exactly what the row model gives, row by row.
 
 ``schemas.validate_rows`` (what ``check_table`` runs) looks each (column, value, depended-on
 value) up once; ``schemas.validate_row`` is one pydantic model call per row, with nothing
@@ -6,21 +8,27 @@ remembered (the reference). Both must agree on every row: the values kept, in or
 issues, in order, with their rule, field, value and context. Compared on the example inbox and
 on generated messy rows for each attachment, where values repeat with different neighbours so
 the cache is hit with every combination a cross-column rule reads.
+
+The phone check asks libphonenumber less (the type once, the area code by its format) and text
+normalisation skips NFKC for text that is already normal: both against the long way.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+import re
+import unicodedata
 from pathlib import Path
 
+import phonenumbers
 import pytest
 
 from tests.specs import ATTACHMENTS, KINDS, SHIPPED
 from tests.workbooks import COMPANY, COMPANY_2, UNIVERSITY, contact_row, project_row
-from zjkcollect import schemas
+from zjkcollect import schemas, text
 from zjkcollect.attachments import Kind
-from zjkcollect.codes import build_credit_code
+from zjkcollect.codes import _phone_digits, build_credit_code, parse_phone
 from zjkcollect.errors import ReadFailure
 from zjkcollect.inbox import collect_paths
 from zjkcollect.layout import locate_tables
@@ -210,3 +218,67 @@ def test_a_full_cache_starts_over(monkeypatch: pytest.MonkeyPatch) -> None:
     rows = _messy_rows(Kind.SURVEY, 400, seed=3)
     _same(validate_rows(Kind.SURVEY, rows, SHIPPED), _reference(Kind.SURVEY, rows))
     assert all(len(check.cache) <= 7 for check in schemas._plan(ATTACHMENTS[Kind.SURVEY], SHIPPED, frozenset()))
+
+
+def _phone_the_long_way(value: object, kind: str) -> str | None:
+    """parse_phone as libphonenumber's documented calls give it: valid, typed, area code split off."""
+    digits = _phone_digits(value)
+    if digits is None:
+        return None
+    try:
+        number = phonenumbers.parse(digits, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    if number.country_code != 86 or number.extension or not phonenumbers.is_valid_number(number):
+        return None
+    national = str(number.national_number)
+    number_type = phonenumbers.number_type(number)
+    mobile = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+    fixed = {phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+    if kind != "landline" and number_type in mobile and len(national) == 11 and national[0] == "1":
+        return national
+    if kind != "mobile" and number_type in fixed:
+        area = phonenumbers.length_of_geographical_area_code(number)
+        return f"0{national[:area]}-{national[area:]}" if area else None
+    return None
+
+
+def test_phones_match_libphonenumber_the_long_way() -> None:
+    rng = random.Random(11)
+    values: list[object] = []
+    # national numbers whose first digits pick one of libphonenumber's rarer formats for China
+    rare = ["10100", "1010", "10123", "1095", "1096", "2100", "2123", "2195", "400", "800", "3123", "3195", "9"]
+    for _ in range(8000):
+        shape = rng.randrange(7)
+        if shape == 6:
+            values.append("0" + rng.choice(rare) + str(rng.randint(0, 10 ** rng.randint(2, 8))))
+            continue
+        if shape == 0:  # a landline as typed, any area code
+            values.append(f"0{rng.randint(10, 999)}-{rng.randint(0, 10 ** rng.randint(6, 8))}")
+        elif shape == 1:  # digits only, with and without the 0
+            values.append(("0" if rng.random() < 0.7 else "") + str(rng.randint(10**8, 10**11)))
+        elif shape == 2:  # mobiles, valid and not
+            values.append("1" + str(rng.randint(10**9, 10**10 - 1)))
+        elif shape == 3:  # another country, an international prefix
+            values.append(rng.choice(["+86", "86", "+1", "+852", "00", "0086"]) + str(rng.randint(10**6, 10**11)))
+        elif shape == 4:  # a number cell
+            values.append(float(rng.randint(10**6, 10**11)))
+        else:  # punctuation and words
+            values.append("".join(rng.choice("0123456789-() 转+") for _ in range(rng.randint(3, 14))))
+    accepted = 0
+    for kind in ("any", "mobile", "landline"):
+        for value in values:
+            expected = _phone_the_long_way(value, kind)
+            assert parse_phone(value, kind) == expected, (value, kind)
+            accepted += expected is not None
+    assert accepted > 2000  # many shapes are real numbers: the comparison is not all None
+
+
+def test_normal_text_shortcut_matches_nfkc() -> None:
+    whitespace = re.compile(r"\s+")
+    rng = random.Random(2)
+    alphabet = [chr(code) for code in range(0x3100)] + ["\u3000", "\u200b", "\ufeff", "\uff21", "\u00a0", "\u2028"]
+    for _ in range(50000):
+        value = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+        cleaned, _ = text.strip_invisible(unicodedata.normalize("NFKC", value))
+        assert text.normalize_text.__wrapped__(value) == whitespace.sub(" ", cleaned).strip(), repr(value)
