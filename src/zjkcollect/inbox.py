@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,8 +72,13 @@ def validation_outputs(out_dir: Path | None, json_path: Path | None, inputs: Ite
     return [*outputs, out / RETURN_FOLDER if holds_an_input else out]
 
 
-def validate_file(path: Path, label: str, campaign: Campaign, data: bytes | None = None) -> FileResult:
-    """One file's verdict; nothing about a bad file escapes as an exception."""
+def validate_file(
+    path: Path, label: str, campaign: Campaign, data: bytes | None = None, slim: bool = False
+) -> FileResult:
+    """One file's verdict; nothing about a bad file escapes as an exception.
+
+    ``slim``: each table keeps of its rows only what the inbox rules read (see report.SlimRows).
+    """
     result = FileResult(path=path, label=label)
     try:
         if data is None:
@@ -104,7 +109,7 @@ def validate_file(path: Path, label: str, campaign: Campaign, data: bytes | None
     facts = workbook.facts
     for table in tables:
         sheet = table.sheet
-        check_table(result, table, campaign, facts.uncached_formulas.get(sheet), facts.hidden_rows.get(sheet))
+        check_table(result, table, campaign, facts.uncached_formulas.get(sheet), facts.hidden_rows.get(sheet), slim)
     result.number_parts()
     return result
 
@@ -127,43 +132,9 @@ def validate_paths(
     return validate_files(collect_paths(paths), campaign, progress, workers)
 
 
-# What the rules across files need of a row; the rest stays in the worker when only a verdict is wanted.
-SLIM_FIELDS = ("project_name", "credit_code", "track", "topic")
-
-
-class SlimValues(Mapping[str, object]):
-    """The four values of a row the inbox rules read, in a fraction of a dict's memory."""
-
-    __slots__ = SLIM_FIELDS
-
-    def __init__(self, values: Mapping[str, object]) -> None:
-        for name in SLIM_FIELDS:
-            setattr(self, name, values.get(name))
-
-    def __getitem__(self, key: str) -> object:
-        if key not in SLIM_FIELDS:
-            raise KeyError(key)
-        return getattr(self, key)
-
-    def get(self, key: str, default: object = None) -> object:  # Mapping.get would go through __getitem__
-        return getattr(self, key) if key in SLIM_FIELDS else default
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(SLIM_FIELDS)
-
-    def __len__(self) -> int:
-        return len(SLIM_FIELDS)
-
-
-_NO_RAW: dict[str, object] = {}  # shared by every slim row; nothing writes to it
-
-
 def validate_slim(path: Path, label: str, campaign: Campaign) -> FileResult:
     """A file's verdict with rows cut down to what the inbox rules read (less to copy and keep)."""
-    result = validate_file(path, label, campaign)
-    for table in result.tables:
-        table.rows = [CheckedRow(row.number, SlimValues(row.values), _NO_RAW, row.has_error) for row in table.rows]
-    return result
+    return validate_file(path, label, campaign, slim=True)
 
 
 def validate_files(
@@ -289,10 +260,20 @@ Where = tuple[Submission, TableResult, CheckedRow]
 def _cross_file_projects(submissions: list[Submission]) -> None:
     # Rows grouped by period and project first: a project placed once cannot clash, so only the
     # projects found in more than one place become Places (a province inbox has 50,000 rows).
-    by_period: dict[tuple[str, object], dict[ProjectKey, list[Where]]] = defaultdict(dict)
+    returns: dict[tuple[str, object], list[Submission]] = defaultdict(list)
     for submission in submissions:
+        returns[(submission.attachment.id, submission.week)].append(submission)
+    by_period: dict[tuple[str, object], dict[ProjectKey, list[Where]]] = defaultdict(dict)
+    for key, members in returns.items():
+        # the parts of one file are one return: a single return has nothing to clash with
+        if len({submission.result.sha256 for submission in members}) > 1:
+            by_period[key] = {}
+    for submission in submissions:
+        period_key = (submission.attachment.id, submission.week)
+        if period_key not in by_period:
+            continue
         seen_here: set[ProjectKey] = set()
-        period = by_period[(submission.attachment.id, submission.week)]
+        period = by_period[period_key]
         for table, row in submission.rows():
             key = project_key(row.values)
             if key is None or key in seen_here:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import chain
+from operator import itemgetter
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo, create_model
@@ -532,8 +532,12 @@ class _Info:
         self.data = data
 
 
-# One cell's verdict: passed, the normalised value, the error (when not passed), the warnings.
-CellOutcome = tuple[bool, Any, RowIssue | None, tuple[RowIssue, ...]]
+# One cell's verdict: the normalised value (_FAILED when it failed), the error, the warnings, and
+# whether it is clean (no error, no warning: the row needs nothing but the value).
+CellOutcome = tuple[Any, RowIssue | None, tuple[RowIssue, ...], bool]
+_FAILED = object()
+# Cell types that are never equal to a value of another type: they are their own cache key.
+_UNTAGGED = frozenset({str, type(None), dt.date, dt.datetime})
 # Distinct values remembered per column and process; a column of unique values (codes, phones)
 # starts over when it is full, so the memory stays bounded whatever the size of the inbox.
 CACHE_LIMIT = 4096
@@ -559,13 +563,23 @@ class _ColumnCheck:
     view: Callable[[Any], Any] | None
     context: RowContext
     cache: dict[Any, CellOutcome] = field(default_factory=dict)
+    info: _Info = field(init=False)
 
-    def outcomes(self, cells: list[object], dependencies: list[Any] | None, keys: list[Any]) -> list[CellOutcome]:
+    def __post_init__(self) -> None:
+        self.info = _Info(self.context, self.field, {})
+
+    def outcomes(self, cells: list[object], dependencies: list[Any] | None) -> list[CellOutcome]:
         """Every row's verdict; a (value, dependency) checked before is looked up, not checked again."""
+        # 1, 1.0 and True are equal as keys but not as cells, so numbers carry their type
+        keys: list[Any] = cells
+        if not _UNTAGGED.issuperset(map(type, cells)):
+            keys = [value if type(value) is str else (type(value), value) for value in cells]
+        if dependencies is not None:
+            keys = list(zip(keys, dependencies, strict=True))
         cache = self.cache
-        found: list[CellOutcome | None] = [cache.get(key) for key in keys]
-        for index, outcome in enumerate(found):
-            if outcome is None:
+        found: list[CellOutcome | None] = list(map(cache.get, keys))
+        if None in found:
+            for index in [index for index, outcome in enumerate(found) if outcome is None]:
                 key = keys[index]
                 outcome = cache.get(key)  # an earlier row of this table may have had the same value
                 if outcome is None:
@@ -578,16 +592,17 @@ class _ColumnCheck:
 
     def run(self, value: object, dependency: Any) -> CellOutcome:
         """The validator on one cell, exactly as the row model calls it."""
-        context = self.context
-        context.warnings = []
-        data = {} if self.depends is None else {self.depends: dependency}
+        context, info = self.context, self.info
+        warnings = context.warnings = []
+        if self.depends is not None:
+            info.data = {self.depends: dependency}
         try:
-            result = self.validate(value, _Info(context, self.field, data))  # type: ignore[arg-type]
+            result = self.validate(value, info)  # type: ignore[arg-type]
         except PydanticCustomError as exc:
             found = exc.context or {}
             details = {key: str(item) for key, item in found.items() if key != "value"}
-            return False, None, RowIssue(exc.type, self.field, found.get("value"), details), tuple(context.warnings)
-        return True, result, None, tuple(context.warnings)
+            return _FAILED, RowIssue(exc.type, self.field, found.get("value"), details), tuple(warnings), False
+        return (result, None, tuple(warnings), False) if warnings else (result, None, (), True)
 
 
 # Column checks by (campaign, attachment, absent fields); each process builds its own.
@@ -608,6 +623,85 @@ def _plan(attachment: Attachment, campaign: Campaign, absent: frozenset[str]) ->
     return cached[2]
 
 
+@dataclass(slots=True)
+class CheckedColumns:
+    """A table's rows checked a column at a time: per field, every row's checked value, or _FAILED."""
+
+    names: list[str]  # the fields in check order
+    values: dict[str, list[Any]]
+    errors: dict[int, list[RowIssue]]  # row index -> its errors, in check order
+    warnings: dict[int, list[RowIssue]]  # row index -> its warnings, in check order
+
+    def issues(self, index: int) -> list[RowIssue]:
+        """Row ``index``'s issues as the row model orders them: the errors, then the warnings."""
+        return [*self.errors.get(index, ()), *self.warnings.get(index, ())]
+
+    def has_error(self, index: int) -> bool:
+        return any(issue.rule in _ERROR_RULES for issue in self.issues(index))
+
+    def column(self, name: str) -> list[Any]:
+        """Every row's checked value of ``name``; None where it failed or the table lacks it."""
+        found = self.values.get(name)
+        return [None] * self.count if found is None else [None if v is _FAILED else v for v in found]
+
+    @property
+    def count(self) -> int:
+        return len(next(iter(self.values.values()))) if self.values else 0
+
+    def row_values(self) -> list[dict[str, Any]]:
+        """Each row's checked values as the row model gives them: the fields that passed, in check order."""
+        names = self.names
+        if not names:
+            return []
+        rows = []
+        for index, results in enumerate(zip(*(self.values[name] for name in names), strict=True)):
+            if index in self.errors:
+                rows.append({name: value for name, value in zip(names, results, strict=True) if value is not _FAILED})
+            else:
+                rows.append(dict(zip(names, results, strict=True)))
+        return rows
+
+
+def _cells(rows: list[dict[str, object]], name: str) -> list[object]:
+    try:
+        return list(map(itemgetter(name), rows))  # a table's rows all have the table's columns
+    except KeyError:
+        return [raw.get(name) for raw in rows]
+
+
+def check_columns(
+    attachment: Attachment,
+    rows: list[dict[str, object]],
+    campaign: Campaign,
+    absent: frozenset[str] = frozenset(),
+) -> CheckedColumns:
+    """Check a table's rows a column at a time (see :func:`validate_rows`)."""
+    plan = _plan(attachment, campaign, absent)
+    checked: dict[str, list[Any]] = {}
+    errors: dict[int, list[RowIssue]] = {}
+    warnings: dict[int, list[RowIssue]] = {}
+    for check in plan:
+        cells = _cells(rows, check.field)
+        dependencies: list[Any] | None = None
+        if check.depends is not None:
+            # what the row model's info.data holds: the checked value; None when it failed or is absent
+            found = checked.get(check.depends)
+            dependencies = [None] * len(rows) if found is None else [None if v is _FAILED else v for v in found]
+            if check.view is not None:
+                dependencies = list(map(check.view, dependencies))
+        outcomes = check.outcomes(cells, dependencies)
+        checked[check.field] = [outcome[0] for outcome in outcomes]
+        if not all(map(_IS_CLEAN, outcomes)):
+            for index, (_, error, warned, clean) in enumerate(outcomes):
+                if clean:
+                    continue
+                if error is not None:
+                    errors.setdefault(index, []).append(error)
+                if warned:
+                    warnings.setdefault(index, []).extend(warned)
+    return CheckedColumns([check.field for check in plan], checked, errors, warnings)
+
+
 def validate_rows(
     attachment: Attachment | str,
     rows: list[dict[str, object]],
@@ -617,30 +711,10 @@ def validate_rows(
     """Check a table's rows a column at a time; the same outcomes as :func:`validate_row` on each row."""
     if isinstance(attachment, str):
         attachment = campaign.attachment(attachment)
-    values: list[dict[str, Any]] = [{} for _ in rows]
-    errors: dict[int, list[RowIssue]] = {}
-    warnings: dict[int, list[RowIssue]] = {}
-    for check in _plan(attachment, campaign, absent):
-        name = check.field
-        cells = [raw.get(name) for raw in rows]
-        # 1, 1.0 and True are equal as keys but not as cells, so every value but text carries its type
-        keys: list[Any] = [value if type(value) is str else (type(value), value) for value in cells]
-        dependencies: list[Any] | None = None
-        if check.depends is not None:
-            depends, view = check.depends, check.view
-            dependencies = [checked.get(depends) for checked in values]
-            if view is not None:
-                dependencies = [view(dependency) for dependency in dependencies]
-            keys = list(zip(keys, dependencies, strict=True))
-        outcomes = check.outcomes(cells, dependencies, keys)
-        for index, (checked, (passed, result, error, warned)) in enumerate(zip(values, outcomes, strict=True)):
-            if passed:
-                checked[name] = result
-            else:
-                errors.setdefault(index, []).append(error)  # type: ignore[arg-type]
-            if warned:
-                warnings.setdefault(index, []).extend(warned)
-    return [
-        RowOutcome(checked, list(chain(errors.get(index, ()), warnings.get(index, ()))))
-        for index, checked in enumerate(values)
-    ]
+    checked = check_columns(attachment, rows, campaign, absent)
+    if not checked.names:
+        return [RowOutcome({}, []) for _ in rows]
+    return [RowOutcome(values, checked.issues(index)) for index, values in enumerate(checked.row_values())]
+
+
+_IS_CLEAN = itemgetter(3)
