@@ -25,12 +25,12 @@ import phonenumbers
 import pytest
 
 from tests.specs import ATTACHMENTS, KINDS, SHIPPED
-from tests.workbooks import COMPANY, COMPANY_2, UNIVERSITY, contact_row, project_row
+from tests.workbooks import COMPANY, COMPANY_2, UNIVERSITY, contact_row, project_row, write_workbook
 from zjkcollect import schemas, text
 from zjkcollect.attachments import Kind
 from zjkcollect.codes import _phone_digits, build_credit_code, parse_phone
 from zjkcollect.errors import ReadFailure
-from zjkcollect.inbox import collect_paths
+from zjkcollect.inbox import collect_paths, validate_files
 from zjkcollect.layout import locate_tables
 from zjkcollect.mailbox import unpack
 from zjkcollect.reader import load_workbook_data
@@ -282,3 +282,31 @@ def test_normal_text_shortcut_matches_nfkc() -> None:
         value = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
         cleaned, _ = text.strip_invisible(unicodedata.normalize("NFKC", value))
         assert text.normalize_text.__wrapped__(value) == whitespace.sub(" ", cleaned).strip(), repr(value)
+
+
+def _clashing_inbox(folder: Path) -> Path:
+    """Returns that clash across files: a project entered differently, one twice, a resend."""
+    conflict = project_row(Kind.REGISTERED, project_name="跨县冲突项目", credit_code=COMPANY_2)
+    twice = project_row(Kind.REGISTERED, project_name="两县同报项目", credit_code=UNIVERSITY, unit_type="高等院校")
+    other_track = {**conflict, "track": "工业制造", "topic": "设备运维数据应用"}
+    rows = [project_row(Kind.REGISTERED), conflict, twice]
+    write_workbook(folder / "怀来县.xlsx", Kind.REGISTERED, rows, reporter="怀来县")
+    write_workbook(folder / "桥东区.xlsx", Kind.REGISTERED, [other_track, twice], reporter="桥东区")
+    write_workbook(
+        folder / "桥东区（更正）.xlsx", Kind.REGISTERED, [other_track], reporter="桥东区", date=dt.date(2025, 6, 25)
+    )
+    return folder
+
+
+def test_slim_rows_give_the_same_findings_as_full_rows(tmp_path: Path) -> None:
+    """validate keeps rows as columns (SlimRows) and checks in workers; the verdicts are those of full rows."""
+    files = collect_paths([EXAMPLE_INBOX, _clashing_inbox(tmp_path)])
+    full = validate_files(files, SHIPPED, workers=0, keep_rows=True)
+    slim = validate_files(files, SHIPPED, workers=2, keep_rows=False)
+    assert [result.label for result in slim.files] == [result.label for result in full.files]
+    for one, other in zip(slim.files, full.files, strict=True):
+        assert one.findings == other.findings, one.label
+        assert [row.number for row in one.rows] == [row.number for row in other.rows]
+        assert [row.has_error for row in one.rows] == [row.has_error for row in other.rows]
+    rules = {finding.rule for finding in full.findings}
+    assert {"project-conflict", "project-duplicate-reporters", "superseded"} <= rules  # something to find

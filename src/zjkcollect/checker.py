@@ -9,7 +9,7 @@ from typing import cast
 from zjkcollect.attachments import Kind
 from zjkcollect.campaign import Campaign
 from zjkcollect.codes import read_date
-from zjkcollect.crossfile import choice_of, describe_choice, project_key
+from zjkcollect.crossfile import choice_of, describe_choice, key_of
 from zjkcollect.findings import Finding, column_letter, make_finding
 from zjkcollect.layout import Table
 from zjkcollect.report import SLIM_FIELDS, CheckedRow, FileResult, SlimRows, TableResult
@@ -232,16 +232,23 @@ def week_of(day: dt.date, weeks: list[dt.date]) -> dt.date | None:
 
 def _check_repeated_projects(result: FileResult, checked: TableResult) -> None:
     table = checked.table
-    by_key: dict[tuple[str, str], list[CheckedRow]] = defaultdict(list)
-    for row in checked.rows:
-        key = project_key(row.values)
+    all_rows = checked.rows
+    if isinstance(all_rows, SlimRows):  # the keys from the columns: no row objects for rows on their own
+        names, codes = all_rows.column("project_name"), all_rows.column("credit_code")
+    else:
+        names = [row.values.get("project_name") for row in all_rows]
+        codes = [row.values.get("credit_code") for row in all_rows]
+    by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, (code, name) in enumerate(zip(codes, names, strict=True)):
+        key = key_of(code, name)
         if key is not None:
-            by_key[key].append(row)
+            by_key[key].append(index)
     track_column = table.columns.get("track")
     header = table.attachment.column("track").header
-    for rows in by_key.values():
-        if len(rows) < 2:
+    for indexes in by_key.values():
+        if len(indexes) < 2:
             continue  # a project on one row is neither repeated nor entered differently
+        rows = [all_rows[index] for index in indexes]
         for index, row in enumerate(rows):
             earlier_same = next(
                 (other for other in rows[:index] if choice_of(other.values) == choice_of(row.values)), None

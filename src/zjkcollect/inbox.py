@@ -17,7 +17,16 @@ from pathlib import Path
 
 from zjkcollect.campaign import Campaign
 from zjkcollect.checker import check_table
-from zjkcollect.crossfile import Place, ProjectKey, Standing, clash_finding, clashes, oldest_first, project_key
+from zjkcollect.crossfile import (
+    Place,
+    ProjectKey,
+    Standing,
+    clash_finding,
+    clashes,
+    key_of,
+    oldest_first,
+    project_key,
+)
 from zjkcollect.errors import ReadFailure, ZjkError, os_reason
 from zjkcollect.findings import column_letter, make_finding
 from zjkcollect.isolation import FILE_TIME_LIMIT, check_isolated, default_workers, guarded_check
@@ -26,7 +35,7 @@ from zjkcollect.mailbox import unpack
 from zjkcollect.markup import RETURN_FOLDER, write_marked_copies
 from zjkcollect.outputs import atomic_write
 from zjkcollect.reader import is_lock_file, load_workbook_data, sniff
-from zjkcollect.report import CheckedRow, FileResult, Report, Submission, TableResult
+from zjkcollect.report import CheckedRow, FileResult, Report, SlimRows, Submission, TableResult
 
 Progress = Callable[[FileResult], None]
 
@@ -257,39 +266,47 @@ def _place(submission: Submission) -> str:
 Where = tuple[Submission, TableResult, CheckedRow]
 
 
+def _project_keys(table: TableResult) -> list[ProjectKey | None]:
+    """Every row's project key; from the columns when the rows are slim (no row objects made)."""
+    rows = table.rows
+    if isinstance(rows, SlimRows):
+        return list(map(key_of, rows.column("credit_code"), rows.column("project_name")))
+    return [project_key(row.values) for row in rows]
+
+
 def _cross_file_projects(submissions: list[Submission]) -> None:
     # Rows grouped by period and project first: a project placed once cannot clash, so only the
     # projects found in more than one place become Places (a province inbox has 50,000 rows).
     returns: dict[tuple[str, object], list[Submission]] = defaultdict(list)
     for submission in submissions:
         returns[(submission.attachment.id, submission.week)].append(submission)
-    by_period: dict[tuple[str, object], dict[ProjectKey, list[Where]]] = defaultdict(dict)
+    by_period: dict[tuple[str, object], dict[ProjectKey, list[tuple[Submission, TableResult, int]]]] = {}
     for key, members in returns.items():
         # the parts of one file are one return: a single return has nothing to clash with
         if len({submission.result.sha256 for submission in members}) > 1:
             by_period[key] = {}
     for submission in submissions:
-        period_key = (submission.attachment.id, submission.week)
-        if period_key not in by_period:
+        period = by_period.get((submission.attachment.id, submission.week))
+        if period is None:
             continue
         seen_here: set[ProjectKey] = set()
-        period = by_period[period_key]
-        for table, row in submission.rows():
-            key = project_key(row.values)
-            if key is None or key in seen_here:
-                continue
-            seen_here.add(key)
-            period.setdefault(key, []).append((submission, table, row))
+        for table in submission.tables:
+            for index, key in enumerate(_project_keys(table)):
+                if key is None or key in seen_here:
+                    continue
+                seen_here.add(key)
+                period.setdefault(key, []).append((submission, table, index))
 
     def same_return(one: Place[Where], other: Place[Where]) -> bool:
         return one.where[0].result.sha256 == other.where[0].result.sha256
 
     for period in by_period.values():
         places = [
-            Place(key, where[0].reporter, where[2].values, where)
+            Place(key, submission.reporter, row.values, (submission, table, row))
             for key, group in period.items()
             if len(group) > 1
-            for where in group
+            for submission, table, index in group
+            for row in (table.rows[index],)
         ]
         if not places:
             continue

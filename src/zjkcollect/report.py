@@ -75,6 +75,10 @@ class SlimRows(Sequence[CheckedRow]):
         self.columns = columns  # one list per SLIM_FIELDS name
         self.errors = errors
 
+    def column(self, name: str) -> list[object]:
+        """Every row's value of one of SLIM_FIELDS."""
+        return self.columns[SLIM_FIELDS.index(name)]
+
     def _row(self, index: int) -> CheckedRow:
         names, codes, tracks, topics = (column[index] for column in self.columns)
         return CheckedRow(self.numbers[index], SlimValues.of(names, codes, tracks, topics), _NO_RAW, self.errors[index])
