@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +25,6 @@ from zjkcollect.crossfile import (
     clashes,
     key_of,
     oldest_first,
-    project_key,
 )
 from zjkcollect.errors import ReadFailure, ZjkError, os_reason
 from zjkcollect.findings import column_letter, make_finding
@@ -266,41 +265,48 @@ def _place(submission: Submission) -> str:
 Where = tuple[Submission, TableResult, CheckedRow]
 
 
-def _project_keys(table: TableResult) -> list[ProjectKey | None]:
-    """Every row's project key; from the columns when the rows are slim (no row objects made)."""
+def _codes_and_names(table: TableResult) -> tuple[Sequence[object], Sequence[object]]:
+    """Every row's credit code and project name; the columns themselves when the rows are slim."""
     rows = table.rows
     if isinstance(rows, SlimRows):
-        return list(map(key_of, rows.column("credit_code"), rows.column("project_name")))
-    return [project_key(row.values) for row in rows]
+        return rows.column("credit_code"), rows.column("project_name")
+    return [row.values.get("credit_code") for row in rows], [row.values.get("project_name") for row in rows]
 
 
 def _cross_file_projects(submissions: list[Submission]) -> None:
-    # Rows grouped by period and project first: a project placed once cannot clash, so only the
-    # projects found in more than one place become Places (a province inbox has 50,000 rows).
+    # A project is known by its credit code and name, so only the rows whose code is found twice
+    # or more in a period can clash; only their keys are made, and only projects found in more
+    # than one place become Places (a province inbox has 50,000 rows, nearly all of them once).
     returns: dict[tuple[str, object], list[Submission]] = defaultdict(list)
     for submission in submissions:
         returns[(submission.attachment.id, submission.week)].append(submission)
-    by_period: dict[tuple[str, object], dict[ProjectKey, list[tuple[Submission, TableResult, int]]]] = {}
-    for key, members in returns.items():
+    by_period: list[dict[ProjectKey, list[tuple[Submission, TableResult, int]]]] = []
+    for members in returns.values():
         # the parts of one file are one return: a single return has nothing to clash with
-        if len({submission.result.sha256 for submission in members}) > 1:
-            by_period[key] = {}
-    for submission in submissions:
-        period = by_period.get((submission.attachment.id, submission.week))
-        if period is None:
+        if len({submission.result.sha256 for submission in members}) < 2:
             continue
+        columns = [
+            (submission, table, *_codes_and_names(table)) for submission in members for table in submission.tables
+        ]
+        counts = Counter(code for _, _, codes, _ in columns for code in codes if code)
+        period: dict[ProjectKey, list[tuple[Submission, TableResult, int]]] = {}
         seen_here: set[ProjectKey] = set()
-        for table in submission.tables:
-            for index, key in enumerate(_project_keys(table)):
+        current: Submission | None = None
+        for submission, table, codes, names in columns:
+            if submission is not current:
+                current, seen_here = submission, set()
+            for index in [index for index, code in enumerate(codes) if code and counts[code] > 1]:
+                key = key_of(codes[index], names[index])
                 if key is None or key in seen_here:
                     continue
                 seen_here.add(key)
                 period.setdefault(key, []).append((submission, table, index))
+        by_period.append(period)
 
     def same_return(one: Place[Where], other: Place[Where]) -> bool:
         return one.where[0].result.sha256 == other.where[0].result.sha256
 
-    for period in by_period.values():
+    for period in by_period:
         places = [
             Place(key, submission.reporter, row.values, (submission, table, row))
             for key, group in period.items()

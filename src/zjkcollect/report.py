@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,7 +104,17 @@ class SlimRows(Sequence[CheckedRow]):
             yield CheckedRow(number, make(names, codes, tracks, topics), no_raw, error)
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (SlimRows, (self.numbers, self.columns, self.errors))
+        return (_unpickle_slim_rows, (self.numbers, self.columns, self.errors))
+
+
+# Tracks and topics repeat in every file: one copy of each in the parent, not one per file.
+_SHARED_COLUMNS = frozenset(SLIM_FIELDS.index(name) for name in ("track", "topic"))
+
+
+def _unpickle_slim_rows(numbers: list[int], columns: list[list[object]], errors: list[bool]) -> SlimRows:
+    for position in _SHARED_COLUMNS:
+        columns[position] = [sys.intern(value) if type(value) is str else value for value in columns[position]]
+    return SlimRows(numbers, columns, errors)
 
 
 @dataclass(slots=True)
