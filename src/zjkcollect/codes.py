@@ -157,7 +157,7 @@ def check_credit_code(value: object) -> tuple[str, CodeProblem | None]:
             return text, CodeProblem("uscc-inner-space", {"after": "、".join(after)})
     # An 18-character alphanumeric string such as 1234567890E1234567 also matches the number
     # pattern, but it is a plausible code; only text with a point or sign is Excel's doing.
-    if _NUMBER_TEXT.match(text) and ("." in text or "E" in text) and not (len(text) == 18 and text.isalnum()):
+    if ("." in text or "E" in text) and _NUMBER_TEXT.match(text) and not (len(text) == 18 and text.isalnum()):
         return text, CodeProblem("uscc-as-number", {})
 
     if len(text) != 18:
@@ -209,6 +209,8 @@ def _phone_digits(value: object) -> str | None:
         return str(int(value))
     if not isinstance(value, str):
         return None
+    if value.isascii() and value.isdigit():
+        return value  # the usual cell: nothing to normalise, strip or take apart
     text = _PHONE_SEPARATORS.sub("", unicodedata.normalize("NFKC", value).strip())
     integral = _INTEGRAL_TEXT.match(text)
     if integral:

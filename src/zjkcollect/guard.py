@@ -106,7 +106,7 @@ def _inspect(archive: zipfile.ZipFile, file_format: str) -> ZipFacts:
             content = inflated.pop(member.filename, None)
             if content is None:
                 content = _inflate(archive, member)
-            if b"<!" in content and _DECLARATION.search(content[:PROLOGUE_BYTES]):
+            if b"<!" in content and _DECLARATION.search(content, 0, PROLOGUE_BYTES):
                 raise ReadFailure("xml-declaration", part=member.filename)
             if member.filename in sheet_names:
                 _check_extent(content, sheet_names[member.filename])
@@ -198,7 +198,7 @@ def _check_extent(content: bytes, sheet: str) -> None:
     Readers allocate the whole rectangle from A1 to the last cell, so one cell at
     XFD1048576 costs as much as a full sheet, whatever the <dimension> element says.
     """
-    match = _DIMENSION.search(content[:PROLOGUE_BYTES])
+    match = _DIMENSION.search(content, 0, PROLOGUE_BYTES)
     if match and match.group(3):
         rows = int(match.group(4)) - int(match.group(2)) + 1
         columns = column_number(match.group(3)) - column_number(match.group(1)) + 1
