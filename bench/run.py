@@ -1,4 +1,4 @@
-"""The side-by-side benchmark (issue 5): python bench/run.py [--quick] [--profile] [--runs N] [--results PATH]
+"""The side-by-side benchmark (issues 5, 12): python bench/run.py [--quick] [--no-profile] [--runs N] [--results PATH]
 
 Generates synthetic inboxes (bench/corpus.py, cached in bench/.cache) in two families: the
 real 附件3 template filled in, and plain one-sheet returns typed in the canonical layout. Then
@@ -269,7 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small scales, 1 run each: under a minute")
     parser.add_argument("--runs", type=int, default=None, help="runs per measurement (default 3; --quick 1)")
-    parser.add_argument("--profile", action="store_true", help="also profile the province validate")
+    parser.add_argument("--profile", action="store_true", help="profile even with --quick")
+    parser.add_argument("--no-profile", action="store_true", help="keep the previous results' Profile section")
     parser.add_argument("--results", type=Path, default=None, help="where to write the results")
     parser.add_argument("--skip-peers", action="store_true", help="leave out the baseline and frictionless")
     parser.add_argument(
@@ -300,7 +301,8 @@ def main(argv: list[str] | None = None) -> int:
         marker = "\n## Profile\n"
         head = previous[: previous.index(marker)] if marker in previous else previous.rstrip("\n") + "\n"
         stamp = f"Profiled on {dt.datetime.now():%Y-%m-%d %H:%M}; source: {_source_state()}.\n\n"
-        results_path.write_text(head + marker + "\n" + stamp + text + "\n", encoding="utf-8")
+        before = _bench_file("PROFILE-BEFORE.md").replace("# Profile before issue 12", "## Profile before issue 12", 1)
+        results_path.write_text(head + marker + "\n" + stamp + text + "\n" + before, encoding="utf-8")
         log(f"wrote the Profile section of {results_path}")
         return 0
 
@@ -328,13 +330,14 @@ def main(argv: list[str] | None = None) -> int:
                 measure_peers(bench, built[f"{prefix}{bench.peer_base}"], prefix)
 
         profile_text = ""
-        if args.profile:
+        profiling = (args.profile or not args.quick) and not args.no_profile
+        if profiling:
             log("profile …")
             profile_text = profile(built, campaign, work)
 
     elapsed = time.perf_counter() - started
     text = render(bench, built, args.quick, runs, problems, merge_ok, profile_text, elapsed)
-    if args.profile is False and results_path.exists():
+    if not profiling and results_path.exists():
         text = _keep_profile(results_path.read_text(encoding="utf-8"), text)
     results_path.write_text(text, encoding="utf-8")
     log(f"wrote {results_path} ({elapsed:.0f} s)")
@@ -480,21 +483,25 @@ def _sources_of(copies: list[Path], corpus: corpora.Corpus) -> list[Path]:
 def profile(built: dict[str, corpora.Corpus], campaign: str, work: Path) -> str:
     """pyinstrument (else cProfile) on the checking, the marked-up copies and the huge sheet, in one process each."""
     target = [str(BENCH / "profile_target.py")]
-    province, dirty, huge = built["province-clean"], built["province-dirty"], built["huge"]
     parts = [
         "The CLI checks files in worker processes, so a profiler on it sees only the parent waiting; these profiles "
         "run the same library calls in one process (`bench/profile_target.py`: `validate_files(workers=0)`, then "
-        "`write_marked_copies`).\n"
+        "`write_marked_copies`). The same profiles of the code before issue 12 are in `bench/PROFILE-BEFORE.md` "
+        "(copied below the Profile section).\n"
     ]
-    jobs = [
-        (f"checking, {_describe(province)}", [str(province.root), campaign], 60),
+    jobs = []
+    for role in ("plain-province-clean", "province-clean", "plain-huge"):
+        if role in built:
+            what = "the huge sheet" if "huge" in role else "checking"
+            jobs.append((f"{what}, {_describe(built[role])}", [str(built[role].root), campaign], 60))
+    dirty = built["province-dirty"]
+    jobs.append(
         (
             f"marked-up copies, first 100 files of {_describe(dirty)}",
             [str(dirty.root), campaign, "--limit", "100", "--out", str(work / "prof-out")],
             45,
-        ),
-        (f"the huge sheet, {_describe(huge)}", [str(huge.root), campaign], 45),
-    ]
+        )
+    )
     try:
         import pyinstrument  # noqa: F401
 
@@ -545,12 +552,15 @@ def _trim_tree(lines: list[str], limit: int) -> list[str]:
 
 
 def _keep_profile(previous: str, text: str) -> str:
-    """A run without --profile keeps the previous file's Profile section."""
-    marker = "\n## Profile\n"
+    """A run without profiling keeps the previous file's Profile section (the rest is written anew)."""
+    marker, after = "\n## Profile\n", "\n## Profile before issue 12\n"
     if marker not in previous or marker not in text:
         return text
     old = previous[previous.index(marker) :]
-    return text[: text.index(marker)] + old
+    old = old[: old.index(after)] if after in old else old
+    rest = text[text.index(marker) :]
+    rest = rest[rest.index(after) :] if after in rest else ""
+    return text[: text.index(marker)] + old + rest
 
 
 # --- the report -----------------------------------------------------------------------------
@@ -899,9 +909,23 @@ def render(
         "~10% as noise."
     )
     out.append("")
+    out.append("## Gaps and what would close them\n")
+    out.append(_bench_file("GAPS.md"))
     out.append("## Profile\n")
     out.append(profile_text or "Not run: `python bench/run.py --profile` adds it.\n")
+    out.append(_bench_file("PROFILE-BEFORE.md").replace("# Profile before issue 12", "## Profile before issue 12", 1))
     return "\n".join(out) + "\n"
+
+
+def _bench_file(name: str) -> str:
+    """A hand-written part of the results, kept beside this script (its first heading dropped)."""
+    path = BENCH / name
+    if not path.exists():
+        return f"(bench/{name} is missing)\n"
+    text = path.read_text(encoding="utf-8")
+    if name == "GAPS.md" and text.startswith("# "):
+        text = text.split("\n", 1)[1].lstrip("\n")
+    return text.rstrip("\n") + "\n"
 
 
 def _output_note(measure: Measure) -> str:
