@@ -322,7 +322,8 @@ def main(argv: list[str] | None = None) -> int:
         merge_ok = merge_help.returncode == 0
         for family, prefix in FAMILIES:
             log(f"{family} corpora …")
-            measure_family(bench, built, prefix, campaign, zjk, fresh, merge_help.stdout if merge_ok else None)
+            merging = merge_help.stdout if merge_ok else None
+            measure_family(bench, built, prefix, campaign, zjk, fresh, merging, args.quick)
             if args.skip_peers:
                 for peer in ("baseline", "frictionless"):
                     bench.skip(f"{prefix}{peer}", f"{peer} ({family})", "--skip-peers")
@@ -352,11 +353,18 @@ def measure_family(
     zjk: list[str],
     fresh: Callable[..., Callable[[], None]],
     merge_help: str | None,
+    quick: bool = False,
 ) -> None:
-    """Validate, the floors and merge on one family's corpora (role keys start with ``prefix``)."""
+    """Validate, the floors and merge on one family's corpora (role keys start with ``prefix``).
+
+    ``quick`` leaves out what only the merge figures need (a dirty city inbox) and, for the plain
+    family, the merges: a smoke check of the harness, under a minute.
+    """
     work = bench.work
     marked: list[Path] = []
     for base in ("city-clean", "city-dirty", "small-clean", "province-clean", "markup-clean", "province-dirty", "huge"):
+        if quick and base == "city-dirty":
+            continue
         role = prefix + base
         if role not in built:
             continue
@@ -413,6 +421,8 @@ def measure_family(
         )
 
     for base in ("season", "city-dirty", "province-dirty"):
+        if quick and prefix:
+            break
         role = prefix + base
         if role not in built:
             continue
