@@ -284,6 +284,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+
 def _with_examples(command: Any) -> Any:
     """The command's help with {week} and {next_week} as the shipped calendar's first two weeks."""
     command.__doc__ = (command.__doc__ or "").replace("{week}", _WEEK).replace("{next_week}", _NEXT_WEEK)
@@ -511,7 +512,9 @@ def ingest_command(
 def status_command(
     week: Annotated[
         str | None,
-        typer.Option("--week", metavar="日期", help=f"统计周（{_DAY}）；不填则为今天之前最近的{_DAY}。", show_default=False),
+        typer.Option(
+            "--week", metavar="日期", help=f"统计周（{_DAY}）；不填则为今天之前最近的{_DAY}。", show_default=False
+        ),
     ] = None,
     db: DbOption = DEFAULT_DB,
     campaign: CampaignOption = None,
