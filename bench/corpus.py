@@ -14,10 +14,17 @@ has the given fraction of rows carrying one mistake each (bad check character, t
 tracks, a closed topic, a 个体工商户 code, a government unit in an industry track, a
 wrong division, a date outside registration, a bad phone, an unknown track or status).
 
+A *plain* corpus (``CorpusSpec(layout="plain")``) holds what a reporter who typed their own
+table sends instead: one sheet in the canonical layout (title row, 填报单位 and 统计截止日期
+row, header row, data rows), no helper sheets, no dropdowns, no formatted empty rows, written
+by XlsxWriter (shared strings, real date cells), the same rows as the template corpus.
+
 The reporters are a bench campaign: the shipped 2025 campaign plus 1,000 synthetic
 reporters, so that a 1,000-file inbox has one file per reporter (as a province would)
-instead of hundreds of superseded resends. Corpora are cached under ``bench/.cache``
-keyed by their parameters, the template bytes and this generator's version.
+instead of hundreds of superseded resends. Cycling the 35 real reporters over weeks or
+attachments instead would make most files of a week resends of each other (superseded, and
+the roll-up would drop them), which is not the load the targets are about. Corpora are cached
+under ``bench/.cache`` keyed by their parameters, the template bytes and this generator's version.
 """
 
 from __future__ import annotations
@@ -34,7 +41,7 @@ from importlib import resources
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-GENERATOR_VERSION = "4"
+GENERATOR_VERSION = "5"
 BENCH_DIR = Path(__file__).resolve().parent
 CACHE = BENCH_DIR / ".cache"
 SYNTHETIC_REPORTERS = 1000
@@ -162,6 +169,11 @@ class CorpusSpec:
     weeks: int = 1
     mistakes: float = 0.0  # fraction of rows with one mistake
     seed: int = 1
+    layout: str = "template"  # "template": the filled 附件3 template; "plain": one typed sheet
+
+    @property
+    def plain(self) -> bool:
+        return self.layout == "plain"
 
     def rows_in_week(self, week_index: int) -> int:
         return max(1, self.rows * (week_index + 1) // self.weeks)
@@ -435,6 +447,51 @@ class TemplateFiller:
                 archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
 
 
+class PlainWriter:
+    """Writes one-sheet returns in the canonical layout with XlsxWriter, as Excel saves a typed table."""
+
+    SHEET = "附件3"
+
+    def __init__(self) -> None:
+        from zjkcollect.attachments import Kind
+        from zjkcollect.campaign import load_campaign
+
+        attachment = load_campaign().attachment(Kind.REGISTERED)
+        self.title = attachment.title
+        self.date_label = attachment.date_label
+        self.fields = [column.field for column in attachment.columns]
+        self.headers = [column.header for column in attachment.columns]
+
+    def fill(self, target: Path, reporter: str, date: dt.date, rows: list[dict[str, object]]) -> None:
+        import xlsxwriter
+
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # XlsxWriter's default mode keeps shared strings, as Excel does; 100,000 rows fit in memory.
+        workbook = xlsxwriter.Workbook(str(target), {"strings_to_numbers": False, "strings_to_formulas": False})
+        sheet = workbook.add_worksheet(self.SHEET)
+        day = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        width = len(self.fields)
+        sheet.merge_range(0, 0, 0, width - 1, self.title)
+        sheet.write_string(1, 0, "填报单位")
+        sheet.write_string(1, 1, reporter)
+        sheet.write_string(1, 5, self.date_label)
+        sheet.write_datetime(1, 6, dt.datetime.combine(date, dt.time()), day)
+        sheet.write_row(2, 0, self.headers)
+        for offset, row in enumerate(rows):
+            number = 3 + offset
+            for column, field in enumerate(self.fields):
+                value = (offset + 1) if field == "serial" else row.get(field)
+                if value is None or value == "":
+                    continue
+                if isinstance(value, dt.date):
+                    sheet.write_datetime(number, column, dt.datetime.combine(value, dt.time()), day)
+                elif isinstance(value, int | float):
+                    sheet.write_number(number, column, value)
+                else:
+                    sheet.write_string(number, column, str(value))
+        workbook.close()
+
+
 def _bytes_io(data: bytes):
     import io
 
@@ -455,7 +512,8 @@ def build(spec: CorpusSpec) -> Corpus:
 
     campaign_path = bench_campaign()
     campaign = load_campaign(campaign_path)
-    template = blank_template(campaign_path)
+    # a plain corpus does not use the template, so a template change does not make it again
+    template = b"" if spec.plain else blank_template(campaign_path)
     key = hashlib.sha256(
         json.dumps([GENERATOR_VERSION, asdict(spec), hashlib.sha256(template).hexdigest()]).encode()
     ).hexdigest()[:12]
@@ -467,7 +525,7 @@ def build(spec: CorpusSpec) -> Corpus:
         return Corpus(spec=spec, root=root, campaign=campaign_path, **data)
     if home.exists():
         shutil.rmtree(home)
-    filler = TemplateFiller(template)
+    filler: TemplateFiller | PlainWriter = PlainWriter() if spec.plain else TemplateFiller(template)
     maker = ContentMaker(spec, {track.name: track.jiebang for track in campaign.tracks})
     reporters = campaign.reporter_names
     if spec.reporters > len(reporters):

@@ -4,7 +4,7 @@
     python bench/floors.py xlsxwriter ROWS OUT     write ROWS roll-up rows with XlsxWriter (constant_memory)
     python bench/floors.py openpyxl-save LIST OUT  openpyxl load + save of each file named in LIST (one a line)
     python bench/floors.py baseline DIR            pandas.read_excel(engine="openpyxl") + one pydantic model per row
-    python bench/floors.py rusage OUT -- CMD...    run CMD, write its peak RSS in KiB to OUT (no /usr/bin/time)
+    python bench/floors.py rusage OUT -- CMD...    run CMD, write its peak RSS in KiB and CPU seconds to OUT (no /usr/bin/time)
 
 Each does that work and nothing else, and prints one JSON line of counts (so a run that
 silently did nothing shows up in RESULTS.md).
@@ -244,7 +244,8 @@ def rusage(out: str, command: list[str]) -> int:
     import subprocess
 
     code = subprocess.run(command, check=False).returncode
-    Path(out).write_text(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss), encoding="utf-8")
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    Path(out).write_text(f"{usage.ru_maxrss} {usage.ru_utime + usage.ru_stime}", encoding="utf-8")
     return code
 
 

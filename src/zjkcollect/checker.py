@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import cast
 
 from zjkcollect.attachments import Kind
 from zjkcollect.campaign import Campaign
 from zjkcollect.codes import read_date
-from zjkcollect.crossfile import choice_of, describe_choice, project_key
+from zjkcollect.crossfile import choice_of, describe_choice, key_of
 from zjkcollect.findings import Finding, column_letter, make_finding
 from zjkcollect.layout import Table
-from zjkcollect.report import CheckedRow, FileResult, TableResult
-from zjkcollect.schemas import display, validate_row
+from zjkcollect.report import SLIM_FIELDS, CheckedRow, FileResult, SlimRows, TableResult
+from zjkcollect.schemas import check_columns, display
 from zjkcollect.text import closest, normalize_text
 
 
@@ -22,8 +23,11 @@ def check_table(
     campaign: Campaign,
     uncached: list[str] | None = None,
     hidden_rows: set[int] | None = None,
+    slim: bool = False,
 ) -> None:
     """Add the table, its rows and every finding about it to ``result``.
+
+    ``slim``: the table keeps of its rows only what the inbox rules read (report.SlimRows).
 
     ``uncached`` lists the table sheet's formula cells that have no calculated value: they
     read as empty, so they get their own finding instead of a misleading "required".
@@ -42,17 +46,18 @@ def check_table(
             _at(result, table, "column-missing", table.header_row, None, attachment.column(field_name).header)
         )
     absent = frozenset(table.missing)
-    for data_row in table.rows:
-        if hidden_rows and data_row.number in hidden_rows:
-            findings.append(_at(result, table, "hidden-row", data_row.number, None, None, row_number=data_row.number))
-        outcome = validate_row(attachment, data_row.values, campaign, absent)
-        for issue in outcome.issues:
+    data_rows = table.rows
+    columns = check_columns(attachment, [data_row.values for data_row in data_rows], campaign, absent)
+    flagged = columns.errors.keys() | columns.warnings.keys()
+    if hidden_rows:
+        flagged |= {index for index, data_row in enumerate(data_rows) if data_row.number in hidden_rows}
+    for index in sorted(flagged):
+        number = data_rows[index].number
+        if hidden_rows and number in hidden_rows:
+            findings.append(_at(result, table, "hidden-row", number, None, None, row_number=number))
+        for issue in columns.issues(index):
             column = table.columns.get(issue.field)
-            if (
-                issue.rule == "required-missing"
-                and column
-                and f"{column_letter(column)}{data_row.number}" in formula_cells
-            ):
+            if issue.rule == "required-missing" and column and f"{column_letter(column)}{number}" in formula_cells:
                 continue
             header = attachment.column(issue.field).header if issue.field else None
             findings.append(
@@ -60,20 +65,34 @@ def check_table(
                     issue.rule,
                     file=result.label,
                     sheet=table.sheet,
-                    row=data_row.number,
+                    row=number,
                     column=column_letter(column) if column else None,
                     field=header,
                     value=issue.value,
                     **issue.context,
                 )
             )
-        checked.rows.append(CheckedRow(data_row.number, outcome.values, data_row.values, outcome.has_error))
-    if not table.rows:
+    errors = [False] * len(data_rows)
+    for index in columns.errors.keys() | columns.warnings.keys():
+        errors[index] = columns.has_error(index)
+    if not slim or table.kind is Kind.CONTACTS:  # the contacts rules read every row's unit and role
+        checked.rows = [
+            CheckedRow(data_row.number, values, data_row.values, error)
+            for data_row, values, error in zip(data_rows, columns.row_values(), errors, strict=True)
+        ]
+    else:  # what the inbox rules read, as columns: a 50,000-row inbox sends and keeps no row objects
+        numbers = [data_row.number for data_row in data_rows]
+        checked.rows = cast(list[CheckedRow], SlimRows(numbers, [columns.column(name) for name in SLIM_FIELDS], errors))
+    if not data_rows:
         findings.append(_at(result, table, "table-empty", table.header_row + 1, None, None))
     # the checked rows keep the raw values; a second copy would only travel back from the worker
     table.rows = []
     if table.kind is Kind.CONTACTS:
         _check_contacts(result, checked, campaign)
+        if slim:
+            numbers = [data_row.number for data_row in data_rows]
+            slim_rows = SlimRows(numbers, [columns.column(name) for name in SLIM_FIELDS], errors)
+            checked.rows = cast(list[CheckedRow], slim_rows)
     elif attachment.holds_projects:
         _check_repeated_projects(result, checked)
 
@@ -213,14 +232,23 @@ def week_of(day: dt.date, weeks: list[dt.date]) -> dt.date | None:
 
 def _check_repeated_projects(result: FileResult, checked: TableResult) -> None:
     table = checked.table
-    by_key: dict[tuple[str, str], list[CheckedRow]] = defaultdict(list)
-    for row in checked.rows:
-        key = project_key(row.values)
+    all_rows = checked.rows
+    if isinstance(all_rows, SlimRows):  # the keys from the columns: no row objects for rows on their own
+        names, codes = all_rows.column("project_name"), all_rows.column("credit_code")
+    else:
+        names = [row.values.get("project_name") for row in all_rows]
+        codes = [row.values.get("credit_code") for row in all_rows]
+    by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, (code, name) in enumerate(zip(codes, names, strict=True)):
+        key = key_of(code, name)
         if key is not None:
-            by_key[key].append(row)
+            by_key[key].append(index)
     track_column = table.columns.get("track")
     header = table.attachment.column("track").header
-    for rows in by_key.values():
+    for indexes in by_key.values():
+        if len(indexes) < 2:
+            continue  # a project on one row is neither repeated nor entered differently
+        rows = [all_rows[index] for index in indexes]
         for index, row in enumerate(rows):
             earlier_same = next(
                 (other for other in rows[:index] if choice_of(other.values) == choice_of(row.values)), None

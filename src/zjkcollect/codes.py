@@ -12,6 +12,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from operator import mul
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberType
@@ -50,6 +51,8 @@ ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 # GB 11714 body characters in value order: int(char, 36) is the position (0-9, A=10 … Z=35).
 ORG_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _ORG_BODY = frozenset(ORG_ALPHABET)
+_ORG_VALUE = {char: value for value, char in enumerate(ORG_ALPHABET)}
+_USCC_CHARS = frozenset(USCC_ALPHABET)
 # The GB 11714 check character for each value of (11 - weighted sum mod 11) mod 11. Real check
 # characters are only these; anything else in position 17 means the code was not built from an
 # organisation code, so that check does not apply.
@@ -72,18 +75,27 @@ _NUMBER_TEXT = re.compile(r"^[+-]?\d+(?:\.\d*)?(?:E[+-]?\d+)?$")
 
 def uscc_check_char(first17: str) -> str:
     """The GB 32100-2015 check character (position 18) for the first 17 characters."""
-    if len(first17) != 17 or any(char not in _USCC_VALUE for char in first17):
+    if len(first17) != 17 or not _USCC_CHARS.issuperset(first17):
         raise ValueError(f"need 17 characters from {USCC_ALPHABET}, got {first17!r}")
-    total = sum(_USCC_VALUE[char] * weight for char, weight in zip(first17, USCC_WEIGHTS, strict=True))
+    return _uscc_check(first17)
+
+
+def _uscc_check(first17: str) -> str:
+    """The check character of 17 characters already known to be from the alphabet."""
+    total = sum(map(mul, map(_USCC_VALUE.__getitem__, first17), USCC_WEIGHTS))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
 def org_code_check_char(first8: str) -> str:
     """The GB 11714 check character for the first eight characters of an organisation code."""
-    if len(first8) != 8 or any(char not in _ORG_BODY for char in first8):
+    if len(first8) != 8 or not _ORG_BODY.issuperset(first8):
         raise ValueError(f"need 8 characters from 0-9/A-Z, got {first8!r}")
-    # int(char, 36) gives exactly the standard's values: digits as themselves, A=10 … Z=35.
-    total = sum(int(char, 36) * weight for char, weight in zip(first8, ORG_WEIGHTS, strict=True))
+    return _org_check(first8)
+
+
+def _org_check(first8: str) -> str:
+    """The check character of eight characters already known to be from 0-9/A-Z."""
+    total = sum(map(mul, map(_ORG_VALUE.__getitem__, first8), ORG_WEIGHTS))
     # 11 - total % 11 runs 1..11; 10 is written X and 11 is written 0.
     return ORG_CHECK_CHARS[(11 - total % 11) % 11]
 
@@ -145,23 +157,23 @@ def check_credit_code(value: object) -> tuple[str, CodeProblem | None]:
             return text, CodeProblem("uscc-inner-space", {"after": "、".join(after)})
     # An 18-character alphanumeric string such as 1234567890E1234567 also matches the number
     # pattern, but it is a plausible code; only text with a point or sign is Excel's doing.
-    if _NUMBER_TEXT.match(text) and ("." in text or "E" in text) and not (len(text) == 18 and text.isalnum()):
+    if ("." in text or "E" in text) and _NUMBER_TEXT.match(text) and not (len(text) == 18 and text.isalnum()):
         return text, CodeProblem("uscc-as-number", {})
 
     if len(text) != 18:
         return text, CodeProblem("uscc-length", {"length": str(len(text))})
 
-    bad = "".join(dict.fromkeys(char for char in text if char not in _USCC_VALUE))
-    if bad:
+    if not _USCC_CHARS.issuperset(text):
+        bad = "".join(dict.fromkeys(char for char in text if char not in _USCC_VALUE))
         return text, CodeProblem("uscc-charset", {"chars": bad})
 
     org_body, org_check = text[8:16], text[16]
-    if all(char in _ORG_BODY for char in org_body) and org_check in _ORG_CHECK:
-        expected_org = org_code_check_char(org_body)
+    if org_check in _ORG_CHECK and _ORG_BODY.issuperset(org_body):
+        expected_org = _org_check(org_body)
         if org_check != expected_org:
             return text, CodeProblem("uscc-org-checksum", {"expected": expected_org})
 
-    expected = uscc_check_char(text[:17])
+    expected = _uscc_check(text[:17])
     if text[17] != expected:
         return text, CodeProblem("uscc-checksum", {"expected": expected})
     return text, None
@@ -197,6 +209,8 @@ def _phone_digits(value: object) -> str | None:
         return str(int(value))
     if not isinstance(value, str):
         return None
+    if value.isascii() and value.isdigit():
+        return value  # the usual cell: nothing to normalise, strip or take apart
     text = _PHONE_SEPARATORS.sub("", unicodedata.normalize("NFKC", value).strip())
     integral = _INTEGRAL_TEXT.match(text)
     if integral:
@@ -212,6 +226,54 @@ def _mobile_pattern() -> re.Pattern[str]:
 
 
 CN_MOBILE = _mobile_pattern()
+
+
+def _format_shape() -> int | None:
+    """How many leading digits choose the format of a Chinese number in international form.
+
+    libphonenumber picks the first format whose leading-digits pattern matches the start of the
+    national number and whose pattern matches all of it. When every pattern is groups of digit
+    counts (``(\\d{3})(\\d{7,8})``) and every leading-digits pattern reads a bounded number of
+    digits, the format, and so the area code's length, depends only on those first digits and the
+    number's length. None when the metadata is not of that shape (then nothing is remembered).
+    """
+    from re import _parser  # the regex parser's width of a pattern; stable since Python 3.11
+
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region("CN")
+    if metadata is None:
+        return None
+    widths = [0]
+    for number_format in metadata.intl_number_format or metadata.number_format:
+        if not _DIGIT_GROUPS.fullmatch(number_format.pattern):
+            return None
+        if number_format.leading_digits_pattern:
+            widest = _parser.parse(number_format.leading_digits_pattern[-1]).getwidth()[1]
+            if widest >= _parser.MAXREPEAT:
+                return None
+            widths.append(widest)
+    return max(widths)
+
+
+_DIGIT_GROUPS = re.compile(r"(?:\(\\d\{\d+(?:,\d+)?\}\))+")
+_FORMAT_DIGITS = _format_shape()
+_AREA_LENGTHS: dict[tuple[str, int, bool, int | None], int] = {}
+
+
+def _area_code_length(number: phonenumbers.PhoneNumber) -> int:
+    """libphonenumber's area code length of a fixed line (+86): its national destination code.
+
+    Worked out once per (leading digits, length) where the metadata allows it (see _format_shape).
+    """
+    if _FORMAT_DIGITS is None:
+        return phonenumbers.length_of_national_destination_code(number)
+    national = str(number.national_number)
+    key = (national[:_FORMAT_DIGITS], len(national), bool(number.italian_leading_zero), number.number_of_leading_zeros)
+    found = _AREA_LENGTHS.get(key)
+    if found is None:
+        if len(_AREA_LENGTHS) >= 4096:  # bounded: the first digits include some of the local number's
+            _AREA_LENGTHS.clear()
+        found = _AREA_LENGTHS[key] = phonenumbers.length_of_national_destination_code(number)
+    return found
 
 
 def parse_phone(value: object, kind: str = "any") -> str | None:
@@ -232,15 +294,20 @@ def parse_phone(value: object, kind: str = "any") -> str | None:
         number = phonenumbers.parse(digits, "CN")
     except NumberParseException:
         return None
-    if number.country_code != 86 or number.extension or not phonenumbers.is_valid_number(number):
+    if number.country_code != 86 or number.extension:
+        return None
+    # For +86 (one region, CN) libphonenumber's is_valid_number is exactly number_type != UNKNOWN,
+    # and for a fixed line of a country with a national prefix its geographical area code is the
+    # national destination code: the same answers as asking each, with the type worked out once.
+    number_type = phonenumbers.number_type(number)
+    if number_type == PhoneNumberType.UNKNOWN:
         return None
     national = str(number.national_number)
-    number_type = phonenumbers.number_type(number)
 
     if kind in {"any", "mobile"} and number_type in _MOBILE_TYPES and len(national) == 11 and national[0] == "1":
         return national
     if kind in {"any", "landline"} and number_type in _LANDLINE_TYPES:
-        area_length = phonenumbers.length_of_geographical_area_code(number)
+        area_length = _area_code_length(number)
         # Without an area code a 7- or 8-digit local number could belong to any city.
         if area_length == 0:
             return None

@@ -50,7 +50,11 @@ def oldest_first(items: Iterable[T], standing: Callable[[T], Standing]) -> list[
 
 def project_key(values: Mapping[str, object]) -> ProjectKey | None:
     """Credit code + normalised project name, or None when either is missing or invalid."""
-    code, name = values.get("credit_code"), values.get("project_name")
+    return key_of(values.get("credit_code"), values.get("project_name"))
+
+
+def key_of(code: object, name: object) -> ProjectKey | None:
+    """:func:`project_key` of a credit code and a project name."""
     if not code or not name:
         return None
     return (str(code), "".join(str(name).split()))

@@ -15,7 +15,9 @@ import posixpath
 import re
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from zjkcollect.errors import ReadFailure
 
@@ -80,6 +82,11 @@ def inspect_zip(data: bytes, file_format: str) -> ZipFacts:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except DAMAGED_ZIP as exc:
         raise ReadFailure("file-unreadable", reason="文件已损坏或不完整") from exc
+    return inspect_archive(archive, file_format)
+
+
+def inspect_archive(archive: zipfile.ZipFile, file_format: str) -> ZipFacts:
+    """:func:`inspect_zip` on a zip already opened (the format was read from it); closes it."""
     try:
         return _inspect(archive, file_format)
     except DAMAGED_ZIP as exc:  # a member's header, its name, ...
@@ -91,12 +98,15 @@ def _inspect(archive: zipfile.ZipFile, file_format: str) -> ZipFacts:
         members = archive.infolist()
         check_members(members)
         facts = ZipFacts(has_macros=any(m.filename.lower().endswith("vbaproject.bin") for m in members))
-        sheet_names = _sheet_parts(archive) if file_format in {"xlsx", "xlsm"} else {}
+        inflated: dict[str, bytes] = {}  # the parts _sheet_parts read, so the loop does not inflate them again
+        sheet_names = _sheet_parts(archive, inflated) if file_format in {"xlsx", "xlsm"} else {}
         for member in members:
             if not member.filename.lower().endswith((".xml", ".rels", ".vml")) or member.is_dir():
                 continue
-            content = _inflate(archive, member)
-            if _DECLARATION.search(content[:PROLOGUE_BYTES]):
+            content = inflated.pop(member.filename, None)
+            if content is None:
+                content = _inflate(archive, member)
+            if b"<!" in content and _DECLARATION.search(content, 0, PROLOGUE_BYTES):
                 raise ReadFailure("xml-declaration", part=member.filename)
             if member.filename in sheet_names:
                 _check_extent(content, sheet_names[member.filename])
@@ -132,28 +142,29 @@ def check_members(members: list[zipfile.ZipInfo], names: dict[int, str] | None =
 def _inflate(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
     """Inflate one member, stopping as soon as it grows past what its header declared."""
     limit = min(member.file_size, MAX_MEMBER_INFLATED)
-    buffer = bytearray()
     try:
         with archive.open(member) as stream:
-            while chunk := stream.read(CHUNK):
-                buffer += chunk
-                if len(buffer) > limit:
-                    raise ReadFailure("file-too-large", reason=f"部件 {member.filename} 解压后超出声明大小")
+            # one byte past the limit is enough to know the member lies about its size
+            content = stream.read(limit + 1)
     except DAMAGED_ZIP as exc:
         raise ReadFailure("file-unreadable", reason=f"文件已损坏（其中的部件 {member.filename} 无法解压）") from exc
-    return bytes(buffer)
+    if len(content) > limit:
+        raise ReadFailure("file-too-large", reason=f"部件 {member.filename} 解压后超出声明大小")
+    return content
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Worksheet part path → sheet name, from workbook.xml and its relationships."""
+def _sheet_parts(archive: zipfile.ZipFile, inflated: dict[str, bytes]) -> dict[str, str]:
+    """Worksheet part path → sheet name, from workbook.xml and its relationships (kept in ``inflated``)."""
     from defusedxml import DefusedXmlException, ElementTree
 
+    names = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
     try:
-        parts = [_inflate(archive, archive.getinfo(name)) for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")]
+        parts = [_inflate(archive, archive.getinfo(name)) for name in names]
     except KeyError as exc:
         raise ReadFailure("file-unreadable", reason="工作簿结构不完整") from exc
+    inflated.update(zip(names, parts, strict=True))
     try:
-        workbook, rels = (ElementTree.fromstring(part) for part in parts)
+        workbook, rels = (_parse(part, ElementTree.fromstring) for part in parts)
     except ElementTree.ParseError as exc:
         raise ReadFailure("file-unreadable", reason="工作簿结构不完整") from exc
     except DefusedXmlException as exc:  # defusedxml refuses entities and DTDs
@@ -172,13 +183,22 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
+def _parse(part: bytes, defused: Callable[[bytes], Any]) -> Any:
+    """The XML tree; defusedxml's parser only where a declaration could be (it costs a parser per part)."""
+    if b"<!" in part:  # a DOCTYPE or ENTITY needs "<!"; CDATA and comments too, but they are rare
+        return defused(part)
+    from xml.etree import ElementTree
+
+    return ElementTree.fromstring(part)
+
+
 def _check_extent(content: bytes, sheet: str) -> None:
     """Refuse a sheet whose claimed or actual used range is far beyond any real return.
 
     Readers allocate the whole rectangle from A1 to the last cell, so one cell at
     XFD1048576 costs as much as a full sheet, whatever the <dimension> element says.
     """
-    match = _DIMENSION.search(content[:PROLOGUE_BYTES])
+    match = _DIMENSION.search(content, 0, PROLOGUE_BYTES)
     if match and match.group(3):
         rows = int(match.group(4)) - int(match.group(2)) + 1
         columns = column_number(match.group(3)) - column_number(match.group(1)) + 1

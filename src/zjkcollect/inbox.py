@@ -10,14 +10,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from zjkcollect.campaign import Campaign
 from zjkcollect.checker import check_table
-from zjkcollect.crossfile import Place, Standing, clash_finding, clashes, oldest_first, project_key
+from zjkcollect.crossfile import (
+    Place,
+    ProjectKey,
+    Standing,
+    clash_finding,
+    clashes,
+    key_of,
+    oldest_first,
+)
 from zjkcollect.errors import ReadFailure, ZjkError, os_reason
 from zjkcollect.findings import column_letter, make_finding
 from zjkcollect.isolation import FILE_TIME_LIMIT, check_isolated, default_workers, guarded_check
@@ -26,7 +34,7 @@ from zjkcollect.mailbox import unpack
 from zjkcollect.markup import RETURN_FOLDER, write_marked_copies
 from zjkcollect.outputs import atomic_write
 from zjkcollect.reader import is_lock_file, load_workbook_data, sniff
-from zjkcollect.report import CheckedRow, FileResult, Report, Submission, TableResult
+from zjkcollect.report import CheckedRow, FileResult, Report, SlimRows, Submission, TableResult
 
 Progress = Callable[[FileResult], None]
 
@@ -72,8 +80,13 @@ def validation_outputs(out_dir: Path | None, json_path: Path | None, inputs: Ite
     return [*outputs, out / RETURN_FOLDER if holds_an_input else out]
 
 
-def validate_file(path: Path, label: str, campaign: Campaign, data: bytes | None = None) -> FileResult:
-    """One file's verdict; nothing about a bad file escapes as an exception."""
+def validate_file(
+    path: Path, label: str, campaign: Campaign, data: bytes | None = None, slim: bool = False
+) -> FileResult:
+    """One file's verdict; nothing about a bad file escapes as an exception.
+
+    ``slim``: each table keeps of its rows only what the inbox rules read (see report.SlimRows).
+    """
     result = FileResult(path=path, label=label)
     try:
         if data is None:
@@ -104,7 +117,7 @@ def validate_file(path: Path, label: str, campaign: Campaign, data: bytes | None
     facts = workbook.facts
     for table in tables:
         sheet = table.sheet
-        check_table(result, table, campaign, facts.uncached_formulas.get(sheet), facts.hidden_rows.get(sheet))
+        check_table(result, table, campaign, facts.uncached_formulas.get(sheet), facts.hidden_rows.get(sheet), slim)
     result.number_parts()
     return result
 
@@ -127,40 +140,9 @@ def validate_paths(
     return validate_files(collect_paths(paths), campaign, progress, workers)
 
 
-# What the rules across files need of a row; the rest stays in the worker when only a verdict is wanted.
-SLIM_FIELDS = ("project_name", "credit_code", "track", "topic")
-
-
-class SlimValues(Mapping[str, object]):
-    """The four values of a row the inbox rules read, in a fraction of a dict's memory."""
-
-    __slots__ = SLIM_FIELDS
-
-    def __init__(self, values: Mapping[str, object]) -> None:
-        for name in SLIM_FIELDS:
-            setattr(self, name, values.get(name))
-
-    def __getitem__(self, key: str) -> object:
-        if key not in SLIM_FIELDS:
-            raise KeyError(key)
-        return getattr(self, key)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(SLIM_FIELDS)
-
-    def __len__(self) -> int:
-        return len(SLIM_FIELDS)
-
-
-_NO_RAW: dict[str, object] = {}  # shared by every slim row; nothing writes to it
-
-
 def validate_slim(path: Path, label: str, campaign: Campaign) -> FileResult:
     """A file's verdict with rows cut down to what the inbox rules read (less to copy and keep)."""
-    result = validate_file(path, label, campaign)
-    for table in result.tables:
-        table.rows = [CheckedRow(row.number, SlimValues(row.values), _NO_RAW, row.has_error) for row in table.rows]
-    return result
+    return validate_file(path, label, campaign, slim=True)
 
 
 def validate_files(
@@ -283,22 +265,57 @@ def _place(submission: Submission) -> str:
 Where = tuple[Submission, TableResult, CheckedRow]
 
 
+def _codes_and_names(table: TableResult) -> tuple[Sequence[object], Sequence[object]]:
+    """Every row's credit code and project name; the columns themselves when the rows are slim."""
+    rows = table.rows
+    if isinstance(rows, SlimRows):
+        return rows.column("credit_code"), rows.column("project_name")
+    return [row.values.get("credit_code") for row in rows], [row.values.get("project_name") for row in rows]
+
+
 def _cross_file_projects(submissions: list[Submission]) -> None:
-    by_period: dict[tuple[str, object], list[Place[Where]]] = defaultdict(list)
+    # A project is known by its credit code and name, so only the rows whose code is found twice
+    # or more in a period can clash; only their keys are made, and only projects found in more
+    # than one place become Places (a province inbox has 50,000 rows, nearly all of them once).
+    returns: dict[tuple[str, object], list[Submission]] = defaultdict(list)
     for submission in submissions:
-        seen_here: set[tuple[str, str]] = set()
-        for table, row in submission.rows():
-            key = project_key(row.values)
-            if key is None or key in seen_here:
-                continue
-            seen_here.add(key)
-            place = Place(key, submission.reporter, row.values, (submission, table, row))
-            by_period[(submission.attachment.id, submission.week)].append(place)
+        returns[(submission.attachment.id, submission.week)].append(submission)
+    by_period: list[dict[ProjectKey, list[tuple[Submission, TableResult, int]]]] = []
+    for members in returns.values():
+        # the parts of one file are one return: a single return has nothing to clash with
+        if len({submission.result.sha256 for submission in members}) < 2:
+            continue
+        columns = [
+            (submission, table, *_codes_and_names(table)) for submission in members for table in submission.tables
+        ]
+        counts = Counter(code for _, _, codes, _ in columns for code in codes if code)
+        period: dict[ProjectKey, list[tuple[Submission, TableResult, int]]] = {}
+        seen_here: set[ProjectKey] = set()
+        current: Submission | None = None
+        for submission, table, codes, names in columns:
+            if submission is not current:
+                current, seen_here = submission, set()
+            for index in [index for index, code in enumerate(codes) if code and counts[code] > 1]:
+                key = key_of(codes[index], names[index])
+                if key is None or key in seen_here:
+                    continue
+                seen_here.add(key)
+                period.setdefault(key, []).append((submission, table, index))
+        by_period.append(period)
 
     def same_return(one: Place[Where], other: Place[Where]) -> bool:
         return one.where[0].result.sha256 == other.where[0].result.sha256
 
-    for places in by_period.values():
+    for period in by_period:
+        places = [
+            Place(key, submission.reporter, row.values, (submission, table, row))
+            for key, group in period.items()
+            if len(group) > 1
+            for submission, table, index in group
+            for row in (table.rows[index],)
+        ]
+        if not places:
+            continue
         header = places[0].where[0].attachment.column("track").header
         for clash in clashes(places, same_return).values():
             for place in clash.places:

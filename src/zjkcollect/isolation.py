@@ -10,8 +10,11 @@ order the files were given, so nothing downstream depends on which worker was fa
 from __future__ import annotations
 
 import contextlib
+import copyreg
+import io
 import multiprocessing
 import os
+import pickle
 import sys
 import time
 import traceback
@@ -21,6 +24,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
+from zjkcollect.attachments import Attachment
 from zjkcollect.campaign import Campaign
 from zjkcollect.findings import Finding, make_finding
 from zjkcollect.report import FileResult
@@ -81,6 +85,53 @@ def _silence_native_errors() -> None:
         os.close(devnull)
 
 
+def _shared_attachment(index: int) -> Attachment:
+    """Stands in a worker's pickled result for one of the campaign's attachments (see _ResultPickler)."""
+    raise RuntimeError("resolved by _ResultUnpickler against the parent's campaign")
+
+
+class _ResultPickler(pickle.Pickler):
+    """A worker's result with the campaign's attachments as their index, not as copies.
+
+    Every table names its attachment; sent whole, each of a thousand results would carry its
+    own copy of the attachment's spec, to be unpickled and kept by the parent.
+    """
+
+    def __init__(self, file: io.BytesIO, campaign: Campaign) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        indexes = {id(attachment): index for index, attachment in enumerate(campaign.attachments)}
+
+        def reduce(attachment: Attachment) -> Any:
+            index = indexes.get(id(attachment))
+            return (
+                attachment.__reduce_ex__(pickle.HIGHEST_PROTOCOL) if index is None else (_shared_attachment, (index,))
+            )
+
+        self.dispatch_table = copyreg.dispatch_table.copy()
+        self.dispatch_table[Attachment] = reduce
+
+
+class _ResultUnpickler(pickle.Unpickler):
+    def __init__(self, file: io.BytesIO, campaign: Campaign) -> None:
+        super().__init__(file)
+        self.campaign = campaign
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == __name__ and name == _shared_attachment.__name__:
+            return self.campaign.attachments.__getitem__
+        return super().find_class(module, name)
+
+
+def _dumps(item: object, campaign: Campaign) -> bytes:
+    buffer = io.BytesIO()
+    _ResultPickler(buffer, campaign).dump(item)
+    return buffer.getvalue()
+
+
+def _loads(data: bytes, campaign: Campaign) -> Any:
+    return _ResultUnpickler(io.BytesIO(data), campaign).load()
+
+
 def _worker(connection: Connection, check: FileCheck, campaign: Campaign) -> None:
     _limit_memory()
     _silence_native_errors()
@@ -92,7 +143,7 @@ def _worker(connection: Connection, check: FileCheck, campaign: Campaign) -> Non
         if job is None:
             return
         index, path, label = job
-        connection.send((index, guarded_check(check, path, label, campaign)))
+        connection.send_bytes(_dumps((index, guarded_check(check, path, label, campaign)), campaign))
 
 
 class _Slot:
@@ -169,7 +220,7 @@ def check_isolated(
                 index, path, label = slot.job
                 if slot.connection in ready:
                     try:
-                        got_index, result = slot.connection.recv()
+                        got_index, result = _loads(slot.connection.recv_bytes(), campaign)
                         finish(got_index, result)
                         slot.job = None
                     except (EOFError, OSError):

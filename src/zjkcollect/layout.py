@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 
 from zjkcollect.attachments import (
     FINGERPRINT_MARK,
@@ -313,7 +314,7 @@ def _sheet_candidate(grid: Grid, order: int, fingerprint: Fingerprint | None, ca
     """The best header (one to three rows) of one of the campaign's attachments on one sheet, or None."""
     area = _HeaderArea(grid, HEADER_SEARCH_ROWS + MAX_HEADER_DEPTH - 1, campaign.all_header_keys)
     matches = _Matches(area)
-    above: str | None = None
+    title = _TitleText(grid)
     sheet_best: _Candidate | None = None
     rows = area.limit
     for top in range(1, min(rows, HEADER_SEARCH_ROWS) + 1):
@@ -329,8 +330,7 @@ def _sheet_candidate(grid: Grid, order: int, fingerprint: Fingerprint | None, ca
                 columns = matches.header(top, depth, attachment)
                 if columns is None or len(columns) < MIN_HEADER_MATCHES:
                     continue
-                if above is None:
-                    above = _sheet_text(grid, HEADER_SEARCH_ROWS)
+                above = title.upto(top + depth - 1)
                 # fields every attachment has don't tell them apart; the fingerprint and the title may
                 distinct = len(columns) - sum(1 for name in columns if name in campaign.shared_fields)
                 fingerprint_bonus = 1 if fingerprint and fingerprint.kind == attachment.id else 0
@@ -365,8 +365,26 @@ def _complete(candidate: _Candidate) -> bool:
     return all(name in candidate.columns for name in candidate.attachment.required_fields)
 
 
-def _sheet_text(grid: Grid, rows: int) -> str:
-    return "".join(normalize_name(str(cell)) for row in grid.rows[:rows] for cell in row if isinstance(cell, str))
+class _TitleText:
+    """The text of a header and the rows above it (the title's place), each row normalised once.
+
+    Rows below the header are data: a project called 企业摸底数据平台 says nothing about which
+    attachment the table is, so its cells are not searched for the attachments' title hints.
+    """
+
+    __slots__ = ("grid", "rows")
+
+    def __init__(self, grid: Grid) -> None:
+        self.grid = grid
+        self.rows: list[str] = []
+
+    def upto(self, last: int) -> str:
+        """The normalised text of rows 1..``last``, without spaces."""
+        grid_rows = self.grid.rows
+        while len(self.rows) < min(last, len(grid_rows)):
+            cells = grid_rows[len(self.rows)]
+            self.rows.append("".join(normalize_name(cell) for cell in cells if isinstance(cell, str)))
+        return "".join(self.rows[:last])
 
 
 def _is_table(candidate: _Candidate) -> bool:
@@ -545,25 +563,43 @@ def _data_rows(grid: Grid, candidate: _Candidate) -> list[DataRow]:
     header = _header_texts(candidate)
     rows: list[DataRow] = []
     total = max(len(grid.rows), max((bottom + 1 for _, (bottom, _) in grid.merged), default=0))
-    positions = [(name, index - 1, header[name]) for name, index in columns.items()]
+    names = list(columns)
+    offsets = [index - 1 for index in columns.values()]
+    headers = [header[name] for name in names]
+    positions = list(zip(names, offsets, headers, strict=True))
+    # the usual row: no merges and every read column present, so the cells are taken in one step
+    pick = itemgetter(*offsets) if len(offsets) > 1 else (lambda cells: (cells[offsets[0]],))
+    reach = max(offsets) + 1
     after_table = False
     for number in range(header_row + 1, total + 1):
         cells = grid.rows[number - 1] if number <= len(grid.rows) else []
-        width = len(cells)
-        values: dict[str, object] = {}
         same = 0  # cells that say what the header above them says
-        for name, offset, header_texts in positions:
-            value = cells[offset] if offset < width else ""
-            if merges:
-                value = merges.get((number - 1, offset), value)
-            if type(value) is str:
-                if not value or value.isspace():
+        if not merges and len(cells) >= reach:
+            picked = pick(cells)
+            values: dict[str, object] = dict(zip(names, picked, strict=True))
+            for name, value, header_texts in zip(names, picked, headers, strict=True):
+                if type(value) is str:
+                    if not value or value.isspace():
+                        values[name] = None
+                    elif value in header_texts:
+                        same += 1
+                elif value == "":
+                    values[name] = None
+        else:
+            width = len(cells)
+            values = {}
+            for name, offset, header_texts in positions:
+                value = cells[offset] if offset < width else ""
+                if merges:
+                    value = merges.get((number - 1, offset), value)
+                if type(value) is str:
+                    if not value or value.isspace():
+                        value = None
+                    elif value in header_texts:
+                        same += 1
+                elif value == "":
                     value = None
-                elif value in header_texts:
-                    same += 1
-            elif value == "":
-                value = None
-            values[name] = value
+                values[name] = value
         if same and _repeats_header(values, same, candidate.attachment):
             continue
         if not _data_shaped(values, content_fields):

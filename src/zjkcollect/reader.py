@@ -14,7 +14,7 @@ from pathlib import Path
 
 from zjkcollect.attachments import INSTRUCTIONS_SHEET, LISTS_SHEET
 from zjkcollect.errors import ReadFailure
-from zjkcollect.guard import DAMAGED_ZIP, ZipFacts, inspect_zip
+from zjkcollect.guard import DAMAGED_ZIP, ZipFacts, inspect_archive
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -71,23 +71,30 @@ def sniff(data: bytes) -> str:
             return "unknown"
 
 
-def _zip_format(data: bytes) -> str:
+def _zip_format(data: bytes, archive: zipfile.ZipFile | None = None) -> str:
+    """The format of a zip container (``archive`` is ``data`` already opened, left open)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names:
-                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
-                if "opendocument.spreadsheet" in mimetype:
-                    return "ods"
-                raise ReadFailure("not-spreadsheet", what=f"OpenDocument 文档（{mimetype}）")
-            if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
-                return "xlsm" if "xl/vbaProject.bin" in names else "xlsx"
-            if "word/document.xml" in names:
-                raise ReadFailure("not-spreadsheet", what="Word 文档")
-            if "ppt/presentation.xml" in names:
-                raise ReadFailure("not-spreadsheet", what="PowerPoint 文档")
+        if archive is None:
+            with zipfile.ZipFile(io.BytesIO(data)) as opened:
+                return _archive_format(opened)
+        return _archive_format(archive)
     except DAMAGED_ZIP as exc:
         raise ReadFailure("file-unreadable", reason="文件已损坏或不完整") from exc
+
+
+def _archive_format(archive: zipfile.ZipFile) -> str:
+    names = set(archive.namelist())
+    if "mimetype" in names:
+        mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+        if "opendocument.spreadsheet" in mimetype:
+            return "ods"
+        raise ReadFailure("not-spreadsheet", what=f"OpenDocument 文档（{mimetype}）")
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+        return "xlsm" if "xl/vbaProject.bin" in names else "xlsx"
+    if "word/document.xml" in names:
+        raise ReadFailure("not-spreadsheet", what="Word 文档")
+    if "ppt/presentation.xml" in names:
+        raise ReadFailure("not-spreadsheet", what="PowerPoint 文档")
     raise ReadFailure("not-spreadsheet", what="压缩包")
 
 
@@ -190,8 +197,21 @@ def is_lock_file(path: Path) -> bool:
 
 def load_workbook_data(path: Path, data: bytes, all_sheets: bool = False) -> WorkbookData:
     """Format by content, the guard's checks for zip containers, then every sheet's values."""
-    file_format = detect_format(data, path.suffix.lower())
-    facts = inspect_zip(data, file_format) if file_format in {"xlsx", "xlsm", "ods"} else ZipFacts()
+    if sniff(data) == "zip":
+        # one zip directory read serves the format and the guard
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+        except DAMAGED_ZIP as exc:
+            raise ReadFailure("file-unreadable", reason="文件已损坏或不完整") from exc
+        try:
+            file_format = _zip_format(data, archive)
+        except ReadFailure:
+            archive.close()
+            raise
+        facts = inspect_archive(archive, file_format)
+    else:
+        file_format = detect_format(data, path.suffix.lower())
+        facts = ZipFacts()
     if file_format in {"xls", "et"}:
         facts.has_macros = _ole_has_macros(data)
     workbook = read_values(path, data, file_format, all_sheets)

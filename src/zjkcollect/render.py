@@ -22,13 +22,11 @@ from rich import box
 from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from zjkcollect.columns import cells, wrap
 from zjkcollect.findings import Finding, Severity
 from zjkcollect.report import FileResult, Report
-from zjkcollect.rollup import ChangeKind, RosterStatus
 
 if TYPE_CHECKING:
     from zjkcollect.merge import IngestRun, MergeRun, StatusTable
@@ -98,7 +96,7 @@ def _facts(result: FileResult) -> str:
         result.kinds or "类型不明",
         _text(result.reporter or "填报单位不明"),
         result.date.isoformat() if result.date else "日期不明",
-        f"{len(result.rows)} 行",
+        f"{result.row_count} 行",
     ]
     return "  ".join(parts)
 
@@ -119,6 +117,15 @@ def _file_block(result: FileResult, base: Path | None, findings: Sequence[Findin
             console.print(line, soft_wrap=True)
 
 
+# Above this many files only the files that need a look get their block: a thousand lines of
+# 通过 help nobody, and printing them costs rich more than checking the files did.
+LIST_EVERY_FILE_UP_TO = 200
+
+
+def _needs_a_look(result: FileResult) -> bool:
+    return bool(result.skipped or result.errors or result.warnings or result.superseded or result.ignored_columns)
+
+
 def show_report(report: Report, base: Path | None = None) -> None:
     """Every file: its name on a line of its own, what it is, then its problems."""
     by_file: dict[str, list[Finding]] = defaultdict(list)
@@ -126,9 +133,17 @@ def show_report(report: Report, base: Path | None = None) -> None:
         by_file[finding.file].append(finding)
     where = f" {_text(str(base))} 中的" if base is not None else ""
     console.print(f"[bold]校验{where} {len(report.files)} 个文件[/bold]", soft_wrap=True)
-    for result in report.files:
+    shown = report.files
+    if len(shown) > LIST_EVERY_FILE_UP_TO:
+        shown = [result for result in report.files if _needs_a_look(result)]
+    for result in shown:
         console.print()
         _file_block(result, base, by_file.get(result.label, []))
+    if len(shown) < len(report.files):
+        console.print(
+            f"\n另有 {len(report.files) - len(shown)} 个文件通过，未逐一列出（--json 另存的结果中有每个文件）。",
+            soft_wrap=True,
+        )
     errors = sum(result.errors for result in report.files)
     warnings = sum(result.warnings for result in report.files)
     checked = [result for result in report.files if not result.skipped]
@@ -181,6 +196,8 @@ def progress_bar(total: int, description: str = "读取文件") -> Iterator[Call
     if total < 5 or not err_console.is_terminal:
         yield lambda _result: None
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn  # only on a terminal
+
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err_console, transient=True
     ) as progress:
@@ -243,6 +260,8 @@ def show_ingest(run: IngestRun, base: Path | None = None) -> None:
 
 def show_merge(run: MergeRun, base: Path | None = None) -> None:
     show_ingest(run.ingest, base)
+    from zjkcollect.rollup import ChangeKind, RosterStatus  # here: validate has no need of the roll-up
+
     rollup = run.rollup
     missing = rollup.reporters_with(RosterStatus.MISSING)
     stale = rollup.reporters_with(RosterStatus.STALE)

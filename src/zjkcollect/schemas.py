@@ -8,6 +8,12 @@ warnings cannot stop validation, so they are appended to a list in the validatio
 context. Rules that look at two columns (topic ↔ track, unit type ↔ credit code,
 government unit ↔ track, 揭榜挂帅 ↔ track, e-mail ↔ role) read the already-validated
 fields from ``info.data``, so the model's fields follow :attr:`Attachment.check_order`.
+
+:func:`validate_row` is that model call, one row at a time: the reference. :func:`validate_rows`
+checks a table a column at a time with the same validators, called directly, and runs each
+once per distinct (column, cell value, the part of the value it depends on): unit types,
+tracks, topics, dates and statuses repeat down a column and across files, so most cells cost
+a dictionary look-up. The row-level outcome (values, issues and their order) is the same.
 """
 
 from __future__ import annotations
@@ -15,15 +21,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo, create_model
 from pydantic_core import PydanticCustomError
 
 from zjkcollect import codes
-from zjkcollect.attachments import Attachment, Column, ColumnKind
+from zjkcollect.attachments import DEPENDS_ON, Attachment, Column, ColumnKind
 from zjkcollect.campaign import Campaign, Track
-from zjkcollect.codes import credit_code_division, parse_date, parse_email, parse_phone
+from zjkcollect.codes import parse_date, parse_email, parse_phone
 from zjkcollect.outputs import EXCEL_MAX_CELL_CHARS
 from zjkcollect.rules import RULES
 from zjkcollect.text import (
@@ -191,7 +198,7 @@ def _credit_code(column: Column) -> Validator:
         prefix = code[:2]
         if prefix in rules.never_legal_person:
             raise _fail("uscc-not-legal-person", value, prefix=prefix, label=rules.never_legal_person_label)
-        division = credit_code_division(code)
+        division = code[2:8]  # credit_code_division(code): a code that passed is already normalised
         facts = _campaign(info).campaign
         if not division.startswith(facts.city_division_prefix):
             _warn(
@@ -509,3 +516,205 @@ def validate_row(
 
 
 _ERROR_RULES = frozenset(code for code, rule in RULES.items() if rule.severity == "error")
+
+
+# --- a column at a time -----------------------------------------------------------------------
+
+
+class _Info:
+    """The three things a validator reads of pydantic's ``ValidationInfo``, to call it outside a model."""
+
+    __slots__ = ("context", "data", "field_name")
+
+    def __init__(self, context: RowContext, field_name: str, data: dict[str, Any]) -> None:
+        self.context = context
+        self.field_name = field_name
+        self.data = data
+
+
+# One cell's verdict: the normalised value (_FAILED when it failed), the error, the warnings, and
+# whether it is clean (no error, no warning: the row needs nothing but the value).
+CellOutcome = tuple[Any, RowIssue | None, tuple[RowIssue, ...], bool]
+_FAILED = object()
+# Cell types that are never equal to a value of another type: they are their own cache key.
+_UNTAGGED = frozenset({str, type(None), dt.date, dt.datetime})
+# Distinct values remembered per column and process; a column of unique values (codes, phones)
+# starts over when it is full, so the memory stays bounded whatever the size of the inbox.
+CACHE_LIMIT = 4096
+
+
+def _dependency_view(kind: ColumnKind, campaign: Campaign) -> Callable[[Any], Any] | None:
+    """The part of the depended-on value a column's check reads (None: all of it).
+
+    The unit type's check reads only the credit code's first characters (the unit types'
+    prefixes), so it is looked up by those and runs once per (unit type, prefix).
+    """
+    if kind is ColumnKind.UNIT_TYPE:
+        length = max(2, *(len(prefix) for unit in campaign.unit_types for prefix in unit.prefixes))
+        return lambda code: code[:length] if isinstance(code, str) else code
+    return None
+
+
+@dataclass(slots=True)
+class _ColumnCheck:
+    field: str
+    validate: Validator
+    depends: str | None  # the field whose checked value this column's rule reads
+    view: Callable[[Any], Any] | None
+    context: RowContext
+    cache: dict[Any, CellOutcome] = field(default_factory=dict)
+    info: _Info = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.info = _Info(self.context, self.field, {})
+
+    def outcomes(self, cells: list[object], dependencies: list[Any] | None) -> list[CellOutcome]:
+        """Every row's verdict; a (value, dependency) checked before is looked up, not checked again."""
+        # 1, 1.0 and True are equal as keys but not as cells, so numbers carry their type
+        keys: list[Any] = cells
+        if not _UNTAGGED.issuperset(map(type, cells)):
+            keys = [value if type(value) is str else (type(value), value) for value in cells]
+        if dependencies is not None:
+            keys = list(zip(keys, dependencies, strict=True))
+        cache = self.cache
+        found: list[CellOutcome | None] = list(map(cache.get, keys))
+        if None in found:
+            for index in [index for index, outcome in enumerate(found) if outcome is None]:
+                key = keys[index]
+                outcome = cache.get(key)  # an earlier row of this table may have had the same value
+                if outcome is None:
+                    outcome = self.run(cells[index], None if dependencies is None else dependencies[index])
+                    if len(cache) >= CACHE_LIMIT:
+                        cache.clear()
+                    cache[key] = outcome
+                found[index] = outcome
+        return found  # type: ignore[return-value]
+
+    def run(self, value: object, dependency: Any) -> CellOutcome:
+        """The validator on one cell, exactly as the row model calls it."""
+        context, info = self.context, self.info
+        warnings = context.warnings = []
+        if self.depends is not None:
+            info.data = {self.depends: dependency}
+        try:
+            result = self.validate(value, info)  # type: ignore[arg-type]
+        except PydanticCustomError as exc:
+            found = exc.context or {}
+            details = {key: str(item) for key, item in found.items() if key != "value"}
+            return _FAILED, RowIssue(exc.type, self.field, found.get("value"), details), tuple(warnings), False
+        return (result, None, tuple(warnings), False) if warnings else (result, None, (), True)
+
+
+# Column checks by (campaign, attachment, absent fields); each process builds its own.
+_PLANS: dict[tuple[int, int, frozenset[str]], tuple[Campaign, Attachment, list[_ColumnCheck]]] = {}
+
+
+def _plan(attachment: Attachment, campaign: Campaign, absent: frozenset[str]) -> list[_ColumnCheck]:
+    key = (id(campaign), id(attachment), absent)
+    cached = _PLANS.get(key)
+    if cached is None or cached[0] is not campaign or cached[1] is not attachment:
+        context = RowContext(campaign=campaign, absent=absent)
+        checks = []
+        for column in attachment.check_order:
+            depends = DEPENDS_ON.get(column.kind)
+            view = _dependency_view(column.kind, campaign) if depends else None
+            checks.append(_ColumnCheck(column.field, _VALIDATORS[column.kind](column), depends, view, context))
+        cached = _PLANS[key] = (campaign, attachment, checks)
+    return cached[2]
+
+
+@dataclass(slots=True)
+class CheckedColumns:
+    """A table's rows checked a column at a time: per field, every row's checked value, or _FAILED."""
+
+    names: list[str]  # the fields in check order
+    values: dict[str, list[Any]]
+    errors: dict[int, list[RowIssue]]  # row index -> its errors, in check order
+    warnings: dict[int, list[RowIssue]]  # row index -> its warnings, in check order
+
+    def issues(self, index: int) -> list[RowIssue]:
+        """Row ``index``'s issues as the row model orders them: the errors, then the warnings."""
+        return [*self.errors.get(index, ()), *self.warnings.get(index, ())]
+
+    def has_error(self, index: int) -> bool:
+        return any(issue.rule in _ERROR_RULES for issue in self.issues(index))
+
+    def column(self, name: str) -> list[Any]:
+        """Every row's checked value of ``name``; None where it failed or the table lacks it."""
+        found = self.values.get(name)
+        return [None] * self.count if found is None else [None if v is _FAILED else v for v in found]
+
+    @property
+    def count(self) -> int:
+        return len(next(iter(self.values.values()))) if self.values else 0
+
+    def row_values(self) -> list[dict[str, Any]]:
+        """Each row's checked values as the row model gives them: the fields that passed, in check order."""
+        names = self.names
+        if not names:
+            return []
+        rows = []
+        for index, results in enumerate(zip(*(self.values[name] for name in names), strict=True)):
+            if index in self.errors:
+                rows.append({name: value for name, value in zip(names, results, strict=True) if value is not _FAILED})
+            else:
+                rows.append(dict(zip(names, results, strict=True)))
+        return rows
+
+
+def _cells(rows: list[dict[str, object]], name: str) -> list[object]:
+    try:
+        return list(map(itemgetter(name), rows))  # a table's rows all have the table's columns
+    except KeyError:
+        return [raw.get(name) for raw in rows]
+
+
+def check_columns(
+    attachment: Attachment,
+    rows: list[dict[str, object]],
+    campaign: Campaign,
+    absent: frozenset[str] = frozenset(),
+) -> CheckedColumns:
+    """Check a table's rows a column at a time (see :func:`validate_rows`)."""
+    plan = _plan(attachment, campaign, absent)
+    checked: dict[str, list[Any]] = {}
+    errors: dict[int, list[RowIssue]] = {}
+    warnings: dict[int, list[RowIssue]] = {}
+    for check in plan:
+        cells = _cells(rows, check.field)
+        dependencies: list[Any] | None = None
+        if check.depends is not None:
+            # what the row model's info.data holds: the checked value; None when it failed or is absent
+            found = checked.get(check.depends)
+            dependencies = [None] * len(rows) if found is None else [None if v is _FAILED else v for v in found]
+            if check.view is not None:
+                dependencies = list(map(check.view, dependencies))
+        outcomes = check.outcomes(cells, dependencies)
+        checked[check.field] = [outcome[0] for outcome in outcomes]
+        if not all(map(_IS_CLEAN, outcomes)):
+            for index, (_, error, warned, clean) in enumerate(outcomes):
+                if clean:
+                    continue
+                if error is not None:
+                    errors.setdefault(index, []).append(error)
+                if warned:
+                    warnings.setdefault(index, []).extend(warned)
+    return CheckedColumns([check.field for check in plan], checked, errors, warnings)
+
+
+def validate_rows(
+    attachment: Attachment | str,
+    rows: list[dict[str, object]],
+    campaign: Campaign,
+    absent: frozenset[str] = frozenset(),
+) -> list[RowOutcome]:
+    """Check a table's rows a column at a time; the same outcomes as :func:`validate_row` on each row."""
+    if isinstance(attachment, str):
+        attachment = campaign.attachment(attachment)
+    checked = check_columns(attachment, rows, campaign, absent)
+    if not checked.names:
+        return [RowOutcome({}, []) for _ in rows]
+    return [RowOutcome(values, checked.issues(index)) for index, values in enumerate(checked.row_values())]
+
+
+_IS_CLEAN = itemgetter(3)

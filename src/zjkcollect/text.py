@@ -28,6 +28,10 @@ def strip_invisible(text: str) -> tuple[str, bool]:
 @lru_cache(maxsize=65536)
 def normalize_text(text: str) -> str:
     """NFKC, trimmed, inner whitespace collapsed to one space: the form rules compare."""
+    if text.isprintable() and unicodedata.is_normalized("NFKC", text):
+        # The usual cell: nothing to strip, and its only whitespace is the ASCII space (every
+        # other space character is not printable), so splitting on spaces is the whole job.
+        return " ".join(text.split())
     cleaned, _ = strip_invisible(unicodedata.normalize("NFKC", text))
     return _WHITESPACE.sub(" ", cleaned).strip()
 
