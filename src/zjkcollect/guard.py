@@ -208,7 +208,7 @@ def _check_extent(content: bytes, sheet: str) -> None:
     columns = 26
     for pattern in (_THREE_LETTER_CELL, _TWO_LETTER_CELL):
         if pattern.search(content):
-            columns = max(column_number(letters) for letters in pattern.findall(content))
+            columns = max(map(column_number, set(pattern.findall(content))))  # each column once
             break
     _refuse_if_huge(rows, columns, sheet, f"{rows} 行 × {columns} 列")
 
