@@ -90,6 +90,16 @@ class Measure:
         return max(self.peaks_kb) / 1024 if self.peaks_kb else float("nan")
 
 
+@dataclass
+class Job:
+    key: str
+    label: str
+    command: list[str]
+    prepare: Callable[[], None] | None = None
+    ok_codes: tuple[int, ...] = (0,)
+    cwd: Path | None = None
+
+
 class Bench:
     def __init__(self, runs: int, work: Path) -> None:
         self.runs = runs
@@ -108,40 +118,57 @@ class Bench:
         ok_codes: tuple[int, ...] = (0,),
         cwd: Path | None = None,
     ) -> Measure:
-        result = Measure(key, label, " ".join(_short(part) for part in command))
+        return self.measure_together([Job(key, label, command, prepare, ok_codes, cwd)], runs)[0]
+
+    def measure_together(self, jobs: list[Job], runs: int | None = None) -> list[Measure]:
+        """Run the jobs in turn, round after round: a ratio's two sides see the same moments of the machine.
+
+        Another job on the machine slows whatever runs while it does; alternating the floor and
+        the command measured against it keeps that from favouring either side.
+        """
         total = runs or self.runs
+        results = [Measure(job.key, job.label, " ".join(_short(part) for part in job.command)) for job in jobs]
+        active = list(range(len(jobs)))
         for attempt in range(total):
-            if prepare is not None:
-                prepare()
-            stats = self.work / f"time-{key}.txt"
-            stats.unlink(missing_ok=True)
-            if self.has_time:
-                wrapped = [TIME, "-v", "-o", str(stats), *command]
-            else:
-                wrapped = [*FLOORS, "rusage", str(stats), "--", *command]
-            start = time.perf_counter()
-            done = subprocess.run(wrapped, cwd=cwd, capture_output=True, text=True, check=False)
-            elapsed = time.perf_counter() - start
-            result.codes.append(done.returncode)
-            result.output = (done.stdout.strip().splitlines() or [""])[-1][:200]
-            if done.returncode not in ok_codes:
-                result.skipped = f"exit code {done.returncode}: {(done.stderr.strip().splitlines() or [''])[-1][:300]}"
-                log(f"  ! {label}: {result.skipped}")
-                break
-            result.times.append(elapsed)
-            peak, cpu = _usage(stats, self.has_time)
-            result.peaks_kb.append(peak)
-            result.cpus.append(cpu)
-            if attempt == 0 and elapsed > SLOW_SECONDS and total > 1:
-                result.note = f"1 run only (first run took {elapsed:.0f} s)"
-                break
-        if result.ok:
-            log(
-                f"  {label}: min {result.best:.3f} s, median {result.median:.3f} s, "
-                f"CPU {result.best_cpu:.3f} s, peak {result.peak_mb:.0f} MB"
-            )
-        self.results[key] = result
-        return result
+            for index in list(active):
+                if not self._once(jobs[index], results[index], attempt, total):
+                    active.remove(index)
+        for result in results:
+            if result.ok:
+                log(
+                    f"  {result.label}: min {result.best:.3f} s, median {result.median:.3f} s, "
+                    f"CPU {result.best_cpu:.3f} s, peak {result.peak_mb:.0f} MB"
+                )
+            self.results[result.key] = result
+        return results
+
+    def _once(self, job: Job, result: Measure, attempt: int, total: int) -> bool:
+        """One run of ``job`` into ``result``; False when it should not run again."""
+        if job.prepare is not None:
+            job.prepare()
+        stats = self.work / f"time-{job.key}.txt"
+        stats.unlink(missing_ok=True)
+        if self.has_time:
+            wrapped = [TIME, "-v", "-o", str(stats), *job.command]
+        else:
+            wrapped = [*FLOORS, "rusage", str(stats), "--", *job.command]
+        start = time.perf_counter()
+        done = subprocess.run(wrapped, cwd=job.cwd, capture_output=True, text=True, check=False)
+        elapsed = time.perf_counter() - start
+        result.codes.append(done.returncode)
+        result.output = (done.stdout.strip().splitlines() or [""])[-1][:200]
+        if done.returncode not in job.ok_codes:
+            result.skipped = f"exit code {done.returncode}: {(done.stderr.strip().splitlines() or [''])[-1][:300]}"
+            log(f"  ! {job.label}: {result.skipped}")
+            return False
+        result.times.append(elapsed)
+        peak, cpu = _usage(stats, self.has_time)
+        result.peaks_kb.append(peak)
+        result.cpus.append(cpu)
+        if attempt == 0 and elapsed > SLOW_SECONDS and total > 1:
+            result.note = f"1 run only (first run took {elapsed:.0f} s)"
+            return False
+        return True
 
     def skip(self, key: str, label: str, reason: str) -> Measure:
         result = Measure(key, label, "", skipped=reason)
@@ -370,38 +397,23 @@ def measure_family(
             continue
         inbox = built[role]
         out = work / f"out-{role}"
-        bench.measure(
-            f"validate-{role}",
-            f"zjkcollect validate — {_describe(inbox)}",
-            [*zjk, "validate", str(inbox.root), "--out", str(out), "--campaign", campaign],
-            prepare=fresh(out),
-            ok_codes=(0, 1),
+        jobs = [_calamine(role, inbox)] if base in ("city-clean", "province-clean", "huge") else []
+        jobs.append(
+            Job(
+                f"validate-{role}",
+                f"zjkcollect validate — {_describe(inbox)}",
+                [*zjk, "validate", str(inbox.root), "--out", str(out), "--campaign", campaign],
+                prepare=fresh(out),
+                ok_codes=(0, 1),
+            )
         )
+        bench.measure_together(jobs)
         copies = sorted((out / "退回").glob("*.xlsx")) if (out / "退回").exists() else []
         measured = bench.results[f"validate-{role}"]
         measured.note = "; ".join(part for part in (measured.note, f"{len(copies)} marked-up copies") if part)
         if base == "province-dirty":
             marked = _sources_of(copies, inbox)
 
-    for base in ("city-clean", "city-dirty", "province-clean", "province-dirty", "huge", "season"):
-        role = prefix + base
-        if role not in built:
-            continue
-        inbox = built[role]
-        bench.measure(
-            f"calamine-{role}", f"calamine floor — {_describe(inbox)}", [*FLOORS, "calamine", str(inbox.root)]
-        )
-    for base in ("city-dirty", "province-dirty", "season"):
-        role = prefix + base
-        if role not in built:
-            continue
-        rows = built[role].rollup_rows
-        target = work / f"rollup-{role}.xlsx"
-        bench.measure(
-            f"xlsxwriter-{role}",
-            f"xlsxwriter floor — {rows:,} roll-up rows ({built[role].spec.name})",
-            [*FLOORS, "xlsxwriter", str(rows), str(target)],
-        )
     listing = work / f"marked-{prefix or 'template'}.txt"
     listing.write_text("\n".join(str(path) for path in marked), encoding="utf-8")
     bench.measure(
@@ -420,15 +432,27 @@ def measure_family(
             [*FLOORS, "openpyxl-save", str(empty), str(work / "opx0")],
         )
 
+    # merge beside its floors: reading the same files, writing as many roll-up rows
     for base in ("season", "city-dirty", "province-dirty"):
-        if quick and prefix:
-            break
         role = prefix + base
         if role not in built:
             continue
         inbox = built[role]
+        rows = built[role].rollup_rows
+        jobs = [
+            _calamine(role, inbox),
+            Job(
+                f"xlsxwriter-{role}",
+                f"xlsxwriter floor — {rows:,} roll-up rows ({inbox.spec.name})",
+                [*FLOORS, "xlsxwriter", str(rows), str(work / f"rollup-{role}.xlsx")],
+            ),
+        ]
         label = f"zjkcollect merge --week {inbox.last_week} — {_describe(inbox)}"
+        if quick and prefix:
+            bench.measure_together(jobs)  # the floors only: a smoke check skips the plain family's merges
+            continue
         if merge_help is None:
+            bench.measure_together(jobs)
             bench.skip(f"merge-{role}", label, "`zjkcollect merge --help` fails: merge is not built yet")
             continue
         out, db = work / f"merge-out-{role}", work / f"merge-db-{role}"
@@ -436,7 +460,12 @@ def measure_family(
         command += ["--out", str(out), "--db", str(db / "zjkcollect.db")]
         if "--campaign" in merge_help:
             command += ["--campaign", campaign]
-        bench.measure(f"merge-{role}", label, command, prepare=fresh(out, db), ok_codes=(0, 1))
+        jobs.append(Job(f"merge-{role}", label, command, prepare=fresh(out, db), ok_codes=(0, 1)))
+        bench.measure_together(jobs)
+
+
+def _calamine(role: str, inbox: corpora.Corpus) -> Job:
+    return Job(f"calamine-{role}", f"calamine floor — {_describe(inbox)}", [*FLOORS, "calamine", str(inbox.root)])
 
 
 def measure_peers(bench: Bench, province: corpora.Corpus, prefix: str) -> None:
