@@ -820,7 +820,14 @@ def _machine() -> str:
     except (OSError, AttributeError):
         pass
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
-    return f"{os.cpu_count()} CPUs ({model}), {memory} RAM, {platform.system()} {platform.release()}; load average at the end: {load}"
+    start = ", ".join(f"{value:.2f}" for value in _LOAD_AT_START)
+    return (
+        f"{os.cpu_count()} CPUs ({model}), {memory} RAM, {platform.system()} {platform.release()}; "
+        f"load average at the start: {start}, at the end: {load} (1, 5, 15 minutes; other jobs share the machine)"
+    )
+
+
+_LOAD_AT_START = os.getloadavg()
 
 
 def render(
