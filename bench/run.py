@@ -317,6 +317,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=None, help="where to write the results")
     parser.add_argument("--skip-peers", action="store_true", help="leave out the baseline and frictionless")
     parser.add_argument(
+        "--family",
+        choices=[family for family, _ in FAMILIES],
+        action="append",
+        default=None,
+        help="measure only this corpus family (repeatable; default: every family); the others show as not measured",
+    )
+    parser.add_argument(
         "--profile-only", action="store_true", help="only profile, and replace the Profile section of the results"
     )
     args = parser.parse_args(argv)
@@ -365,6 +372,9 @@ def main(argv: list[str] | None = None) -> int:
         merge_help = subprocess.run([*zjk, "merge", "--help"], capture_output=True, text=True, check=False)
         merge_ok = merge_help.returncode == 0
         for family, prefix in FAMILIES:
+            if args.family and family not in args.family:
+                log(f"{family} corpora: not measured (--family)")
+                continue
             log(f"{family} corpora …")
             merging = merge_help.stdout if merge_ok else None
             measure_family(bench, built, prefix, campaign, zjk, fresh, merging, args.quick)
@@ -861,12 +871,14 @@ def render(
     mode = "--quick (small scales; figures are a smoke check, not the targets)" if quick else "full"
     out.append(f"# Benchmark results ({'quick' if quick else 'full'})\n")
     out.append(
-        f"Produced by `python bench/run.py{' --quick' if quick else ''}` on {dt.datetime.now():%Y-%m-%d %H:%M}, "
+        f"Produced by `{' '.join(['python bench/run.py', *sys.argv[1:]])}` on {dt.datetime.now():%Y-%m-%d %H:%M}, "
         f"mode {mode}, {runs} run(s) per measurement, {elapsed:.0f} s in all.\n"
     )
     out.append(f"- Machine: {_machine()}")
     out.append(f"- Source: {_source_state()}")
-    out.append(f"- Python {platform.python_version()} ({sys.executable}); zjkcollect byte-compiled first, as pip installs it")
+    out.append(
+        f"- Python {platform.python_version()} ({sys.executable}); zjkcollect byte-compiled first, as pip installs it"
+    )
     out.append(f"- Libraries: {_versions()}")
     out.append(
         f"- Peak memory: {'`/usr/bin/time -v` (Maximum resident set size)' if bench.has_time else 'getrusage(RUSAGE_CHILDREN) wrapper'}"
