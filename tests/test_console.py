@@ -152,3 +152,24 @@ def test_version_names_program_and_campaign(tmp_path: Path) -> None:
     assert done.returncode == 0
     assert f"zjkcollect {__version__}" in done.stdout
     assert CAMPAIGN.campaign.template_version in done.stdout and CAMPAIGN.campaign.name in done.stdout
+
+
+OTHER_CAMPAIGN = Path(__file__).parent / "data" / "campaign-2026-other.toml"
+
+
+def test_help_dates_come_from_the_campaign_the_run_would_use(tmp_path: Path) -> None:
+    other = load_campaign(OTHER_CAMPAIGN)
+    shipped_first = load_campaign().calendar.weeks[0].isoformat()
+    first = other.calendar.weeks[0].isoformat()
+    assert other.calendar.weeks[0].weekday() == 4 and first != shipped_first  # Fridays, another year
+    for option in (["--campaign", OTHER_CAMPAIGN], [f"--campaign={OTHER_CAMPAIGN}"]):
+        text = zjk("merge", "--help", *option, cwd=tmp_path).stdout
+        assert f"--week {first}" in text and "统计周（周五）" in text, text
+        assert shipped_first not in text
+    # a working folder's own campaign file is the one its commands use, so its dates are shown
+    shutil.copy(OTHER_CAMPAIGN, tmp_path / "活动配置.toml")
+    assert f"--week {first}" in zjk("merge", "--help", cwd=tmp_path).stdout
+    # an unreadable file falls back to the shipped calendar; the command itself reports the file
+    broken = tmp_path / "坏.toml"
+    broken.write_text("[calendar\n", encoding="utf-8")
+    assert f"--week {shipped_first}" in zjk("merge", "--help", "--campaign", broken, cwd=tmp_path).stdout

@@ -19,7 +19,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from zjkcollect import __version__
 from zjkcollect.columns import cells, wrap
-from zjkcollect.data import builtin_examples
+from zjkcollect.data import Examples, builtin_examples, file_examples
 from zjkcollect.errors import INTERRUPTED, ZjkError, check_output_file, check_writable_folder, machine_problem
 from zjkcollect.text import weekday_name
 
@@ -30,16 +30,42 @@ if TYPE_CHECKING:
     from zjkcollect.campaign import Campaign
 
 HELP_TEXT = "显示本帮助并退出。"
-# The help's example dates and update day are the shipped campaign's (read from its file, not written here).
-_EXAMPLES = builtin_examples()
-_WEEK = _EXAMPLES.first_week if _EXAMPLES else "年-月-日"
-_NEXT_WEEK = _EXAMPLES.second_week if _EXAMPLES else "年-月-日"
-_DAY = weekday_name(_EXAMPLES.weekday) if _EXAMPLES else "每周更新日"
-_BUILTIN = f"内置的 {_EXAMPLES.year} 年配置" if _EXAMPLES else "内置配置"
 HELP_WIDTH = 80
 
 # The clerk's working folder (``zjkcollect init``); the defaults of every command point into it.
 WORKING_CAMPAIGN = "活动配置.toml"
+
+
+def _campaign_in_argv(argv: list[str]) -> str | None:
+    """The value of --campaign on this command line, if any."""
+    for index, arg in enumerate(argv):
+        if arg == "--campaign" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--campaign="):
+            return arg.partition("=")[2]
+    return None
+
+
+def _help_examples() -> Examples | None:
+    """Example dates and the update day for the help, from the campaign this run would use.
+
+    Help texts are fixed when the commands are declared, before Typer reads the options, so the
+    campaign is found here the way _load_campaign finds it: --campaign, else the working folder's
+    file, else the shipped one. A file that cannot be read falls back to the shipped calendar; the
+    command itself then says what is wrong with the file.
+    """
+    chosen = _campaign_in_argv(sys.argv[1:])
+    if chosen is None and Path(WORKING_CAMPAIGN).is_file():
+        chosen = WORKING_CAMPAIGN
+    return (file_examples(chosen) if chosen is not None else None) or _SHIPPED
+
+
+_SHIPPED = builtin_examples()
+_EXAMPLES = _help_examples()
+_WEEK = _EXAMPLES.first_week if _EXAMPLES else "年-月-日"
+_NEXT_WEEK = _EXAMPLES.second_week if _EXAMPLES else "年-月-日"
+_DAY = weekday_name(_EXAMPLES.weekday) if _EXAMPLES else "每周更新日"
+_BUILTIN = f"内置的 {_SHIPPED.year} 年配置" if _SHIPPED else "内置配置"
 INBOX_FOLDER = Path("收件箱")
 OUTPUT_FOLDER = Path("输出")
 TEMPLATE_FOLDER = Path("模板")

@@ -45,10 +45,27 @@ def builtin_examples() -> Examples | None:
     if name is None:
         return None
     try:
-        data = tomllib.loads(builtin_campaign_bytes(name).decode("utf-8-sig"))
+        return examples_from(builtin_campaign_bytes(name))
+    except OSError:
+        return None
+
+
+def file_examples(path: str) -> Examples | None:
+    """The same values from a campaign file on disk; None when it cannot be read as expected
+    (the command itself then says what is wrong with it)."""
+    try:
+        with open(path, "rb") as handle:
+            return examples_from(handle.read())
+    except OSError:
+        return None
+
+
+def examples_from(content: bytes) -> Examples | None:
+    try:
+        data = tomllib.loads(content.decode("utf-8-sig"))
         weeks = data["calendar"]["weeks"]
         year = data["campaign"]["year"]
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError):
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError):
         return None
     if not (isinstance(weeks, list) and weeks and all(isinstance(week, dt.date) for week in weeks)):
         return None
