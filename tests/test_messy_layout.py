@@ -418,6 +418,40 @@ def test_a_date_without_a_year_is_read_in_the_campaign_year(tmp_path: Path) -> N
     assert (finding.rule, finding.cell, finding.severity.value) == ("date-year-assumed", "C2", "warning")
 
 
+FOOTERS = {
+    "unit-in-the-signature-line": (
+        ["统计截止日期：2025-06-26"],
+        [[None], ["填报单位：怀来县", None, None, "填报人：张三", None, "联系电话：0313-1234567"]],
+    ),
+    "empty-label-above-filled-below": (
+        ["填报单位：", None, None, None, None, "统计截止日期", JUNE_26],
+        [["填报单位（盖章）：怀来县"], [None, None, None, None, None, "    年   月   日"]],
+    ),
+    "unit-and-date-both-below": ([None], [["填报单位：怀来县      统计截止日期：2025年6月26日"]]),
+    "the-block-above-wins": (BLOCK, [["填报单位：涿鹿县", None, None, "填报人：李四"]]),
+}
+
+
+@pytest.mark.parametrize("name", list(FOOTERS))
+def test_a_unit_or_date_written_below_the_table_is_read(tmp_path: Path, name: str) -> None:
+    block, footer = FOOTERS[name]
+    rows = [[TITLE], block, *one_row_header(R), *data_rows(R, clean_rows(2)), *footer]
+    result = read(write_sheet(tmp_path / "a.xlsx", rows, ["A1:O1"]))
+    assert (result.reporter, result.date) == ("怀来县", JUNE_26)
+    assert len(result.rows) == 2
+    assert result.findings == []
+
+
+def test_a_finding_on_a_unit_written_below_points_at_its_cell(tmp_path: Path) -> None:
+    footer = [[None], [None, "填报单位：怀来 ", None, "填报人：张三"]]
+    rows = [[TITLE], ["统计截止日期：2025-06-26"], *one_row_header(R), *data_rows(R, clean_rows(2)), *footer]
+    assert found(write_sheet(tmp_path / "a.xlsx", rows, ["A1:O1"])) == {("reporter-unknown", SHEET, "B7")}
+    nowhere = [[TITLE], ["统计截止日期：2025-06-26"], *one_row_header(R), *data_rows(R, clean_rows(2))]
+    assert {rule for rule, _, _ in found(write_sheet(tmp_path / "b.xlsx", nowhere, ["A1:O1"]))} == {
+        "reporter-missing"
+    }
+
+
 # --- where the table ends ---------------------------------------------------------------------
 
 

@@ -425,7 +425,10 @@ def _table(candidate: _Candidate, fingerprint: Fingerprint | None) -> Table:
     missing = [
         column.field for column in attachment.columns if column.required and column.field not in candidate.columns
     ]
+    rows = _data_rows(grid, candidate)
     reporter, date = read_header_block(grid.rows[: candidate.header_top - 1], attachment.date_label)
+    if _blank(reporter) or _blank(date):
+        reporter, date = _with_footer(grid, rows[-1].number if rows else candidate.header_row, reporter, date, attachment)
     return Table(
         attachment=attachment,
         sheet=grid.name,
@@ -436,9 +439,34 @@ def _table(candidate: _Candidate, fingerprint: Fingerprint | None) -> Table:
         ignored=_ignored_columns(candidate),
         reporter=reporter,
         date=date,
-        rows=_data_rows(grid, candidate),
+        rows=rows,
         fingerprint=fingerprint,
     )
+
+
+def _blank(cell: LabelledValue) -> bool:
+    return cell.value is None or cell.value == ""
+
+
+def _with_footer(
+    grid: Grid, last_row: int, reporter: LabelledValue, date: LabelledValue, attachment: Attachment
+) -> tuple[LabelledValue, LabelledValue]:
+    """Fill what the block above the table lacks from the lines below it.
+
+    Many units sign their tables at the foot ("填报单位：怀来县  填报人：…  联系电话：…"), and some
+    put the unit or the date only there. What the block above does say always wins; a value
+    found below points at its own cell.
+    """
+    below_reporter, below_date = read_header_block(grid.rows[last_row:], attachment.date_label)
+    if _blank(reporter) and not _blank(below_reporter):
+        reporter = _shifted(below_reporter, last_row)
+    if _blank(date) and not _blank(below_date):
+        date = _shifted(below_date, last_row)
+    return reporter, date
+
+
+def _shifted(cell: LabelledValue, rows_above: int) -> LabelledValue:
+    return LabelledValue(cell.value, None if cell.row is None else cell.row + rows_above, cell.column)
 
 
 def _ignored_columns(candidate: _Candidate) -> list[str]:
