@@ -21,7 +21,7 @@ from tests.specs import ATTACHMENTS
 from tests.workbooks import BAD_CHECKSUM, contact_row, libreoffice_convert, project_row, write_workbook
 from zjkcollect.attachments import Kind
 from zjkcollect.campaign import load_campaign
-from zjkcollect.codes import DateReading, parse_date, read_date
+from zjkcollect.codes import parse_date, read_date
 from zjkcollect.header_block import read_header_block
 from zjkcollect.inbox import validate_paths
 from zjkcollect.layout import locate_tables
@@ -190,8 +190,24 @@ def test_any_date_in_any_accepted_spelling_reads_as_itself(day: dt.date, spellin
     text = _spellings(day)[spelling]
     weekday = _WEEKDAYS[day.weekday()]
     for written in (text, text + note.format(w=weekday), text + time, text + time + note.format(w=weekday)):
-        assert read_date(written) == DateReading(day), written
-        assert read_date(written, 2025) == DateReading(day), written
+        for reading in (read_date(written), read_date(written, 2025)):
+            assert reading is not None and reading.day == day, written
+            assert not reading.year_assumed and not reading.weekday_contradicted, written
+
+
+@given(
+    day=st.dates(min_value=dt.date(1960, 1, 1), max_value=dt.date(2110, 12, 31)),
+    spelling=st.integers(0, 10),
+    note=st.sampled_from(_NOTES[1:]),
+    shift=st.integers(1, 6),
+)
+def test_a_weekday_note_naming_another_day_is_noticed_and_the_numbers_win(
+    day: dt.date, spelling: int, note: str, shift: int
+) -> None:
+    noted = (day.weekday() + shift) % 7
+    reading = read_date(_spellings(day)[spelling] + note.format(w=_WEEKDAYS[noted]))
+    assert reading is not None and reading.day == day
+    assert reading.weekday_contradicted and reading.noted_weekday == noted
 
 
 @given(day=st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2024, 12, 31)), year=st.integers(1990, 2100))
@@ -206,7 +222,7 @@ def test_a_month_and_day_without_a_year_read_in_the_given_year(day: dt.date, yea
     ):
         assert read_date(written) is None, written
         reading = read_date(written, year)
-        assert reading == (DateReading(expected, year_assumed=True) if expected else None), written
+        assert (reading.day, reading.year_assumed) == (expected, True) if expected else reading is None, written
 
 
 def _make_day(year: int, month: int, day: int) -> dt.date | None:
@@ -402,6 +418,12 @@ def test_the_issue_example_unit_and_date_in_one_cell(tmp_path: Path) -> None:
             {("report-date-not-week", SHEET, "H2")},
         ),
         (["填报单位：怀来县  统计截止日期：6月26日"], {("date-year-assumed", SHEET, "A2")}),
+        # 2025-06-26 is a Thursday: a note that says otherwise is a warning at the date's cell
+        (
+            ["填报单位：怀来县", None, None, "统计截止日期：2025年6月26日（周三）"],
+            {("date-weekday-mismatch", SHEET, "D2")},
+        ),
+        (["填报单位：怀来县  统计截止日期：2025/6/26 星期五"], {("date-weekday-mismatch", SHEET, "A2")}),
         (["填报单位：怀来 统计截止日期：2025/6/26"], {("reporter-unknown", SHEET, "A2")}),
         (["填报单位名称：", None, None, "统计截止日期：2025/6/26"], {("reporter-missing", SHEET, "B2")}),
         (["填报单位：怀来县", None, "统计截止日期：", None, "备注：无"], {("date-missing", SHEET, "D2")}),
@@ -447,9 +469,7 @@ def test_a_finding_on_a_unit_written_below_points_at_its_cell(tmp_path: Path) ->
     rows = [[TITLE], ["统计截止日期：2025-06-26"], *one_row_header(R), *data_rows(R, clean_rows(2)), *footer]
     assert found(write_sheet(tmp_path / "a.xlsx", rows, ["A1:O1"])) == {("reporter-unknown", SHEET, "B7")}
     nowhere = [[TITLE], ["统计截止日期：2025-06-26"], *one_row_header(R), *data_rows(R, clean_rows(2))]
-    assert {rule for rule, _, _ in found(write_sheet(tmp_path / "b.xlsx", nowhere, ["A1:O1"]))} == {
-        "reporter-missing"
-    }
+    assert {rule for rule, _, _ in found(write_sheet(tmp_path / "b.xlsx", nowhere, ["A1:O1"]))} == {"reporter-missing"}
 
 
 # --- where the table ends ---------------------------------------------------------------------

@@ -14,7 +14,7 @@ from zjkcollect.findings import Finding, column_letter, make_finding
 from zjkcollect.layout import Table
 from zjkcollect.report import SLIM_FIELDS, CheckedRow, FileResult, SlimRows, TableResult
 from zjkcollect.schemas import check_columns, display
-from zjkcollect.text import closest, normalize_text
+from zjkcollect.text import closest, normalize_text, weekday_name
 
 
 def check_table(
@@ -187,6 +187,21 @@ def _check_date(result: FileResult, checked: TableResult, campaign: Campaign) ->
         shown = display(cell.value)
         result.findings.append(
             _at(result, table, "date-year-assumed", row, column, label, value=shown, year=year, day=day.isoformat())
+        )
+    if reading.weekday_contradicted:
+        result.findings.append(
+            _at(
+                result,
+                table,
+                "date-weekday-mismatch",
+                row,
+                column,
+                label,
+                value=display(cell.value),
+                day=day.isoformat(),
+                actual=weekday_name(day.weekday()),
+                noted=weekday_name(reading.noted_weekday),
+            )
         )
     checked.date = day
     calendar = campaign.calendar

@@ -324,9 +324,11 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 # stray count or amount in a date column is not silently read as a date.
 _EXCEL_SERIAL_MIN = 20000
 _EXCEL_SERIAL_MAX = 80000
-# A weekday note people add after the date: （周一）, (星期三), 星期五, 礼拜天. It is ignored: the
-# numbers say which day it is.
-_WEEKDAY_NOTE = re.compile(r"\(?\s*(?:星期|周|礼拜)[一二三四五六日天七1-7]\s*\)?")
+# A weekday note people add after the date: （周一）, (星期三), 星期五, 礼拜天. The numbers say which
+# day it is; a note that names another day is kept so the reader can be asked which one is wrong.
+_WEEKDAY_NOTE = re.compile(r"\(?\s*(?:星期|周|礼拜)([一二三四五六日天七1-7])\s*\)?")
+_NOTED_WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6}
+_NOTED_WEEKDAY |= {str(number): number - 1 for number in range(1, 8)}
 # A time of day after the date: 14:30, T00:00:00, 14时30分, 下午2点.
 _TIME_PART = re.compile(
     r"(?:T|\s+|(?<=[日号]))(?:上午|下午|中午|晚上|早上|凌晨)?\s*\d{1,2}"
@@ -356,6 +358,11 @@ class DateReading:
 
     day: dt.date
     year_assumed: bool = False
+    noted_weekday: int | None = None  # the weekday a note beside the date names (date.weekday() numbering)
+
+    @property
+    def weekday_contradicted(self) -> bool:
+        return self.noted_weekday is not None and self.noted_weekday != self.day.weekday()
 
 
 def _chinese_number(text: str) -> int:
@@ -410,12 +417,14 @@ def read_date(value: object, year: int | None = None) -> DateReading | None:
     if not isinstance(value, str):
         return None
     text = _date_text(value)
+    note = _WEEKDAY_NOTE.search(unicodedata.normalize("NFKC", value))
+    noted = _NOTED_WEEKDAY[note.group(1)] if note else None
     for pattern in _DATE_PATTERNS:
         match = pattern.match(text)
         if match:
             year_text, month_text, day_text = (group for group in match.groups() if group not in _SEPARATORS)
             day = _make_date(_year_number(year_text), _chinese_number(month_text), _chinese_number(day_text))
-            return DateReading(day) if day else None
+            return DateReading(day, noted_weekday=noted) if day else None
     if year is None:
         return None
     for pattern in _YEARLESS_PATTERNS:
@@ -423,7 +432,7 @@ def read_date(value: object, year: int | None = None) -> DateReading | None:
         if match:
             month_text, day_text = (group for group in match.groups() if group not in _SEPARATORS)
             day = _make_date(year, _chinese_number(month_text), _chinese_number(day_text))
-            return DateReading(day, year_assumed=True) if day else None
+            return DateReading(day, year_assumed=True, noted_weekday=noted) if day else None
     return None
 
 

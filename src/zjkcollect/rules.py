@@ -117,6 +117,11 @@ _FILE_RULES: dict[str, Rule] = {
     "date-year-assumed": Rule(
         W, "“{field}”填写的“{value}”没有年份，已按本次活动的{year}年读作 {day}。请写上年份，如“{day}”。"
     ),
+    "date-weekday-mismatch": Rule(
+        W,
+        "“{field}”填写的“{value}”中，{day} 是{actual}，不是{noted}。已按 {day} 读取；"
+        "请核对日期和星期哪个写错了，改正后重新报送。",
+    ),
     "report-date-not-week": Rule(
         E, "统计截止日期{value}不是每{weekday}的更新日，应为以下日期之一：{weeks}。", blocks=True
     ),
