@@ -270,3 +270,31 @@ def combine_sheets(path: Path, parts: Iterable[tuple[str, Path]]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     combined.save(path)
     return path
+
+
+def stack_sheets(path: Path, parts: Iterable[Path], gap: int = 2) -> tuple[Path, list[int]]:
+    """One sheet holding the first sheets of other workbooks one under another, ``gap`` blank rows
+    apart (values, number formats and merged cells), as a reporter makes who pastes 附件4 under
+    附件3. Returns the path and, for each part, how many rows it was moved down."""
+    combined = openpyxl.Workbook()
+    sheet = combined.active
+    sheet.title = "报表"
+    offsets: list[int] = []
+    offset = 0
+    for source in parts:
+        part = openpyxl.load_workbook(source).worksheets[0]
+        offsets.append(offset)
+        for row in part.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    target = sheet.cell(row=cell.row + offset, column=cell.column, value=cell.value)
+                    target.number_format = cell.number_format
+        for merged in part.merged_cells.ranges:
+            bounds = merged.bounds  # (min_col, min_row, max_col, max_row)
+            sheet.merge_cells(
+                start_row=bounds[1] + offset, start_column=bounds[0], end_row=bounds[3] + offset, end_column=bounds[2]
+            )
+        offset += part.max_row + gap
+    path.parent.mkdir(parents=True, exist_ok=True)
+    combined.save(path)
+    return path, offsets

@@ -210,9 +210,11 @@ def test_a_version_1_ledger_is_upgraded_in_place(tmp_path: Path, monkeypatch: py
         with Ledger(db) as old:
             assert old.user_version == 1
     with Ledger(db) as upgraded:
-        assert upgraded.user_version == SCHEMA_VERSION == 5
+        assert upgraded.user_version == SCHEMA_VERSION == 6
         columns = [row[1] for row in upgraded.connection.execute("PRAGMA table_info(files)")]
         assert columns[-4:] == ["checked_with", "mail_from", "mail_subject", "mail_time"]
+        table_columns = [row[1] for row in upgraded.connection.execute("PRAGMA table_info(tables)")]
+        assert table_columns[-2:] == ["first_row", "last_row"]
         row_columns = [row[1] for row in upgraded.connection.execute("PRAGMA table_info(rows)")]
         assert row_columns[:3] == ["file_sha", "table_seq", "row_number"]
 

@@ -172,6 +172,11 @@ def _date_after_unit(label: _Label, loose_date: LabelledValue | None) -> Labelle
     return loose_date
 
 
+def names_a_label(cells: list[object], date_label: str) -> bool:
+    """Whether a row holds a 填报单位 or date label (filled or not): a line of a header block."""
+    return bool(_labels_in_block([cells], date_label)[0])
+
+
 def read_header_block(rows: list[list[object]], date_label: str) -> tuple[LabelledValue, LabelledValue]:
     """(填报单位, date) from the rows above a table; a missing one is (None, where it was expected)."""
     labels, loose_date = _labels_in_block(rows, date_label)

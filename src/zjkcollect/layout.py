@@ -28,7 +28,7 @@ from zjkcollect.attachments import (
 from zjkcollect.campaign import Campaign
 from zjkcollect.codes import read_date
 from zjkcollect.findings import column_letter
-from zjkcollect.header_block import LabelledValue, read_header_block
+from zjkcollect.header_block import LabelledValue, names_a_label, read_header_block
 from zjkcollect.reader import Grid, WorkbookData
 from zjkcollect.text import normalize_header, normalize_name
 
@@ -97,6 +97,10 @@ class Table:
     date: LabelledValue
     rows: list[DataRow]
     fingerprint: Fingerprint | None
+    # The rows of the sheet that belong to this table (its block, header, data and foot): the whole
+    # sheet, unless another attachment's table stands above or below it on the same sheet.
+    first_row: int = 1
+    last_row: int | None = None
 
     @property
     def kind(self) -> Kind:
@@ -106,6 +110,12 @@ class Table:
     def cell_of(self, field_name: str, row: int) -> tuple[int | None, str | None]:
         index = self.columns.get(field_name)
         return (row, column_letter(index)) if index else (row, None)
+
+    def holds(self, sheet: str | None, row: int | None) -> bool:
+        """Whether a finding at (sheet, row) is about this table (a finding without a row: its sheet's)."""
+        return sheet == self.sheet and (
+            row is None or (self.first_row <= row and (self.last_row is None or row <= self.last_row))
+        )
 
 
 def read_fingerprint(workbook: WorkbookData, campaign: Campaign) -> Fingerprint | None:
@@ -276,6 +286,8 @@ class _Candidate:
     header_row: int
     columns: dict[str, int]
     area: _HeaderArea
+    first: int = 1  # the first row of the table's region (its header block starts here)
+    end: int | None = None  # the last row of its region; None: the end of the sheet
 
 
 class _Matches:
@@ -310,14 +322,20 @@ class _Matches:
         return columns
 
 
-def _sheet_candidate(grid: Grid, order: int, fingerprint: Fingerprint | None, campaign: Campaign) -> _Candidate | None:
-    """The best header (one to three rows) of one of the campaign's attachments on one sheet, or None."""
-    area = _HeaderArea(grid, HEADER_SEARCH_ROWS + MAX_HEADER_DEPTH - 1, campaign.all_header_keys)
+def _sheet_candidate(
+    grid: Grid, order: int, fingerprint: Fingerprint | None, campaign: Campaign, first: int = 1
+) -> _Candidate | None:
+    """The best header (one to three rows) of one of the campaign's attachments on one sheet, or None.
+
+    The search starts at row ``first`` (1, or below a table already found on the sheet).
+    """
+    start = first - 1
+    area = _HeaderArea(grid, start + HEADER_SEARCH_ROWS + MAX_HEADER_DEPTH - 1, campaign.all_header_keys)
     matches = _Matches(area)
-    title = _TitleText(grid)
+    title = _TitleText(grid, first)
     sheet_best: _Candidate | None = None
     rows = area.limit
-    for top in range(1, min(rows, HEADER_SEARCH_ROWS) + 1):
+    for top in range(first, min(rows, start + HEADER_SEARCH_ROWS) + 1):
         texts = area.row(top)
         if not texts or (len(texts) < MIN_HEADER_MATCHES and not (top < rows and _header_like(area, top + 1))):
             continue
@@ -338,7 +356,7 @@ def _sheet_candidate(grid: Grid, order: int, fingerprint: Fingerprint | None, ca
                 score = (len(columns) + distinct, fingerprint_bonus + title_bonus, -int(grid.hidden), -order)
                 if sheet_best is None or score > sheet_best.score:
                     bottom = _header_bottom(area, top, top + depth - 1)
-                    sheet_best = _Candidate(score, grid, attachment, top, bottom, columns, area)
+                    sheet_best = _Candidate(score, grid, attachment, top, bottom, columns, area, first)
         if sheet_best is not None and _complete(sheet_best):
             break  # a full header: the rows below it are data, not another header
     return sheet_best
@@ -372,19 +390,21 @@ class _TitleText:
     attachment the table is, so its cells are not searched for the attachments' title hints.
     """
 
-    __slots__ = ("grid", "rows")
+    __slots__ = ("grid", "rows", "start")
 
-    def __init__(self, grid: Grid) -> None:
+    def __init__(self, grid: Grid, first: int = 1) -> None:
         self.grid = grid
+        self.start = first - 1  # rows above the table's region belong to another table
         self.rows: list[str] = []
 
     def upto(self, last: int) -> str:
-        """The normalised text of rows 1..``last``, without spaces."""
+        """The normalised text of rows ``first``..``last``, without spaces."""
         grid_rows = self.grid.rows
-        while len(self.rows) < min(last, len(grid_rows)):
-            cells = grid_rows[len(self.rows)]
+        wanted = min(last, len(grid_rows)) - self.start
+        while len(self.rows) < wanted:
+            cells = grid_rows[self.start + len(self.rows)]
             self.rows.append("".join(normalize_name(cell) for cell in cells if isinstance(cell, str)))
-        return "".join(self.rows[:last])
+        return "".join(self.rows[: max(wanted, 0)])
 
 
 def _is_table(candidate: _Candidate) -> bool:
@@ -406,12 +426,71 @@ def locate_tables(workbook: WorkbookData, campaign: Campaign) -> list[Table]:
         candidate
         for order, grid in enumerate(workbook.sheets)
         if grid.name not in INTERNAL_SHEETS
-        and (candidate := _sheet_candidate(grid, order, fingerprint, campaign)) is not None
+        for candidate in _sheet_candidates(grid, order, fingerprint, campaign)
     ]
     chosen = [candidate for candidate in candidates if _is_table(candidate)]
     if not chosen and candidates:
         chosen = [max(candidates, key=lambda candidate: candidate.score)]
     return [_table(candidate, fingerprint) for candidate in chosen]
+
+
+def _sheet_candidates(grid: Grid, order: int, fingerprint: Fingerprint | None, campaign: Campaign) -> list[_Candidate]:
+    """The tables of one sheet, top to bottom: usually one; several when a clerk put, say, the
+    contacts table under the project table on the same sheet."""
+    found: list[_Candidate] = []
+    candidate = _sheet_candidate(grid, order, fingerprint, campaign)
+    while candidate is not None:
+        found.append(candidate)
+        candidate = _table_below(grid, candidate, order, fingerprint, campaign) if _is_table(candidate) else None
+    return found
+
+
+def _table_below(
+    grid: Grid, above: _Candidate, order: int, fingerprint: Fingerprint | None, campaign: Campaign
+) -> _Candidate | None:
+    """Another attachment's table further down the sheet, ending ``above`` where its header starts.
+
+    A row holding several header texts of the campaign's attachments (set look-ups, cheap enough
+    for a 100,000-row sheet) is where the header search is run again. The same attachment's
+    header again is a repeated header within the table (left out as such), not a table.
+    """
+    known = campaign.all_header_keys
+    rows = grid.rows
+    # its own header's texts: a header repeated down the table (for printing) starts no search
+    own = {cell for number in range(above.header_top, above.header_row + 1) for cell in rows[number - 1]}
+    for number in range(above.header_row + 1, len(rows) + 1):
+        cells = rows[number - 1]
+        if known.isdisjoint(cells):
+            continue
+        hits = [cell for cell in cells if cell in known]
+        if len(hits) < MIN_HEADER_MATCHES or all(cell in own for cell in hits):
+            continue
+        first = max(above.header_row + 1, number - MAX_HEADER_DEPTH + 1)
+        below = _sheet_candidate(grid, order, fingerprint, campaign, first)
+        if (
+            below is not None
+            and below.attachment.id != above.attachment.id
+            and _is_table(below)
+            and below.header_top <= number
+        ):
+            block = below.header_top
+            while block - 1 > above.header_row and _block_line(grid, block - 1, below.attachment):
+                block -= 1
+            above.end, below.first = block - 1, block
+            return below
+    return None
+
+
+def _block_line(grid: Grid, number: int, attachment: Attachment) -> bool:
+    """Whether a row above a table's header belongs to it: blank, its title, or a header-block line."""
+    cells = grid.rows[number - 1]
+    texts = [cell for cell in cells if isinstance(cell, str) and cell.strip()]
+    if not texts:
+        return all(cell is None or cell == "" for cell in cells)
+    if names_a_label(cells, attachment.date_label):
+        return True
+    line = "".join(normalize_name(text) for text in texts)
+    return any(normalize_name(hint) in line for hint in attachment.title_hints)
 
 
 def locate_table(workbook: WorkbookData, campaign: Campaign) -> Table | None:
@@ -426,9 +505,12 @@ def _table(candidate: _Candidate, fingerprint: Fingerprint | None) -> Table:
         column.field for column in attachment.columns if column.required and column.field not in candidate.columns
     ]
     rows = _data_rows(grid, candidate)
-    reporter, date = read_header_block(grid.rows[: candidate.header_top - 1], attachment.date_label)
+    above = candidate.first - 1
+    reporter, date = read_header_block(grid.rows[above : candidate.header_top - 1], attachment.date_label)
+    reporter, date = _shifted(reporter, above), _shifted(date, above)
     if _blank(reporter) or _blank(date):
-        reporter, date = _with_footer(grid, rows[-1].number if rows else candidate.header_row, reporter, date, attachment)
+        last = rows[-1].number if rows else candidate.header_row
+        reporter, date = _with_footer(grid, last, candidate.end, reporter, date, attachment)
     return Table(
         attachment=attachment,
         sheet=grid.name,
@@ -441,6 +523,8 @@ def _table(candidate: _Candidate, fingerprint: Fingerprint | None) -> Table:
         date=date,
         rows=rows,
         fingerprint=fingerprint,
+        first_row=candidate.first,
+        last_row=candidate.end,
     )
 
 
@@ -449,7 +533,7 @@ def _blank(cell: LabelledValue) -> bool:
 
 
 def _with_footer(
-    grid: Grid, last_row: int, reporter: LabelledValue, date: LabelledValue, attachment: Attachment
+    grid: Grid, last_row: int, end: int | None, reporter: LabelledValue, date: LabelledValue, attachment: Attachment
 ) -> tuple[LabelledValue, LabelledValue]:
     """Fill what the block above the table lacks from the lines below it.
 
@@ -457,7 +541,7 @@ def _with_footer(
     put the unit or the date only there. What the block above does say always wins; a value
     found below points at its own cell.
     """
-    below_reporter, below_date = read_header_block(grid.rows[last_row:], attachment.date_label)
+    below_reporter, below_date = read_header_block(grid.rows[last_row:end], attachment.date_label)
     if _blank(reporter) and not _blank(below_reporter):
         reporter = _shifted(below_reporter, last_row)
     if _blank(date) and not _blank(below_date):
@@ -466,7 +550,9 @@ def _with_footer(
 
 
 def _shifted(cell: LabelledValue, rows_above: int) -> LabelledValue:
-    return LabelledValue(cell.value, None if cell.row is None else cell.row + rows_above, cell.column)
+    if not rows_above or cell.row is None:
+        return cell
+    return LabelledValue(cell.value, cell.row + rows_above, cell.column)
 
 
 def _ignored_columns(candidate: _Candidate) -> list[str]:
@@ -591,6 +677,8 @@ def _data_rows(grid: Grid, candidate: _Candidate) -> list[DataRow]:
     header = _header_texts(candidate)
     rows: list[DataRow] = []
     total = max(len(grid.rows), max((bottom + 1 for _, (bottom, _) in grid.merged), default=0))
+    if candidate.end is not None:
+        total = min(total, candidate.end)
     names = list(columns)
     offsets = [index - 1 for index in columns.values()]
     headers = [header[name] for name in names]

@@ -143,7 +143,7 @@ class TableResult:
         return self.table.sheet
 
     def summary(self, findings: list[Finding]) -> dict[str, object]:
-        mine = [finding for finding in findings if finding.sheet == self.sheet]
+        mine = [finding for finding in findings if self.table.holds(finding.sheet, finding.row)]
         return {
             "kind": self.attachment.label,
             "sheet": self.sheet,

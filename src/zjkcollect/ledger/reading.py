@@ -102,8 +102,11 @@ def _submission(
     first = tables[0]
     kind = str(first["kind"])
     dates = _date_fields(campaign, kind)
-    sheets = {table["sheet"] for table in tables}
-    mine = [item for item in findings if item.sheet in sheets or (item.sheet is None and part == 0)]
+    mine = [
+        item
+        for item in findings
+        if any(_holds(table, item) for table in tables) or (item.sheet is None and part == 0)
+    ]
     verdict, errors, warnings = file_verdict(mine)
     view = replace(
         stored,
@@ -126,6 +129,14 @@ def _submission(
             values = _load_values(json.loads(values_json), dates)
             submission.rows.append(StoredRow(number, has_error, values, json.loads(raw_json), table["sheet"]))
     return submission
+
+
+def _holds(table: dict[str, Any], finding: Finding) -> bool:
+    """Whether a finding is about this stored table: on its sheet, within its rows (see layout.Table.holds)."""
+    if finding.sheet != table["sheet"]:
+        return False
+    row, last = finding.row, table["last_row"]
+    return row is None or (int(table["first_row"]) <= row and (last is None or row <= int(last)))
 
 
 def archived_files(archive_dir: Path) -> list[tuple[str, Path]]:

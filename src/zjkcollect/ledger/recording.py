@@ -120,7 +120,7 @@ class Recording:
 
     def _store_table(self, sha256: str, seq: int, table: TableResult) -> None:
         self.connection.execute(
-            "INSERT INTO tables VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO tables VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 sha256,
                 seq,
@@ -133,6 +133,8 @@ class Recording:
                 table.week.isoformat() if table.week else None,
                 len(table.rows),
                 json.dumps(table.table.columns, ensure_ascii=False, sort_keys=True),
+                table.table.first_row,
+                table.table.last_row,
             ),
         )
         self.connection.executemany(

@@ -94,4 +94,10 @@ MIGRATIONS: tuple[str, ...] = (
     UPDATE tables SET kind = CASE kind WHEN '附件2' THEN 'survey' WHEN '附件3' THEN 'weekly'
         WHEN '附件4' THEN 'contacts' ELSE kind END
     """,
+    # 6: two attachments' tables may stand one under the other on one sheet; each keeps its rows of
+    # the sheet so a finding is counted for the table it is about. Older tables: the whole sheet.
+    """
+    ALTER TABLE tables ADD COLUMN first_row INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE tables ADD COLUMN last_row INTEGER
+    """,
 )

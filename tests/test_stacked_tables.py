@@ -1,0 +1,70 @@
+"""Two attachments' tables one under the other on one sheet: each is found, checked and counted
+on its own (findings belong to the table whose rows they are on)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.builders import W1, at, person, project, stack_sheets, write_contacts, write_registered, write_survey
+from zjkcollect.attachments import Kind
+from zjkcollect.campaign import load_campaign
+from zjkcollect.inbox import validate_paths
+from zjkcollect.ledger import Ledger
+from zjkcollect.merge import run_merge
+
+CAMPAIGN = load_campaign()
+A = project("智慧工厂", "张家口甲科技有限公司", "MA0F1231")
+B = project("冷链物流", "张家口庚物流有限公司", "MA0F1236", track="交通运输", topic="冷链运输")
+LEADER = person("桥东区", "主管领导", "张三", "13800000002")
+STAFF = person("桥东区", "具体负责人", "李四", "13800000003")
+FIRST_DATA_ROW = 4  # the builders' layout: title, block, header, then data
+
+
+def _parts(folder: Path, order: list[str], contacts: list[dict]) -> dict[str, Path]:
+    writers = {
+        "weekly": lambda: write_registered(folder / "parts" / "r.xlsx", "桥东区", W1, [A, B]),
+        "survey": lambda: write_survey(folder / "parts" / "s.xlsx", "桥东区", "2025-06-20", [A, B]),
+        "contacts": lambda: write_contacts(folder / "parts" / "c.xlsx", "桥东区", "2025-06-20", contacts),
+    }
+    return {kind: writers[kind]() for kind in order}
+
+
+@pytest.mark.parametrize(
+    "order", [["weekly", "contacts"], ["contacts", "weekly"], ["survey", "contacts"], ["weekly", "survey"]]
+)
+@pytest.mark.parametrize("gap", [0, 3])
+def test_tables_one_under_the_other_are_each_checked(tmp_path: Path, order: list[str], gap: int) -> None:
+    staff_without_email = {**STAFF, "email": None}
+    parts = _parts(tmp_path, order, [LEADER, staff_without_email])
+    path, offsets = stack_sheets(tmp_path / "inbox" / "桥东区.xlsx", parts.values(), gap)
+    [result] = validate_paths([path], CAMPAIGN, workers=0).files
+    assert [(table.kind.value, table.reporter, len(table.rows)) for table in result.tables] == [
+        (kind, "桥东区", 2) for kind in order
+    ]
+    found = {(f.rule, f.sheet, f.cell) for f in result.findings}
+    expected = set()
+    if "contacts" in order:  # the staff member (second data row of the contacts part) has no e-mail: column H
+        row = FIRST_DATA_ROW + 1 + offsets[order.index("contacts")]
+        expected = {("email-missing", "报表", f"H{row}")}
+    assert found == expected
+    # each table's summary counts only what is on its own rows
+    summaries = [table.summary(result.findings) for table in result.tables]
+    problems = [int(summary["errors"]) + int(summary["warnings"]) for summary in summaries]
+    assert problems == [int(kind == "contacts") for kind in order]
+
+
+def test_a_contacts_error_under_the_projects_blocks_neither_the_projects_nor_their_count(tmp_path: Path) -> None:
+    # two leaders: a contacts error (the count of leaders) on the contacts table's rows only
+    parts = _parts(tmp_path, ["weekly", "contacts"], [LEADER, {**LEADER, "name": "王五"}, STAFF])
+    inbox = tmp_path / "inbox"
+    stack_sheets(inbox / "桥东区.xlsx", parts.values())
+    db = tmp_path / "zjkcollect.db"
+    run = run_merge(CAMPAIGN, W1, inbox, tmp_path / "out", db, now=at(W1))
+    assert sorted(project.values["project_name"] for project in run.rollup.projects) == ["冷链物流", "智慧工厂"]
+    assert {contact.values["name"] for contact in run.rollup.contacts} >= {"李四"}
+    with Ledger(db) as ledger:
+        verdicts = {s.file.kind: s.file.verdict for s in ledger.submissions(CAMPAIGN) if s.file.reporter == "桥东区"}
+    assert verdicts["weekly"] != verdicts["contacts"]
+    assert Kind.CONTACTS.value in verdicts
