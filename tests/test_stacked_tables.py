@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import W1, at, person, project, stack_sheets, write_contacts, write_registered, write_survey
+from tests.builders import W1, W2, at, person, project, stack_sheets, write_contacts, write_registered, write_survey
 from zjkcollect.attachments import Kind
 from zjkcollect.campaign import load_campaign
 from zjkcollect.inbox import validate_paths
@@ -17,6 +17,7 @@ from zjkcollect.merge import run_merge
 CAMPAIGN = load_campaign()
 A = project("智慧工厂", "张家口甲科技有限公司", "MA0F1231")
 B = project("冷链物流", "张家口庚物流有限公司", "MA0F1236", track="交通运输", topic="冷链运输")
+C = project("数据资产融资", "张家口辛金融有限公司", "MA0F1237", track="金融服务", topic="数据资产融资")
 LEADER = person("桥东区", "主管领导", "张三", "13800000002")
 STAFF = person("桥东区", "具体负责人", "李四", "13800000003")
 FIRST_DATA_ROW = 4  # the builders' layout: title, block, header, then data
@@ -68,3 +69,27 @@ def test_a_contacts_error_under_the_projects_blocks_neither_the_projects_nor_the
         verdicts = {s.file.kind: s.file.verdict for s in ledger.submissions(CAMPAIGN) if s.file.reporter == "桥东区"}
     assert verdicts["weekly"] != verdicts["contacts"]
     assert Kind.CONTACTS.value in verdicts
+
+
+def test_next_weeks_table_pasted_under_this_weeks_is_its_own_return(tmp_path: Path) -> None:
+    week1 = write_registered(tmp_path / "parts" / "1.xlsx", "桥东区", W1, [A])
+    week2 = write_registered(tmp_path / "parts" / "2.xlsx", "桥东区", W2, [A, C])
+    inbox, db = tmp_path / "inbox", tmp_path / "zjkcollect.db"
+    stack_sheets(inbox / "桥东区附件3.xlsx", [week1, week2])
+    [result] = validate_paths([inbox], CAMPAIGN, workers=0).files
+    assert [(submission.week, len(submission.rows())) for submission in result.submissions()] == [(W1, 1), (W2, 2)]
+    assert result.findings == []
+    first = run_merge(CAMPAIGN, W1, inbox, tmp_path / "out", db, now=at(W1))
+    assert [project.values["project_name"] for project in first.rollup.projects] == ["智慧工厂"]
+    second = run_merge(CAMPAIGN, W2, inbox, tmp_path / "out", db, now=at(W2))
+    assert sorted(project.values["project_name"] for project in second.rollup.projects) == ["数据资产融资", "智慧工厂"]
+
+
+def test_the_same_block_and_header_again_on_one_sheet_is_one_return_in_parts(tmp_path: Path) -> None:
+    # a long list printed with the block and header on every page: one return, every row counted
+    first = write_registered(tmp_path / "parts" / "1.xlsx", "桥东区", W1, [A, B])
+    second = write_registered(tmp_path / "parts" / "2.xlsx", "桥东区", W1, [C])
+    path, _ = stack_sheets(tmp_path / "inbox" / "桥东区.xlsx", [first, second], gap=1)
+    [result] = validate_paths([path], CAMPAIGN, workers=0).files
+    assert len(result.tables) == 2 and len(result.submissions()) == 1
+    assert result.row_count == 3 and result.findings == []

@@ -448,37 +448,46 @@ def _sheet_candidates(grid: Grid, order: int, fingerprint: Fingerprint | None, c
 def _table_below(
     grid: Grid, above: _Candidate, order: int, fingerprint: Fingerprint | None, campaign: Campaign
 ) -> _Candidate | None:
-    """Another attachment's table further down the sheet, ending ``above`` where its header starts.
+    """The next table further down the sheet, ending ``above`` where the new one's block starts.
 
     A row holding several header texts of the campaign's attachments (set look-ups, cheap enough
-    for a 100,000-row sheet) is where the header search is run again. The same attachment's
-    header again is a repeated header within the table (left out as such), not a table.
+    for a 100,000-row sheet) is where the header search is run again. Another attachment's header
+    starts a table; so does the same attachment's header under a block of its own (填报单位 or a
+    date: next week's table pasted under this week's). The same header alone again is a header
+    repeated down the table for printing, left out as such.
     """
     known = campaign.all_header_keys
     rows = grid.rows
-    # its own header's texts: a header repeated down the table (for printing) starts no search
     own = {cell for number in range(above.header_top, above.header_row + 1) for cell in rows[number - 1]}
     for number in range(above.header_row + 1, len(rows) + 1):
         cells = rows[number - 1]
         if known.isdisjoint(cells):
             continue
         hits = [cell for cell in cells if cell in known]
-        if len(hits) < MIN_HEADER_MATCHES or all(cell in own for cell in hits):
+        if len(hits) < MIN_HEADER_MATCHES:
+            continue
+        if all(cell in own for cell in hits) and not _block_above(grid, number, above.header_row, above.attachment)[1]:
             continue
         first = max(above.header_row + 1, number - MAX_HEADER_DEPTH + 1)
         below = _sheet_candidate(grid, order, fingerprint, campaign, first)
-        if (
-            below is not None
-            and below.attachment.id != above.attachment.id
-            and _is_table(below)
-            and below.header_top <= number
-        ):
-            block = below.header_top
-            while block - 1 > above.header_row and _block_line(grid, block - 1, below.attachment):
-                block -= 1
-            above.end, below.first = block - 1, block
-            return below
+        if below is None or not _is_table(below) or below.header_top > number:
+            continue
+        block, labelled = _block_above(grid, below.header_top, above.header_row, below.attachment)
+        if below.attachment.id == above.attachment.id and not labelled:
+            continue
+        above.end, below.first = block - 1, block
+        return below
     return None
+
+
+def _block_above(grid: Grid, header_top: int, floor: int, attachment: Attachment) -> tuple[int, bool]:
+    """Where the lines above a header that belong to it start (blank, title, block lines; not above
+    row ``floor``), and whether one of them names a 填报单位 or date label."""
+    block, labelled = header_top, False
+    while block - 1 > floor and _block_line(grid, block - 1, attachment):
+        block -= 1
+        labelled = labelled or names_a_label(grid.rows[block - 1], attachment.date_label)
+    return block, labelled
 
 
 def _block_line(grid: Grid, number: int, attachment: Attachment) -> bool:
