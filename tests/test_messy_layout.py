@@ -472,6 +472,47 @@ def test_a_finding_on_a_unit_written_below_points_at_its_cell(tmp_path: Path) ->
     assert {rule for rule, _, _ in found(write_sheet(tmp_path / "b.xlsx", nowhere, ["A1:O1"]))} == {"reporter-missing"}
 
 
+# --- form lines under the header: 栏次, hints, the example row ---------------------------------
+
+
+def _under_header(path: Path, lines: list[list[object]]) -> Path:
+    rows = [[TITLE], BLOCK, *one_row_header(R), *lines, *data_rows(R, clean_rows(2))]
+    return write_sheet(path, rows, ["A1:O1"])
+
+
+WIDTH = len(one_row_header(R)[0])
+EXAMPLE = data_rows(R, clean_rows(1))[0][1:]
+FORM_LINES = {
+    "column-numbers": ([list(range(1, WIDTH + 1))], set()),
+    "column-numbers-as-text": ([[str(n) for n in range(1, WIDTH + 1)]], set()),
+    "column-labels-then-numbers": ([["栏次", "甲", *range(1, WIDTH - 1)]], set()),
+    "circled-numbers": ([[chr(0x2460 + n) for n in range(WIDTH)]], set()),
+    "hints": ([[None, "填写项目全称", "与营业执照一致", "18位代码", "从下拉列表选择", "请填写"]], set()),
+    "example": ([["示例", *EXAMPLE]], {("example-row-ignored", SHEET, "A4")}),
+    "example-in-brackets": ([["（示例）", "XX项目", "XX公司", "9113XXXXXXXXXXXXXX"]], {("example-row-ignored", SHEET, "A4")}),
+    "numbers-blank-example": (
+        [list(range(1, WIDTH + 1)), [None], ["例", "XX项目"]],
+        {("example-row-ignored", SHEET, "A6")},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(FORM_LINES))
+def test_form_lines_under_the_header_are_not_data(tmp_path: Path, name: str) -> None:
+    lines, expected = FORM_LINES[name]
+    path = _under_header(tmp_path / "a.xlsx", lines)
+    assert len(read(path).rows) == 2
+    assert found(path) == expected
+
+
+def test_form_lines_are_only_looked_for_right_under_the_header(tmp_path: Path) -> None:
+    # a 示例 row among the data is a row like any other: read, checked and reported, never dropped
+    rows = [[TITLE], BLOCK, *one_row_header(R), *data_rows(R, clean_rows(1)), ["示例", "XX项目"]]
+    path = write_sheet(tmp_path / "a.xlsx", rows, ["A1:O1"])
+    assert len(read(path).rows) == 2
+    assert "example-row-ignored" not in {rule for rule, _, _ in found(path)}
+
+
 # --- where the table ends ---------------------------------------------------------------------
 
 

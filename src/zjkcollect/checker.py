@@ -45,6 +45,8 @@ def check_table(
         findings.append(
             _at(result, table, "column-missing", table.header_row, None, attachment.column(field_name).header)
         )
+    for number, column, text in table.examples:
+        findings.append(_at(result, table, "example-row-ignored", number, column, None, value=text, row_number=number))
     absent = frozenset(table.missing)
     data_rows = table.rows
     columns = check_columns(attachment, [data_row.values for data_row in data_rows], campaign, absent)

@@ -10,8 +10,9 @@ header) are left out; every other row is read, so nothing is dropped silently.
 
 from __future__ import annotations
 
+import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 
 from zjkcollect.attachments import (
@@ -101,6 +102,8 @@ class Table:
     # sheet, unless another attachment's table stands above or below it on the same sheet.
     first_row: int = 1
     last_row: int | None = None
+    # Example rows left under the header (序号 says 示例): (row, column, the text), not read as data.
+    examples: list[tuple[int, int, str]] = field(default_factory=list)
 
     @property
     def kind(self) -> Kind:
@@ -288,6 +291,7 @@ class _Candidate:
     area: _HeaderArea
     first: int = 1  # the first row of the table's region (its header block starts here)
     end: int | None = None  # the last row of its region; None: the end of the sheet
+    data_top: int = 0  # the first row that may be data: under the header and the form lines below it
 
 
 class _Matches:
@@ -513,6 +517,9 @@ def _table(candidate: _Candidate, fingerprint: Fingerprint | None) -> Table:
     missing = [
         column.field for column in attachment.columns if column.required and column.field not in candidate.columns
     ]
+    ignored = _ignored_columns(candidate)
+    last_form_row, examples = _form_rows_below(grid, candidate)
+    candidate.data_top = last_form_row + 1
     rows = _data_rows(grid, candidate)
     above = candidate.first - 1
     reporter, date = read_header_block(grid.rows[above : candidate.header_top - 1], attachment.date_label)
@@ -527,14 +534,92 @@ def _table(candidate: _Candidate, fingerprint: Fingerprint | None) -> Table:
         header_top=candidate.header_top,
         columns=candidate.columns,
         missing=missing,
-        ignored=_ignored_columns(candidate),
+        ignored=ignored,
         reporter=reporter,
         date=date,
         rows=rows,
         fingerprint=fingerprint,
         first_row=candidate.first,
         last_row=candidate.end,
+        examples=examples,
     )
+
+
+# Lines printed forms carry right under the header, which are not data:
+# 栏次 rows numbering the columns ("栏次 | 甲 | 1 | 2 | 3 …" or just 1, 2, 3 …),
+_COLUMN_LABELS = frozenset({"栏次", "甲", "乙", "丙", "丁", "-", "—", "/"})
+_CIRCLED = {chr(0x2460 + index): index + 1 for index in range(20)}  # ① … ⑳
+# rows of filling hints ("填写项目全称", "从下拉列表选择", "18位代码"),
+_HINT = re.compile(r"填写|填报|选择|下拉|请|格式|必填|选填|如[:：]|例如|不超过|以内|注明|按照|参照|\d+\s*位")
+# and the example row a template shows (序号 says 示例), which a reporter may leave in.
+_EXAMPLE = re.compile(r"^\s*[（(【\[]?\s*(?:填写|填报)?(?:示例|样例|举例|范例|例子|例)\s*\d*\s*[）)】\]]?\s*[:：]?\s*$")
+
+
+def _form_rows_below(grid: Grid, candidate: _Candidate) -> tuple[int, list[tuple[int, int, str]]]:
+    """Skip the 栏次, hint and example rows right under the header (blank rows between them too).
+
+    Returns the last of those rows (the header row when there is none) and the example rows,
+    which the reporter is told about. Only rows directly under the header are looked at: a
+    table's data is never read as a form line further down.
+    """
+    last, examples = candidate.header_row, []
+    number = last + 1
+    serial = candidate.columns.get("serial")
+    end = min(len(grid.rows), candidate.end or len(grid.rows))
+    while number <= end:
+        cells = grid.rows[number - 1]
+        filled = [(index, cell) for index, cell in enumerate(cells, start=1) if cell is not None and cell != ""]
+        if filled and all(type(cell) is str and cell.isspace() for _, cell in filled):
+            filled = []
+        if filled:
+            example = _example_cell(filled, serial)
+            if example is not None:
+                examples.append((number, *example))
+            elif not (_numbers_columns(filled) or _hint_line(filled)):
+                break
+            last = number
+        number += 1
+    return last, examples
+
+
+def _example_cell(filled: list[tuple[int, object]], serial: int | None) -> tuple[int, str] | None:
+    """(column, text) of the 示例 marker in a row's 序号 cell (or its first cell), else None."""
+    index, cell = next(((i, c) for i, c in filled if i == serial), filled[0])
+    return (index, cell) if isinstance(cell, str) and _EXAMPLE.match(cell) else None
+
+
+def _numbers_columns(filled: list[tuple[int, object]]) -> bool:
+    """A 栏次 row: three or more column numbers counting up by one (after 栏次/甲/乙 labels)."""
+    numbers: list[int] = []
+    for _, cell in filled:
+        if isinstance(cell, str) and cell.strip() in _COLUMN_LABELS and not numbers:
+            continue
+        number = _column_number(cell)
+        if number is None:
+            return False
+        numbers.append(number)
+    return len(numbers) >= 3 and all(later == earlier + 1 for earlier, later in itertools.pairwise(numbers))
+
+
+def _column_number(cell: object) -> int | None:
+    if isinstance(cell, bool):
+        return None
+    if isinstance(cell, int | float):
+        return int(cell) if float(cell).is_integer() and 0 <= cell < 100 else None
+    if isinstance(cell, str):
+        text = cell.strip().strip("()（）")
+        if text.isascii() and text.isdigit() and len(text) <= 2:
+            return int(text)
+        return _CIRCLED.get(text)
+    return None
+
+
+def _hint_line(filled: list[tuple[int, object]]) -> bool:
+    """A row of filling hints: text only, most of it instructions, and nothing shaped like a credit code."""
+    texts = [cell for _, cell in filled if isinstance(cell, str)]
+    if len(filled) < 2 or len(texts) < len(filled) or any(_CODE_LIKE.match(text) for text in texts):
+        return False
+    return sum(1 for text in texts if _HINT.search(text)) * 2 >= len(texts)
 
 
 def _blank(cell: LabelledValue) -> bool:
@@ -696,7 +781,7 @@ def _data_rows(grid: Grid, candidate: _Candidate) -> list[DataRow]:
     pick = itemgetter(*offsets) if len(offsets) > 1 else (lambda cells: (cells[offsets[0]],))
     reach = max(offsets) + 1
     after_table = False
-    for number in range(header_row + 1, total + 1):
+    for number in range(max(header_row + 1, candidate.data_top), total + 1):
         cells = grid.rows[number - 1] if number <= len(grid.rows) else []
         same = 0  # cells that say what the header above them says
         if not merges and len(cells) >= reach:

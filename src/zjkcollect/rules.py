@@ -129,6 +129,9 @@ _FILE_RULES: dict[str, Rule] = {
     "survey-late": Rule(W, "{label} 应于 {due} 前报送，填报日期为 {value}，已逾期。", CLERK),
     "template-old-version": Rule(W, "本表使用的是旧版模板（{value}），当前为 {current}，请下载新模板填报。"),
     "column-missing": Rule(E, "表格缺少“{field}”列，请使用下发模板，不要删除列。", blocks=True),
+    "example-row-ignored": Rule(
+        W, "第{row_number}行是填写示例（序号写着“{value}”），没有作为数据读取。请删除示例行后重新报送。"
+    ),
     "hidden-row": Rule(W, "第{row_number}行被隐藏了，已照常读取和校验。如果这一行不该报送，请删除整行而不是隐藏。"),
     "table-empty": Rule(E, "表格中没有读到任何数据行，请确认已填写并保存后重新报送。", blocks=True),
     "duplicate-row": Rule(W, "同一项目在本表中重复填报（与第{other_row}行相同），请删除重复行。"),
