@@ -381,7 +381,48 @@ BLOCKS = {
     "date-chinese-numerals": (["填报单位", "怀来县", None, None, None, "统计截止日期", "二〇二五年六月二十六日"], []),
     "date-with-time": (["填报单位", "怀来县", None, None, None, "统计截止日期", "2025-06-26 17:30"], []),
     "date-without-label": (["填报单位：怀来县 2025年6月26日"], []),
+    "date-label-jiezhi-shijian": (["填报单位：怀来县", None, None, "截止时间：2025年6月26日"], []),
+    "date-as-of-own-line": (["填报单位：怀来县", None, None, "（截至2025年6月26日）"], []),
+    "date-as-of-no-brackets": (["填报单位：怀来县      截止到2025-06-26"], []),
 }
+
+
+@pytest.mark.parametrize(
+    "title", [TITLE + "（截至2025年6月26日）", TITLE + "(2025年6月26日)", TITLE + "（数据截至2025.6.26）"]
+)
+def test_a_date_stated_in_the_title_is_the_tables_date(tmp_path: Path, title: str) -> None:
+    rows = [[title], ["填报单位：怀来县"], *one_row_header(R), *data_rows(R, clean_rows(1))]
+    result = read(write_sheet(tmp_path / "a.xlsx", rows, ["A1:O1"]))
+    assert (result.reporter, result.date, result.findings) == ("怀来县", JUNE_26, [])
+
+
+@pytest.mark.parametrize(
+    ("top", "expected"),
+    [
+        # the unit named only in the title (or a line above the header): read, with a warning there
+        ([["怀来县" + TITLE], ["统计截止日期：2025-06-26"]], {("reporter-from-title", SHEET, "A1")}),
+        ([[TITLE], ["单位：怀来县", None, None, "统计截止日期：2025-06-26"]], {("reporter-from-title", SHEET, "A2")}),
+        # the unit's organ written out: counted as the registered unit, with a warning at the cell
+        (
+            [[TITLE], ["填报单位：怀来县人民政府", None, None, "统计截止日期：2025-06-26"]],
+            {("reporter-read-as", SHEET, "A2")},
+        ),
+        (
+            [[TITLE], ["填报单位", "怀来县数据和政务服务局", None, "统计截止日期：2025-06-26"]],
+            {("reporter-read-as", SHEET, "B2")},
+        ),
+        # two units in the title: not guessed
+        ([["怀来县、涿鹿县" + TITLE], ["统计截止日期：2025-06-26"]], {("reporter-missing", SHEET, None)}),
+        # a name that merely resembles one is still unknown
+        ([[TITLE], ["填报单位：怀来", None, None, "统计截止日期：2025-06-26"]], {("reporter-unknown", SHEET, "A2")}),
+    ],
+)
+def test_the_unit_is_found_where_reporters_put_it(tmp_path: Path, top: list[list[object]], expected: set) -> None:
+    rows = [*top, *one_row_header(R), *data_rows(R, clean_rows(1))]
+    path = write_sheet(tmp_path / "a.xlsx", rows)
+    assert found(path) == expected
+    if "reporter-missing" not in {rule for rule, _, _ in expected} and "reporter-unknown" not in str(expected):
+        assert read(path).reporter == "怀来县"
 
 
 @pytest.mark.parametrize("name", list(BLOCKS))
@@ -489,7 +530,10 @@ FORM_LINES = {
     "circled-numbers": ([[chr(0x2460 + n) for n in range(WIDTH)]], set()),
     "hints": ([[None, "填写项目全称", "与营业执照一致", "18位代码", "从下拉列表选择", "请填写"]], set()),
     "example": ([["示例", *EXAMPLE]], {("example-row-ignored", SHEET, "A4")}),
-    "example-in-brackets": ([["（示例）", "XX项目", "XX公司", "9113XXXXXXXXXXXXXX"]], {("example-row-ignored", SHEET, "A4")}),
+    "example-in-brackets": (
+        [["（示例）", "XX项目", "XX公司", "9113XXXXXXXXXXXXXX"]],
+        {("example-row-ignored", SHEET, "A4")},
+    ),
     "numbers-blank-example": (
         [list(range(1, WIDTH + 1)), [None], ["例", "XX项目"]],
         {("example-row-ignored", SHEET, "A6")},

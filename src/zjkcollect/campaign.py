@@ -372,6 +372,27 @@ class Campaign(_Strict):
     def find_reporter(self, text: str) -> Reporter | None:
         return self.reporter_lookup.get(normalize_name(text))
 
+    def reporter_starting(self, text: str) -> Reporter | None:
+        """The reporter a longer name starts with: 怀来县人民政府, 怀来县数据和政务服务局 → 怀来县.
+
+        The longest registered name (or alias, with or without the city) the text begins with and
+        goes on from; None when there is none.
+        """
+        key = normalize_name(text)
+        names = [
+            name for name in self.reporter_lookup if len(name) >= 2 and len(key) > len(name) and key.startswith(name)
+        ]
+        return self.reporter_lookup[max(names, key=len)] if names else None
+
+    def reporters_named_in(self, text: str) -> list[Reporter]:
+        """Every reporter whose registered name (or alias) appears in the text, e.g. in a table's title."""
+        key = normalize_name(text)
+        found: dict[str, Reporter] = {}
+        for name, reporter in self.reporter_lookup.items():
+            if len(name) >= 2 and name in key:
+                found.setdefault(reporter.name, reporter)
+        return list(found.values())
+
     def week_for(self, day: dt.date) -> dt.date | None:
         """``day`` itself when it is one of the calendar's update days, else None."""
         return day if day in self.calendar.weeks else None

@@ -7,7 +7,7 @@ from collections import defaultdict
 from typing import cast
 
 from zjkcollect.attachments import Kind
-from zjkcollect.campaign import Campaign
+from zjkcollect.campaign import Campaign, Reporter
 from zjkcollect.codes import read_date
 from zjkcollect.crossfile import choice_of, describe_choice, key_of
 from zjkcollect.findings import Finding, column_letter, make_finding
@@ -155,9 +155,24 @@ def _check_reporter(result: FileResult, checked: TableResult, campaign: Campaign
     text = normalize_text(display(cell.value) or "")
     row, column = cell.row, cell.column
     if not text:
-        result.findings.append(_at(result, table, "reporter-missing", row, column, "填报单位"))
+        named = _reporter_in_title(table, campaign)
+        if named is None:
+            result.findings.append(_at(result, table, "reporter-missing", row, column, "填报单位"))
+            return
+        reporter, (row, column, line) = named
+        result.findings.append(
+            _at(result, table, "reporter-from-title", row, column, "填报单位", value=line, reporter=reporter.name)
+        )
+        checked.reporter, checked.reporter_known = reporter.name, True
         return
     reporter = campaign.find_reporter(text)
+    if reporter is None and (longer := campaign.reporter_starting(text)) is not None:
+        # the unit's organ written out (怀来县人民政府 for 怀来县): counted as the registered unit
+        result.findings.append(
+            _at(result, table, "reporter-read-as", row, column, "填报单位", value=text, reporter=longer.name)
+        )
+        checked.reporter, checked.reporter_known = longer.name, True
+        return
     if reporter is None:
         guess = closest(text, campaign.reporter_names)
         hint = f"您是否要填“{guess}”？" if guess else ""
@@ -166,6 +181,17 @@ def _check_reporter(result: FileResult, checked: TableResult, campaign: Campaign
         return
     checked.reporter = reporter.name
     checked.reporter_known = True
+
+
+def _reporter_in_title(table: Table, campaign: Campaign) -> tuple[Reporter, tuple[int, int, str]] | None:
+    """The one registered unit a line above the table names ("怀来县“数据要素×”大赛参赛项目统计表"), with that line."""
+    for line in table.block_lines:
+        named = campaign.reporters_named_in(line[2])
+        if len(named) == 1:
+            return named[0], line
+        if named:
+            return None  # two units named: which one reports is not for us to guess
+    return None
 
 
 def _check_date(result: FileResult, checked: TableResult, campaign: Campaign) -> None:

@@ -30,8 +30,13 @@ REPORTER_LABELS = (
 )
 DATE_LABELS = (
     "统计截止日期",
+    "统计截至日期",
+    "数据截止日期",
     "截止日期",
     "截至日期",
+    "统计截止时间",
+    "截止时间",
+    "截至时间",
     "填报日期",
     "填报时间",
     "填表日期",
@@ -71,6 +76,20 @@ _SEPARATORS = " :;,、|。"
 # A label this module does not know, maybe with its value: "备注：无", "联系人：", "制表：张三".
 _OTHER_LABEL = re.compile(r"^[^\s:]{1,8}:")
 _STAMP = re.compile(r"\([^()]*(?:盖章|签章|公章|签字)[^()]*\)")
+
+
+# A date written without a label, as titles and lines under them carry it: "（截至2025年6月26日）",
+# "截止到2025-06-26", or a date in brackets at the end of the title: "…统计表（2025年6月26日）".
+_DATE_TEXT = r"(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号]?|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})"
+_AS_OF_DATE = re.compile(r"(?:截至|截止)(?:到|至)?\s*" + _DATE_TEXT)
+_BRACKETED_DATE = re.compile(r"\(\s*" + _DATE_TEXT + r"\s*\)\s*$")
+
+
+def _noted_date(text: str) -> str | None:
+    """The date a title or a line states as the data's date without a label, else None."""
+    text = normalize_text(text)
+    match = _AS_OF_DATE.search(text) or _BRACKETED_DATE.search(text)
+    return match.group(1) if match and read_date(match.group(1)) is not None else None
 
 
 @dataclass(slots=True)
@@ -144,6 +163,8 @@ def _labels_in_block(rows: list[list[object]], date_label: str) -> tuple[list[_L
                     loose_date = _date_after_unit(label, loose_date)
                 elif loose_date is None and not isinstance(prefix, int | float) and read_date(prefix) is not None:
                     loose_date = LabelledValue(prefix, row_index, column_index)
+                elif loose_date is None and isinstance(cell, str) and (noted := _noted_date(cell)) is not None:
+                    loose_date = LabelledValue(noted, row_index, column_index)
             for name, value in segments:
                 kind = kinds[name]
                 label = _Label(
@@ -166,9 +187,10 @@ def _date_after_unit(label: _Label, loose_date: LabelledValue | None) -> Labelle
     words = value.value.split(" ")
     for cut in range(1, len(words)):
         tail = " ".join(words[cut:])
-        if read_date(tail) is not None:
+        noted = tail if read_date(tail) is not None else _noted_date(tail)
+        if noted is not None:
             value.value = " ".join(words[:cut])
-            return loose_date or LabelledValue(tail, value.row, value.column)
+            return loose_date or LabelledValue(noted, value.row, value.column)
     return loose_date
 
 

@@ -104,6 +104,8 @@ class Table:
     last_row: int | None = None
     # Example rows left under the header (序号 says 示例): (row, column, the text), not read as data.
     examples: list[tuple[int, int, str]] = field(default_factory=list)
+    # The text lines above the header (title and block): (row, column, text), e.g. a unit named in the title.
+    block_lines: list[tuple[int, int, str]] = field(default_factory=list)
 
     @property
     def kind(self) -> Kind:
@@ -542,6 +544,12 @@ def _table(candidate: _Candidate, fingerprint: Fingerprint | None) -> Table:
         first_row=candidate.first,
         last_row=candidate.end,
         examples=examples,
+        block_lines=[
+            (number, column, cell)
+            for number in range(candidate.first, candidate.header_top)
+            for column, cell in enumerate(grid.rows[number - 1], start=1)
+            if isinstance(cell, str) and cell.strip()
+        ],
     )
 
 

@@ -112,6 +112,12 @@ _CELL_RULES: dict[str, Rule] = {
 
 _FILE_RULES: dict[str, Rule] = {
     "reporter-missing": Rule(E, "表头未填写“填报单位”，请从下拉列表选择本单位后重新报送。"),
+    "reporter-read-as": Rule(
+        W, "填报单位“{value}”已按名册中的“{reporter}”读取。请从下拉列表选择本单位，写成“{reporter}”。"
+    ),
+    "reporter-from-title": Rule(
+        W, "没有找到“填报单位”一栏，已按表格上方“{value}”中的“{reporter}”读取。请按模板在“填报单位”处填写本单位。"
+    ),
     "reporter-unknown": Rule(E, "填报单位“{value}”不在报送单位名册中。{hint}请从下拉列表选择。"),
     "date-missing": Rule(E, "表头未填写“{field}”，请填写后重新报送。"),
     "date-year-assumed": Rule(
