@@ -386,3 +386,19 @@ def test_hidden_rows_are_read_and_noted(tmp_path: Path) -> None:
     result = one(path)
     assert len(result.rows) == 2
     assert {(f.rule, f.row, f.cell) for f in result.findings} == {("hidden-row", 5, None), ("track-unknown", 5, "G5")}
+
+
+@pytest.mark.parametrize("organ", ["怀来县数据和政务服务局", "怀来县人民政府", "张家口市怀来县数据和政务服务局"])
+def test_a_contacts_unit_written_with_its_organ_counts_as_the_registered_unit(tmp_path: Path, organ: str) -> None:
+    from tests.builders import person, write_contacts
+
+    leader = person(organ, "主管领导", "张三", "13800000002")
+    staff = person(organ, "具体负责人", "李四", "13800000003")
+    path = write_contacts(tmp_path / "c.xlsx", "怀来县", "2025-06-20", [leader, staff])
+    report = validate_paths([path], load_campaign(), workers=0)
+    assert {(f.rule, f.cell, f.severity.value) for f in report.findings} == {
+        ("unit-read-as", "B4", "warning"),
+        ("unit-read-as", "B5", "warning"),
+    }
+    [table] = report.files[0].tables
+    assert {row.values["unit"] for row in table.rows} == {"怀来县"}

@@ -94,6 +94,7 @@ _CELL_RULES: dict[str, Rule] = {
     "email-invalid": Rule(E, "电子邮箱“{value}”格式不正确，请填写如 name@example.com 的邮箱地址。"),
     "email-missing": Rule(E, "具体负责人必须填写电子邮箱。"),
     "unit-not-registered": Rule(E, "单位名称“{value}”不在报送单位名册中。{hint}"),
+    "unit-read-as": Rule(W, "单位名称“{value}”已按名册中的“{reporter}”读取。请写成名册中的名称“{reporter}”。"),
     # A choice written with an obvious decoration is read as the catalog value, but said aloud, so
     # the reporter learns the plain form and every output carries the catalog value.
     "track-decorated": Rule(

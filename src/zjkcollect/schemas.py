@@ -408,6 +408,10 @@ def _registered_unit(column: Column) -> Validator:
             return _remember(info, None)
         campaign = _campaign(info)
         reporter = campaign.find_reporter(text)
+        if reporter is None and (longer := campaign.reporter_starting(text)) is not None:
+            # the unit's organ written out (怀来县数据和政务服务局 for 怀来县): counted as the registered unit
+            _warn(info, "unit-read-as", value, reporter=longer.name)
+            return _remember(info, longer.name)
         if reporter is None:
             raise _fail("unit-not-registered", value, hint=_suggestion(text, campaign.reporter_names))
         return _remember(info, reporter.name)
