@@ -549,6 +549,13 @@ def test_form_lines_under_the_header_are_not_data(tmp_path: Path, name: str) -> 
     assert found(path) == expected
 
 
+def test_a_half_filled_project_right_under_the_header_is_not_taken_for_hints(tmp_path: Path) -> None:
+    line = [None, "请假审批数据平台", "张家口某某科技有限公司", None, None, None, "工业制造"]
+    path = _under_header(tmp_path / "a.xlsx", [line])
+    assert len(read(path).rows) == 3
+    assert ("required-missing", SHEET, "D4") in found(path)
+
+
 def test_form_lines_are_only_looked_for_right_under_the_header(tmp_path: Path) -> None:
     # a 示例 row among the data is a row like any other: read, checked and reported, never dropped
     rows = [[TITLE], BLOCK, *one_row_header(R), *data_rows(R, clean_rows(1)), ["示例", "XX项目"]]

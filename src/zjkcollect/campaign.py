@@ -373,7 +373,7 @@ class Campaign(_Strict):
         return self.reporter_lookup.get(normalize_name(text))
 
     def reporter_starting(self, text: str) -> Reporter | None:
-        """The reporter a longer name starts with: 怀来县人民政府, 怀来县数据和政务服务局 → 怀来县.
+        """The reporter a longer name starts with: 某某县人民政府, 某某县数据和政务服务局 → 某某县.
 
         The longest registered name (or alias, with or without the city) the text begins with and
         goes on from; None when there is none.

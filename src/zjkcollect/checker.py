@@ -167,7 +167,7 @@ def _check_reporter(result: FileResult, checked: TableResult, campaign: Campaign
         return
     reporter = campaign.find_reporter(text)
     if reporter is None and (longer := campaign.reporter_starting(text)) is not None:
-        # the unit's organ written out (怀来县人民政府 for 怀来县): counted as the registered unit
+        # the unit's organ written out (某某县人民政府 for 某某县): counted as the registered unit
         result.findings.append(
             _at(result, table, "reporter-read-as", row, column, "填报单位", value=text, reporter=longer.name)
         )
@@ -184,7 +184,7 @@ def _check_reporter(result: FileResult, checked: TableResult, campaign: Campaign
 
 
 def _reporter_in_title(table: Table, campaign: Campaign) -> tuple[Reporter, tuple[int, int, str]] | None:
-    """The one registered unit a line above the table names ("怀来县“数据要素×”大赛参赛项目统计表"), with that line."""
+    """The one registered unit a line above the table names ("某某县“数据要素×”大赛参赛项目统计表"), with that line."""
     for line in table.block_lines:
         named = campaign.reporters_named_in(line[2])
         if len(named) == 1:

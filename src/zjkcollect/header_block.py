@@ -78,8 +78,8 @@ _OTHER_LABEL = re.compile(r"^[^\s:]{1,8}:")
 _STAMP = re.compile(r"\([^()]*(?:盖章|签章|公章|签字)[^()]*\)")
 
 
-# A date written without a label, as titles and lines under them carry it: "（截至2025年6月26日）",
-# "截止到2025-06-26", or a date in brackets at the end of the title: "…统计表（2025年6月26日）".
+# A date written without a label, as titles and lines under them carry it: "（截至2026年5月20日）",
+# "截止到2026-05-20", or a date in brackets at the end of the title: "…统计表（2026年5月20日）".
 _DATE_TEXT = r"(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号]?|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})"
 _AS_OF_DATE = re.compile(r"(?:截至|截止)(?:到|至)?\s*" + _DATE_TEXT)
 _BRACKETED_DATE = re.compile(r"\(\s*" + _DATE_TEXT + r"\s*\)\s*$")

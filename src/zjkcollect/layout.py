@@ -558,7 +558,7 @@ def _table(candidate: _Candidate, fingerprint: Fingerprint | None) -> Table:
 _COLUMN_LABELS = frozenset({"栏次", "甲", "乙", "丙", "丁", "-", "—", "/"})
 _CIRCLED = {chr(0x2460 + index): index + 1 for index in range(20)}  # ① … ⑳
 # rows of filling hints ("填写项目全称", "从下拉列表选择", "18位代码"),
-_HINT = re.compile(r"填写|填报|选择|下拉|请|格式|必填|选填|如[:：]|例如|不超过|以内|注明|按照|参照|\d+\s*位")
+_HINT = re.compile(r"请填写|请选择|请输入|请按|填写|下拉|选择|格式|必填|选填|如[:：]|例如|不超过|字以内|\d+\s*位")
 # and the example row a template shows (序号 says 示例), which a reporter may leave in.
 _EXAMPLE = re.compile(r"^\s*[（(【\[]?\s*(?:填写|填报)?(?:示例|样例|举例|范例|例子|例)\s*\d*\s*[）)】\]]?\s*[:：]?\s*$")
 
@@ -639,7 +639,7 @@ def _with_footer(
 ) -> tuple[LabelledValue, LabelledValue]:
     """Fill what the block above the table lacks from the lines below it.
 
-    Many units sign their tables at the foot ("填报单位：怀来县  填报人：…  联系电话：…"), and some
+    Many units sign their tables at the foot ("填报单位：某某县  填报人：…  联系电话：…"), and some
     put the unit or the date only there. What the block above does say always wins; a value
     found below points at its own cell.
     """

@@ -409,7 +409,7 @@ def _registered_unit(column: Column) -> Validator:
         campaign = _campaign(info)
         reporter = campaign.find_reporter(text)
         if reporter is None and (longer := campaign.reporter_starting(text)) is not None:
-            # the unit's organ written out (怀来县数据和政务服务局 for 怀来县): counted as the registered unit
+            # the unit's organ written out (某某县数据和政务服务局 for 某某县): counted as the registered unit
             _warn(info, "unit-read-as", value, reporter=longer.name)
             return _remember(info, longer.name)
         if reporter is None:
