@@ -52,6 +52,8 @@ def test_tables_one_under_the_other_are_each_checked(tmp_path: Path, order: list
     assert found == expected
     # each table's summary counts only what is on its own rows
     summaries = [table.summary(result.findings) for table in result.tables]
+    first_rows = [summary["first_row"] for summary in summaries]
+    assert first_rows[0] == 1 and first_rows[1] > summaries[0]["last_row"] and summaries[1]["last_row"] is None
     problems = [int(summary["errors"]) + int(summary["warnings"]) for summary in summaries]
     assert problems == [int(kind == "contacts") for kind in order]
 

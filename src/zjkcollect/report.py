@@ -147,6 +147,9 @@ class TableResult:
         return {
             "kind": self.attachment.label,
             "sheet": self.sheet,
+            # where on the sheet (two attachments' tables may share one): its first row, its last (None: the end)
+            "first_row": self.table.first_row,
+            "last_row": self.table.last_row,
             "reporter": self.reporter,
             "date": self.date.isoformat() if self.date else None,
             "rows": len(self.rows),
