@@ -7,6 +7,7 @@ names, wrapped by display width (a Chinese character takes two columns) to fit 8
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import sys
@@ -19,7 +20,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from zjkcollect import __version__
 from zjkcollect.columns import cells, wrap
-from zjkcollect.data import Examples, builtin_examples, file_examples
+from zjkcollect.data import builtin_examples, file_examples
 from zjkcollect.errors import INTERRUPTED, ZjkError, check_output_file, check_writable_folder, machine_problem
 from zjkcollect.text import weekday_name
 
@@ -46,26 +47,39 @@ def _campaign_in_argv(argv: list[str]) -> str | None:
     return None
 
 
-def _help_examples() -> Examples | None:
-    """Example dates and the update day for the help, from the campaign this run would use.
+# Help texts write the example dates and the update day as {week}, {next_week} and {day}, and the
+# shipped campaign as {builtin}. They are filled in only when help is shown: reading a campaign
+# file for them on every run would cost more than some commands take.
+@functools.cache
+def _example_values() -> dict[str, str]:
+    """The values for the help's placeholders, from the campaign this run would use.
 
-    Help texts are fixed when the commands are declared, before Typer reads the options, so the
-    campaign is found here the way _load_campaign finds it: --campaign, else the working folder's
-    file, else the shipped one. A file that cannot be read falls back to the shipped calendar; the
-    command itself then says what is wrong with the file.
+    Found the way _load_campaign finds it (--campaign, else the working folder's file, else the
+    shipped one), from the command line itself: help is shown before Typer has read the options.
+    A file that cannot be read falls back to the shipped calendar; the command itself then says
+    what is wrong with the file.
     """
+    shipped = builtin_examples()
     chosen = _campaign_in_argv(sys.argv[1:])
     if chosen is None and Path(WORKING_CAMPAIGN).is_file():
         chosen = WORKING_CAMPAIGN
-    return (file_examples(chosen) if chosen is not None else None) or _SHIPPED
+    examples = (file_examples(chosen) if chosen is not None else None) or shipped
+    return {
+        "{week}": examples.first_week if examples else "年-月-日",
+        "{next_week}": examples.second_week if examples else "年-月-日",
+        "{day}": weekday_name(examples.weekday) if examples else "每周更新日",
+        "{builtin}": f"内置的 {shipped.year} 年配置" if shipped else "内置配置",
+    }
 
 
-_SHIPPED = builtin_examples()
-_EXAMPLES = _help_examples()
-_WEEK = _EXAMPLES.first_week if _EXAMPLES else "年-月-日"
-_NEXT_WEEK = _EXAMPLES.second_week if _EXAMPLES else "年-月-日"
-_DAY = weekday_name(_EXAMPLES.weekday) if _EXAMPLES else "每周更新日"
-_BUILTIN = f"内置的 {_SHIPPED.year} 年配置" if _SHIPPED else "内置配置"
+def _with_examples(text: str | None) -> str | None:
+    if not text or "{" not in text:
+        return text
+    for placeholder, value in _example_values().items():
+        text = text.replace(placeholder, value)
+    return text
+
+
 INBOX_FOLDER = Path("收件箱")
 OUTPUT_FOLDER = Path("输出")
 TEMPLATE_FOLDER = Path("模板")
@@ -212,9 +226,22 @@ class _ChineseHelp:
         return option
 
     def get_help(self, ctx: Any) -> str:
+        self._fill_examples(ctx)
         writer = HelpWriter()
         self.format_help(ctx, writer)  # type: ignore[attr-defined]
         return writer.getvalue().rstrip("\n")
+
+    def _fill_examples(self, ctx: Any) -> None:
+        """Put the example dates into this command's help, its options' and its commands' (once shown)."""
+        self.help = _with_examples(self.help)  # type: ignore[attr-defined]
+        for param in self.get_params(ctx):  # type: ignore[attr-defined]
+            if isinstance(getattr(param, "help", None), str):
+                param.help = _with_examples(param.help)
+        commands = getattr(self, "list_commands", None)
+        for name in commands(ctx) if commands is not None else ():
+            command = self.get_command(ctx, name)  # type: ignore[attr-defined]
+            if command is not None:
+                command.help = _with_examples(command.help)
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         pieces = ["[选项]"]
@@ -293,12 +320,12 @@ def _show_version(value: bool) -> None:
 app = typer.Typer(
     cls=_ChineseHelpGroup,
     name="zjkcollect",
-    help=f"""“数据要素×”大赛报送工具：生成模板、校验报回的表格、汇总每周参赛项目。
+    help="""“数据要素×”大赛报送工具：生成模板、校验报回的表格、汇总每周参赛项目。
 
     第一次使用：zjkcollect init 数据要素大赛，建立工作文件夹（收件箱、输出、模板和活动配置.toml）；
     以后在这个文件夹里运行各命令，不必再写文件夹的名字。
 
-    示例：zjkcollect validate 收件箱 ；zjkcollect merge --week {_WEEK}
+    示例：zjkcollect validate 收件箱 ；zjkcollect merge --week {week}
 
     每个命令的说明：zjkcollect 命令 --help，例如 zjkcollect merge --help。
 
@@ -311,18 +338,12 @@ app = typer.Typer(
 )
 
 
-def _with_examples(command: Any) -> Any:
-    """The command's help with {week} and {next_week} as the shipped calendar's first two weeks."""
-    command.__doc__ = (command.__doc__ or "").replace("{week}", _WEEK).replace("{next_week}", _NEXT_WEEK)
-    return command
-
-
 CampaignOption = Annotated[
     Path | None,
     typer.Option(
         "--campaign",
         metavar="文件",
-        help=f"活动配置文件；不填时用当前文件夹的 {WORKING_CAMPAIGN}，没有则用{_BUILTIN}。",
+        help=f"活动配置文件；不填时用当前文件夹的 {WORKING_CAMPAIGN}，没有则用{{builtin}}。",
         show_default=False,
     ),
 ]
@@ -448,7 +469,7 @@ ReceivedOption = Annotated[
     typer.Option(
         "--received",
         metavar="日期",
-        help=f"本次新收录文件的实际收到日期（默认今天），如 {_WEEK}；判断“迟报”用。",
+        help="本次新收录文件的实际收到日期（默认今天），如 {week}；判断“迟报”用。",
         show_default=False,
     ),
 ]
@@ -461,10 +482,9 @@ def _clock(received: str | None) -> Callable[[], dt.datetime]:
 
 
 @app.command("merge", cls=_ChineseHelpCommand)
-@_with_examples
 def merge_command(
     week: Annotated[
-        str, typer.Option("--week", metavar="日期", help=f"统计周（{_DAY}），如 {_WEEK}。", show_default=False)
+        str, typer.Option("--week", metavar="日期", help="统计周（{day}），如 {week}。", show_default=False)
     ],
     inbox: Annotated[
         Path, typer.Option("--inbox", metavar="文件夹", help="存放报回表格的文件夹（连同子文件夹一起读取）。")
@@ -503,7 +523,6 @@ def merge_command(
 
 
 @app.command("ingest", cls=_ChineseHelpCommand)
-@_with_examples
 def ingest_command(
     paths: Annotated[
         list[Path],
@@ -534,12 +553,11 @@ def ingest_command(
 
 
 @app.command("status", cls=_ChineseHelpCommand)
-@_with_examples
 def status_command(
     week: Annotated[
         str | None,
         typer.Option(
-            "--week", metavar="日期", help=f"统计周（{_DAY}）；不填则为今天之前最近的{_DAY}。", show_default=False
+            "--week", metavar="日期", help="统计周（{day}）；不填则为今天之前最近的{day}。", show_default=False
         ),
     ] = None,
     db: DbOption = DEFAULT_DB,
@@ -594,7 +612,7 @@ def init_command(
     render.info("下一步（在命令提示符中进入这个文件夹后运行）：")
     render.info("  zjkcollect make-templates              生成空白模板到“模板”")
     render.info("  zjkcollect validate 收件箱             校验收到的表格")
-    render.info(f"  zjkcollect merge --week {_WEEK}     每{_DAY}汇总")
+    render.info(_with_examples("  zjkcollect merge --week {week}     每{day}汇总") or "")
 
 
 ledger_app = typer.Typer(
