@@ -204,6 +204,17 @@ HUAIAN_ROW = project(
 )
 
 
+ZHUOLU_ROW = project(
+    project_name="涿鹿县葡萄酒庄文旅数据",
+    unit_name="涿鹿县桑干河酒庄有限公司",
+    credit_code=code("91", "130731", "MA0W2233"),
+    track="商贸流通",
+    topic="消费数据应用",
+    contact_name="杨帆",
+    contact_phone="13831310018",
+)
+
+
 class Inbox:
     """Writes the example files and records every planted mistake."""
 
@@ -377,6 +388,63 @@ def merged_cells_workbook(
     sheet.cell(row=last + 3, column=1, value="填表人：刘芳        审核人：陈局长")
     target.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(target)
+
+
+def one_sheet_workbook(
+    target: Path,
+    reporter: str,
+    week: dt.date,
+    projects: list[dict[str, object]],
+    contacts_date: dt.date,
+    contacts: list[dict[str, object]],
+) -> dict[str, int]:
+    """A county clerk who puts everything on one sheet: the title states the date (（截至…）), a 栏次 row
+    under each header, 附件4 pasted under 附件3 with its own title and block, and the unit written only
+    in the signature line at the foot of 附件3. Returns the sheet row of each table's first data row."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Sheet1"
+    first_rows: dict[str, int] = {}
+    row = 1
+    for kind, rows, title in (
+        (Kind.REGISTERED, projects, f"{ATTACHMENTS[Kind.REGISTERED].title}（截至{week.year}年{week.month}月{week.day}日）"),
+        (Kind.CONTACTS, contacts, ATTACHMENTS[Kind.CONTACTS].title),
+    ):
+        attachment = ATTACHMENTS[kind]
+        sheet.cell(row=row, column=1, value=f"{attachment.label}  {title}")
+        if kind is Kind.CONTACTS:
+            sheet.cell(row=row + 1, column=1, value=f"填报单位：{reporter}")
+            sheet.cell(row=row + 1, column=5, value=f"{attachment.date_label}：")
+            sheet.cell(row=row + 1, column=6, value=contacts_date).number_format = "yyyy年m月d日"
+        for index, column in enumerate(attachment.columns, start=1):
+            sheet.cell(row=row + 2, column=index, value=column.header)
+            sheet.cell(row=row + 3, column=index, value=index)  # the 栏次 row
+        first_rows[kind.value] = row + 4
+        for offset, values in enumerate(rows):
+            for index, column in enumerate(attachment.columns, start=1):
+                value = offset + 1 if column.field == "serial" else values.get(column.field)
+                if value is not None:
+                    sheet.cell(row=row + 4 + offset, column=index, value=value)
+        row += 4 + len(rows)
+        if kind is Kind.REGISTERED:
+            sheet.cell(row=row + 1, column=1, value=f"填报单位（盖章）：{reporter}")
+            sheet.cell(row=row + 1, column=6, value="填表人：杨帆")
+            row += 4
+    target.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(target)
+    return first_rows
+
+
+def add_one_sheet_file(root: Path, week2: dt.date) -> list[dict[str, str | None]]:
+    """涿鹿县's week-2 file (see one_sheet_workbook): 附件3 clean, its staff contact without an e-mail."""
+    name = f"{WEEK2}/涿鹿县附件3和附件4（一张表）.xlsx"
+    contacts = [
+        {"unit": "涿鹿县", "role": "主管领导", "name": "孙副县长", "position": "副县长", "mobile": "13931320031"},
+        {"unit": "涿鹿县", "role": "具体负责人", "name": "周科长", "position": "科长", "mobile": "13931320032"},
+    ]
+    first_rows = one_sheet_workbook(root / name, "涿鹿县", week2, [ZHUOLU_ROW], dt.date(2025, 6, 30), contacts)
+    email = next(i for i, c in enumerate(ATTACHMENTS[Kind.CONTACTS].columns, start=1) if c.field == "email")
+    return [{"file": name, "rule": "email-missing", "cell": f"{column_letter(email)}{first_rows['contacts'] + 1}"}]
 
 
 _FILTERS = {"xls": "xls:MS Excel 97", "ods": "ods"}
@@ -606,7 +674,7 @@ def build(root: Path) -> list[dict[str, str | None]]:
         saved_as(chongli, f"{WEEK2}/崇礼区-附件3.ods", root)
         inbox.plant(f"{WEEK2}/崇礼区-附件3.ods", "phone-invalid", inbox.cell(R, 0, "contact_phone"))
         inbox.plant(f"{WEEK2}/市工信局-附件3.xlsx", "project-duplicate-reporters", inbox.cell(R, 1, "track"))
-        return inbox.expected + build_mail(root, templates)
+        return inbox.expected + add_one_sheet_file(root, week2) + build_mail(root, templates)
 
 
 # --- the mail export ------------------------------------------------------------------------------
@@ -748,6 +816,9 @@ def main() -> None:
     if sys.argv[1:] == ["--mail-only"]:
         main_mail_only()
         return
+    if sys.argv[1:] == ["--one-sheet-only"]:
+        main_one_sheet_only()
+        return
     staging = Path(tempfile.mkdtemp(prefix="inbox-", dir=HERE))
     try:
         expected = build(staging)
@@ -770,6 +841,14 @@ def main_mail_only() -> None:
     kept = [
         item for item in json.loads(EXPECTED.read_text(encoding="utf-8")) if not item["file"].startswith(f"{MAIL}/")
     ]
+    write_expected(kept + planted)
+
+
+def main_one_sheet_only() -> None:
+    """Rewrite 涿鹿县's one-sheet file and its expected entries; every other example file keeps its bytes."""
+    planted = add_one_sheet_file(INBOX, CAMPAIGN.calendar.weeks[1])
+    names = {item["file"] for item in planted}
+    kept = [item for item in json.loads(EXPECTED.read_text(encoding="utf-8")) if item["file"] not in names]
     write_expected(kept + planted)
 
 

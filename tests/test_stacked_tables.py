@@ -3,6 +3,7 @@ on its own (findings belong to the table whose rows they are on)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,37 @@ def test_the_same_block_and_header_again_on_one_sheet_is_one_return_in_parts(tmp
     [result] = validate_paths([path], CAMPAIGN, workers=0).files
     assert len(result.tables) == 2 and len(result.submissions()) == 1
     assert result.row_count == 3 and result.findings == []
+
+
+def _one_sheet(path: Path, footer_unit: str | None, contacts_block: bool = True) -> Path:
+    """附件3 without a 填报单位 above it (its unit, if any, in the signature line at its foot), then
+    附件4 under it with its own title and block, as 涿鹿县 sends it in the example inbox."""
+    from tests.test_messy_layout import data_rows, one_row_header, write_sheet
+
+    rows: list[list[object]] = [["附件3 参赛项目统计表（截至2025年6月26日）"], [None], *one_row_header(Kind.REGISTERED)]
+    rows += data_rows(Kind.REGISTERED, [A, B])
+    rows += [[None], [f"填报单位（盖章）：{footer_unit}" if footer_unit else None, None, None, None, "填表人：杨帆"]]
+    rows += [[None], [None], ["附件4 联系人信息表"]]
+    rows += [["填报单位：桥东区", None, None, None, "填报日期：2025-06-20"]] if contacts_block else []
+    rows += [*one_row_header(Kind.CONTACTS), *data_rows(Kind.CONTACTS, [LEADER, STAFF])]
+    return write_sheet(path, rows)
+
+
+def test_the_unit_at_the_foot_of_the_upper_table_stays_with_it(tmp_path: Path) -> None:
+    [result] = validate_paths([_one_sheet(tmp_path / "a.xlsx", "桥东区")], CAMPAIGN, workers=0).files
+    assert [(t.kind, t.reporter, t.date, len(t.rows)) for t in result.tables] == [
+        (Kind.REGISTERED, "桥东区", W1, 2),
+        (Kind.CONTACTS, "桥东区", dt.date(2025, 6, 20), 2),
+    ]
+    assert result.findings == []
+    first, second = (table.table for table in result.tables)
+    assert first.last_row is not None and second.first_row == first.last_row + 1
+    assert second.first_row > 7  # the signature line (row 7) is the upper table's
+
+
+def test_a_unit_missing_from_one_of_two_tables_is_that_tables_finding(tmp_path: Path) -> None:
+    [result] = validate_paths([_one_sheet(tmp_path / "a.xlsx", None)], CAMPAIGN, workers=0).files
+    [finding] = result.findings
+    assert (finding.rule, finding.row) == ("reporter-missing", 1)
+    summaries = [table.summary(result.findings) for table in result.tables]
+    assert [summary["errors"] for summary in summaries] == [1, 0]

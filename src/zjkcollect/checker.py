@@ -149,11 +149,19 @@ def _check_fingerprint(result: FileResult, table: Table, campaign: Campaign) -> 
         )
 
 
+def _place(table: Table, row: int | None, column: int | None) -> tuple[int | None, int | None]:
+    """Where a header-block finding points; a label nowhere to be found on a sheet shared with another
+    table points at the table's first row, so the finding is about this table and not the other."""
+    if row is None and (table.first_row > 1 or table.last_row is not None):
+        return table.first_row, None
+    return row, column
+
+
 def _check_reporter(result: FileResult, checked: TableResult, campaign: Campaign) -> None:
     table = checked.table
     cell = table.reporter
     text = normalize_text(display(cell.value) or "")
-    row, column = cell.row, cell.column
+    row, column = _place(table, cell.row, cell.column)
     if not text:
         named = _reporter_in_title(table, campaign)
         if named is None:
@@ -198,7 +206,7 @@ def _check_date(result: FileResult, checked: TableResult, campaign: Campaign) ->
     table = checked.table
     label = table.attachment.date_label
     cell = table.date
-    row, column = cell.row, cell.column
+    row, column = _place(table, cell.row, cell.column)
     if cell.value in (None, ""):
         result.findings.append(_at(result, table, "date-missing", row, column, label))
         return

@@ -487,25 +487,45 @@ def _table_below(
 
 
 def _block_above(grid: Grid, header_top: int, floor: int, attachment: Attachment) -> tuple[int, bool]:
-    """Where the lines above a header that belong to it start (blank, title, block lines; not above
-    row ``floor``), and whether one of them names a 填报单位 or date label."""
-    block, labelled = header_top, False
-    while block - 1 > floor and _block_line(grid, block - 1, attachment):
+    """Where the lines above a header that belong to it start, and whether one names a 填报单位 or date.
+
+    They are the block lines right above the header (blank lines between them and the header
+    too), up to and including the table's title; not above row ``floor``. A blank line above
+    block lines, or the title, ends them: what is higher up (the table above's 填报单位 and
+    signature lines) belongs to the table above.
+    """
+    block, labelled, seen = header_top, False, False
+    while block - 1 > floor:
+        cells = grid.rows[block - 2]
+        line = _block_line(grid, block - 1, attachment)
+        if not line or (seen and _blank_line(cells)):
+            break
         block -= 1
-        labelled = labelled or names_a_label(grid.rows[block - 1], attachment.date_label)
+        if _blank_line(cells):
+            continue
+        seen = True
+        if names_a_label(cells, attachment.date_label):
+            labelled = True
+        elif _title_line(cells, attachment):
+            break
     return block, labelled
 
 
-def _block_line(grid: Grid, number: int, attachment: Attachment) -> bool:
-    """Whether a row above a table's header belongs to it: blank, its title, or a header-block line."""
-    cells = grid.rows[number - 1]
-    texts = [cell for cell in cells if isinstance(cell, str) and cell.strip()]
-    if not texts:
-        return all(cell is None or cell == "" for cell in cells)
-    if names_a_label(cells, attachment.date_label):
-        return True
-    line = "".join(normalize_name(text) for text in texts)
+def _blank_line(cells: list[object]) -> bool:
+    return all(cell is None or cell == "" or (isinstance(cell, str) and cell.isspace()) for cell in cells)
+
+
+def _title_line(cells: list[object], attachment: Attachment) -> bool:
+    line = "".join(normalize_name(cell) for cell in cells if isinstance(cell, str))
     return any(normalize_name(hint) in line for hint in attachment.title_hints)
+
+
+def _block_line(grid: Grid, number: int, attachment: Attachment) -> bool:
+    """Whether a row above a table's header may belong to it: blank, its title, or a header-block line."""
+    cells = grid.rows[number - 1]
+    if _blank_line(cells):
+        return True
+    return names_a_label(cells, attachment.date_label) or _title_line(cells, attachment)
 
 
 def locate_table(workbook: WorkbookData, campaign: Campaign) -> Table | None:
