@@ -12,6 +12,7 @@ import gc
 import re
 import sqlite3
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -442,3 +443,26 @@ def test_cli_merge_of_a_mail_inbox_prints_where_each_output_is(
     flat = re.sub(r"[\s│]", "", merged.output)  # the table wraps long cells inside its borders
     assert "（来自qx@163.com，主题：桥西区附件3）" in flat
     assert "关于参加培训会的回执" in flat  # the mail without a spreadsheet is named
+
+
+def test_workbooks_are_not_archives_and_a_zip_of_workbooks_is(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    from zjkcollect.mailbox import container_kind
+
+    by_openpyxl = write_registered(tmp_path / "a.xlsx", "桥东区", W2, [])
+    by_xlsxwriter = tmp_path / "b.xlsx"
+    with xlsxwriter.Workbook(by_xlsxwriter) as workbook:
+        workbook.add_worksheet().write(0, 0, "序号")
+    archive = tmp_path / "c.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.write(by_openpyxl, "桥东区/附件3.xlsx")
+        bundle.write(by_xlsxwriter, "b.xlsx")
+    named_like_a_workbook = tmp_path / "d.xlsx"  # a zip of workbooks with a workbook's name
+    named_like_a_workbook.write_bytes(archive.read_bytes())
+    assert [container_kind(path) for path in (by_openpyxl, by_xlsxwriter, archive, named_like_a_workbook)] == [
+        None,
+        None,
+        "archive",
+        "archive",
+    ]

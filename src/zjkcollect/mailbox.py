@@ -161,10 +161,27 @@ def container_kind(path: Path) -> str | None:
     except OSError:
         return None
     if head.startswith(ZIP_MAGIC):
+        if _first_member(head) in _OFFICE_FIRST_MEMBERS:
+            return None  # a workbook or document as Office and ODF write it: no need to read its directory
         return "archive" if _is_archive_file(path) else None
     if path.suffix.lower() in MAIL_SUFFIXES or _looks_like_mail(head):
         return "mail"
     return None
+
+
+# What Office (Excel, WPS) and OpenDocument files store first; the zip's central directory decides
+# for anything else.
+_OFFICE_FIRST_MEMBERS = frozenset(
+    {b"[Content_Types].xml", b"mimetype", b"_rels/.rels", b"docProps/app.xml", b"docProps/core.xml"}
+)
+
+
+def _first_member(head: bytes) -> bytes | None:
+    """The name in a zip's first local file header (after its 30 fixed bytes), if the head holds it."""
+    if len(head) < 30:
+        return None
+    length = int.from_bytes(head[26:28], "little")
+    return head[30 : 30 + length] if len(head) >= 30 + length else None
 
 
 def _is_archive_file(path: Path) -> bool:
