@@ -8,19 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import W1, W2, at, person, project, stack_sheets, write_contacts, write_registered, write_survey
+from tests.builders import W1, W2, at, stack_sheets, write_contacts, write_registered, write_survey
+from tests.test_tables import CAMPAIGN, LEADER, STAFF, A, B, C
 from zjkcollect.attachments import Kind
-from zjkcollect.campaign import load_campaign
 from zjkcollect.inbox import validate_paths
 from zjkcollect.ledger import Ledger
 from zjkcollect.merge import run_merge
 
-CAMPAIGN = load_campaign()
-A = project("智慧工厂", "张家口甲科技有限公司", "MA0F1231")
-B = project("冷链物流", "张家口庚物流有限公司", "MA0F1236", track="交通运输", topic="冷链运输")
-C = project("数据资产融资", "张家口辛金融有限公司", "MA0F1237", track="金融服务", topic="数据资产融资")
-LEADER = person("桥东区", "主管领导", "张三", "13800000002")
-STAFF = person("桥东区", "具体负责人", "李四", "13800000003")
 FIRST_DATA_ROW = 4  # the builders' layout: title, block, header, then data
 
 
