@@ -1,13 +1,16 @@
 """The floors and the baseline, each run by bench/run.py as its own process.
 
     python bench/floors.py calamine DIR            read every cell of every sheet of every .xlsx under DIR
-    python bench/floors.py xlsxwriter ROWS OUT     write ROWS roll-up rows with XlsxWriter (constant_memory)
+    python bench/floors.py xlsxwriter-cells SRC OUT  write with XlsxWriter the cells of every .xlsx under SRC (a
+                                                   merge's outputs) into OUT, one workbook each; times the writing only
     python bench/floors.py openpyxl-save LIST OUT  openpyxl load + save of each file named in LIST (one a line)
     python bench/floors.py baseline DIR            pandas.read_excel(engine="openpyxl") + one pydantic model per row
     python bench/floors.py rusage OUT -- CMD...    run CMD, write its peak RSS in KiB and CPU seconds to OUT (no /usr/bin/time)
 
 Each does that work and nothing else, and prints one JSON line of counts (so a run that
-silently did nothing shows up in RESULTS.md).
+silently did nothing shows up in RESULTS.md). ``xlsxwriter-cells`` reads its cells before the
+clock starts and prints the seconds (wall and CPU) of the writing itself, which bench/run.py
+takes as its time.
 """
 
 from __future__ import annotations
@@ -35,63 +38,69 @@ def calamine_floor(root: str) -> dict[str, int]:
     return {"files": files, "cells": cells}
 
 
-ROLLUP_HEADERS = (
-    "序号",
-    "填报单位",
-    "项目名称",
-    "参赛单位名称（牵头单位）",
-    "统一社会信用代码",
-    "单位类型",
-    "联合参赛单位",
-    "参赛赛道",
-    "参赛赛题",
-    "是否企业需求子赛题（揭榜挂帅）",
-    "报名状态",
-    "报名日期",
-    "参赛赛区",
-    "项目联系人",
-    "联系电话",
-    "备注",
-    "数据来源文件",
-    "更新状态",
-)
+Cell = tuple[int, int, object]  # 0-based row, column, value (str, float, bool, date or datetime)
 
 
-def xlsxwriter_floor(rows: int, out: str) -> dict[str, int]:
-    """A roll-up-shaped sheet of ``rows`` rows: text cells, one date column, constant memory."""
+def _cells_of(path: Path) -> list[tuple[str, list[Cell]]]:
+    """Every non-empty cell of every sheet of ``path`` as calamine reads it, row by row."""
+    import python_calamine as calamine
+
+    workbook = calamine.CalamineWorkbook.from_path(str(path))
+    sheets = []
+    for name in workbook.sheet_names:
+        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        cells = [(r, c, value) for r, row in enumerate(rows) for c, value in enumerate(row) if value != ""]
+        sheets.append((name, cells))
+    workbook.close()
+    return sheets
+
+
+def xlsxwriter_cells_floor(source: str, out: str) -> dict[str, float]:
+    """The merge's write floor: the very cells the merge wrote (values and types), written again.
+
+    The cells of every workbook under ``source`` (the merge's outputs) are read first; then, on
+    the clock, each workbook is written with XlsxWriter in constant-memory mode, one output
+    workbook per input, each cell with the write call of its type (dates with a date format).
+    No other formatting, no row heights, no charts: what any writer of these cells must do.
+    """
     import datetime as dt
+    import time
 
     import xlsxwriter
 
-    workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_numbers": False})
-    sheet = workbook.add_worksheet("参赛项目汇总")
-    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-    sheet.write_row(0, 0, ROLLUP_HEADERS)
-    day = dt.date(2025, 6, 18)
-    for index in range(1, rows + 1):
-        sheet.write_number(index, 0, index)
-        sheet.write_row(
-            index,
-            1,
-            (
-                f"报送单位{index % 1000:04d}",
-                f"怀来县葡萄酒产业数据平台{index}",
-                "张家口云谷数据科技有限公司",
-                f"91130730MA{index:07d}X"[:18],
-                "企业",
-                "",
-                "现代农业",
-                "农业生产数据应用",
-                "否",
-                "已报名",
-            ),
-        )
-        sheet.write_datetime(index, 12, day, date_format)
-        sheet.write_row(
-            index, 13, ("张家口赛区", "张明", "13831310001", "", f"报送单位{index % 1000:04d}-附件3.xlsx", "本周更新")
-        )
-    workbook.close()
-    return {"rows": rows}
+    books = [(path.name, _cells_of(path)) for path in _xlsx_under(source)]
+    target = Path(out)
+    target.mkdir(parents=True, exist_ok=True)
+    options = {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
+    options["strings_to_urls"] = False
+    wall, cpu = time.perf_counter(), time.process_time()
+    cells = sheets = 0
+    for name, content in books:
+        workbook = xlsxwriter.Workbook(str(target / name), options)
+        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        for sheet_name, sheet_cells in content:
+            sheet = workbook.add_worksheet(sheet_name)
+            for row, column, value in sheet_cells:
+                if isinstance(value, str):
+                    sheet.write_string(row, column, value)
+                elif isinstance(value, bool):
+                    sheet.write_boolean(row, column, value)
+                elif isinstance(value, dt.date | dt.datetime):
+                    sheet.write_datetime(row, column, value, date_format)
+                elif isinstance(value, int | float):
+                    sheet.write_number(row, column, value)
+                else:
+                    sheet.write_string(row, column, str(value))
+            cells += len(sheet_cells)
+            sheets += 1
+        workbook.close()
+    return {
+        "workbooks": len(books),
+        "sheets": sheets,
+        "cells": cells,
+        "seconds": round(time.perf_counter() - wall, 3),
+        "cpu_seconds": round(time.process_time() - cpu, 3),
+    }
 
 
 def openpyxl_floor(listing: str, out: str) -> dict[str, int]:
@@ -258,8 +267,8 @@ def main(argv: list[str]) -> int:
         return rusage(args[0], args[args.index("--") + 1 :])
     if command == "calamine":
         result = calamine_floor(args[0])
-    elif command == "xlsxwriter":
-        result = xlsxwriter_floor(int(args[0]), args[1])
+    elif command == "xlsxwriter-cells":
+        result = xlsxwriter_cells_floor(args[0], args[1])
     elif command == "openpyxl-save":
         result = openpyxl_floor(args[0], args[1])
     elif command == "baseline":
