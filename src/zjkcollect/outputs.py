@@ -1,7 +1,8 @@
 """Everything that writes an output file goes through here.
 
 * :func:`put` is the one helper that writes an output cell, for both writers we use
-  (XlsxWriter for new workbooks, openpyxl for marked-up copies of returned ones).
+  (XlsxWriter for new workbooks, openpyxl for marked-up copies of returned ones);
+  :func:`put_row` writes a row of them the same way, and ``put`` is its one-cell case.
   Text is always stored as a string cell: a county's ``=HYPERLINK(...)`` stays inert
   text, and text that Excel would treat as a formula gets the quote-prefix flag.
 * :func:`atomic_write` writes to a temp file beside the target and ``os.replace``-s it
@@ -15,7 +16,7 @@ import datetime as dt
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -35,29 +36,58 @@ def put(sheet: Any, row: int, column: int, value: object, style: Any = None) -> 
 
     ``sheet`` is an XlsxWriter worksheet or an openpyxl worksheet. ``style`` is an
     XlsxWriter Format or, for openpyxl, a dict of cell attributes (``font``, ``fill`` ...).
+    The one-cell case of :func:`put_row`.
     """
-    if isinstance(value, str) and len(value) > EXCEL_MAX_CELL_CHARS:
-        value = value[:EXCEL_MAX_CELL_CHARS]
+    put_row(sheet, row, column, (value,), (style,))
+
+
+def put_row(sheet: Any, row: int, column: int, values: Sequence[object], styles: Sequence[Any] | None = None) -> None:
+    """Write ``values`` left to right from 1-based (row, column), each as :func:`put` writes one cell.
+
+    ``styles`` gives each value its style (None: unstyled). A whole row in one call: a
+    writer in XlsxWriter's constant-memory mode writes rows top to bottom, and the
+    per-cell work here is the least that keeps text from the inbox inert.
+    """
+    if styles is None:
+        styles = (None,) * len(values)
     if hasattr(sheet, "write_string"):
-        _put_xlsxwriter(sheet, row - 1, column - 1, value, style)
+        _put_xlsxwriter(sheet, row - 1, column - 1, values, styles)
     else:
-        _put_openpyxl(sheet, row, column, value, style)
+        for offset, (value, style) in enumerate(zip(values, styles, strict=True)):
+            _put_openpyxl(sheet, row, column + offset, _clip(value), style)
 
 
-def _put_xlsxwriter(sheet: Any, row: int, column: int, value: object, style: Any) -> None:
-    if value is None or value == "":
-        sheet.write_blank(row, column, None, style)
-    elif isinstance(value, bool):
-        sheet.write_boolean(row, column, value, style)
-    elif isinstance(value, int | float):
-        sheet.write_number(row, column, value, style)
-    elif isinstance(value, dt.datetime | dt.date):
-        sheet.write_datetime(row, column, value, style)
-    else:
-        text = str(value)
-        if is_formula_like(text):
-            style = _quote_prefixed(sheet, style)
-        sheet.write_string(row, column, text, style)
+def _clip(value: object) -> object:
+    if isinstance(value, str) and len(value) > EXCEL_MAX_CELL_CHARS:
+        return value[:EXCEL_MAX_CELL_CHARS]
+    return value
+
+
+def _put_xlsxwriter(sheet: Any, row: int, first: int, values: Sequence[object], styles: Sequence[Any]) -> None:
+    write_string, write_blank = sheet.write_string, sheet.write_blank
+    for column, (value, style) in enumerate(zip(values, styles, strict=True), start=first):
+        if isinstance(value, str):
+            if not value:
+                write_blank(row, column, None, style)
+                continue
+            if len(value) > EXCEL_MAX_CELL_CHARS:
+                value = value[:EXCEL_MAX_CELL_CHARS]
+            if value.startswith(FORMULA_TRIGGERS):
+                style = _quote_prefixed(sheet, style)
+            write_string(row, column, value, style)
+        elif value is None:
+            write_blank(row, column, None, style)
+        elif isinstance(value, bool):
+            sheet.write_boolean(row, column, value, style)
+        elif isinstance(value, int | float):
+            sheet.write_number(row, column, value, style)
+        elif isinstance(value, dt.datetime | dt.date):
+            sheet.write_datetime(row, column, value, style)
+        else:
+            text = str(value)[:EXCEL_MAX_CELL_CHARS]
+            if is_formula_like(text):
+                style = _quote_prefixed(sheet, style)
+            write_string(row, column, text, style)
 
 
 def _quote_prefixed(sheet: Any, style: Any) -> Any:

@@ -14,7 +14,7 @@ from typing import Any
 
 from zjkcollect.attachments import ColumnKind, Kind
 from zjkcollect.campaign import Campaign
-from zjkcollect.outputs import add_worksheet, put
+from zjkcollect.outputs import add_worksheet, put_row
 from zjkcollect.rollup import RollUp
 from zjkcollect.rollup_sheets import SHEET_NAMES, Book, write_sheets
 from zjkcollect.rollup_sheets.common import Styles, page_setup, rollup_title
@@ -62,8 +62,8 @@ def _workbook(path: Path, campaign: Campaign, title: str, week: dt.date, streami
 
 
 def write_rollup_book(rollup: RollUp, campaign: Campaign, path: Path) -> None:
-    """Write the roll-up workbook to ``path`` (overwriting it)."""
-    workbook = _workbook(path, campaign, f"{rollup_title(campaign)} {rollup.week}", rollup.week)
+    """Write the roll-up workbook to ``path`` (overwriting it); every sheet is written top to bottom."""
+    workbook = _workbook(path, campaign, f"{rollup_title(campaign)} {rollup.week}", rollup.week, streaming=True)
     try:
         write_sheets(Book(workbook, rollup, campaign))
     finally:
@@ -91,15 +91,17 @@ def write_consolidated(rollup: RollUp, campaign: Campaign, path: Path) -> None:
         # The template's own title row and header block, 填报单位 the bureau and the date the week.
         write_title_row(sheet, styles, attachment)
         write_header_block(sheet, styles, attachment, campaign.campaign.bureau, rollup.week)
-        for index, column in enumerate(columns, start=1):
-            put(sheet, HEADER_ROW, index, column.header, styles.header)
-        fit_row_height(sheet, HEADER_ROW, [column.header for column in columns], widths)
+        headers = [column.header for column in columns]
+        fit_row_height(sheet, HEADER_ROW, headers, widths)
+        put_row(sheet, HEADER_ROW, 1, headers, [styles.header] * len(columns))
+        # each column's format once (the template's data-cell format), each row's height before its cells
+        formats = [styles(**cell_properties(column)) for column in columns]
+        fields = [None if c.kind is ColumnKind.SERIAL else c.field for c in columns]
         for offset, project in enumerate(rollup.projects):
             row = FIRST_DATA_ROW + offset
-            values = [offset + 1 if c.kind is ColumnKind.SERIAL else project.get(c.field) for c in columns]
-            for index, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
-                put(sheet, row, index, value, styles(**cell_properties(column)))
+            values = [offset + 1 if name is None else project.get(name) for name in fields]
             fit_row_height(sheet, row, values, widths)
+            put_row(sheet, row, 1, values, formats)
         sheet.freeze_panes(HEADER_ROW, 0)
         last = FIRST_DATA_ROW + max(len(rollup.projects), 1) - 1
         sheet.autofilter(HEADER_ROW - 1, 0, last - 1, len(columns) - 1)

@@ -2,22 +2,24 @@
 
 A sheet is one :class:`SheetWriter` subclass in a module of its own; the list in
 :mod:`zjkcollect.rollup_sheets` gives their order. Every cell goes through
-:func:`zjkcollect.outputs.put`, so text from the inbox stays text, and totals are numbers
-computed here, never formulas.
+:func:`zjkcollect.outputs.put` or :func:`~zjkcollect.outputs.put_row`, so text from the inbox
+stays text, and totals are numbers computed here, never formulas. The workbook is written in
+XlsxWriter's constant-memory mode: every sheet writes its rows top to bottom, each row's
+height before its cells.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar
 
 from zjkcollect.attachments import Attachment, Kind
 from zjkcollect.campaign import Campaign
-from zjkcollect.outputs import FormatCache, add_worksheet, put
+from zjkcollect.outputs import FormatCache, add_worksheet, put, put_row
 from zjkcollect.rollup import Project, RollUp, RosterStatus
-from zjkcollect.sizing import REPORT_TITLE_ROW_HEIGHT, fit_row_height
+from zjkcollect.sizing import REPORT_TITLE_ROW_HEIGHT, fit_row_height, report_row_height, row_lines
 from zjkcollect.templates import DATE_FORMAT, FONT, HEADER_FILL
 
 SHORT_FILL = "#FFC7CE"
@@ -79,6 +81,24 @@ def style_for(styles: Styles, value: object, fill: str | None) -> Any:
     return styles.cell(fill)
 
 
+class RowStyles:
+    """:func:`style_for` of one fill, worked out once: the format for each type of value.
+
+    A table's cells take their format from their value's type; looking the format up by its
+    properties for each of a few million cells cost more than writing them.
+    """
+
+    def __init__(self, styles: Styles, fill: str | None) -> None:
+        self.styles = styles
+        self.fill = fill
+        samples: tuple[object, ...] = (True, 0, 0.0, dt.date.min, dt.datetime.min, "", None)
+        self.by_type: dict[type, Any] = {type(value): style_for(styles, value, fill) for value in samples}
+
+    def of(self, values: Sequence[object]) -> list[Any]:
+        by_type, styles, fill = self.by_type, self.styles, self.fill
+        return [by_type.get(type(value)) or style_for(styles, value, fill) for value in values]
+
+
 class Book:
     """The roll-up workbook being written and what its sheets are written from."""
 
@@ -100,32 +120,47 @@ class Page:
         self.sheet = add_worksheet(book.workbook, name)
         self.styles = book.styles
         self.name = name
+        # rows top to bottom, each row's height before its cells: the workbook streams its rows
+        self.sheet.set_row(0, REPORT_TITLE_ROW_HEIGHT)
         put(self.sheet, 1, 1, title, self.styles.title)
         put(self.sheet, 2, 1, note, self.styles.note)
-        self.sheet.set_row(0, REPORT_TITLE_ROW_HEIGHT)
 
     def table(
         self,
         headers: Sequence[str],
         widths: Sequence[int],
-        rows: Sequence[Sequence[object]],
+        rows: Iterable[Sequence[object]],
         fills: Sequence[str | None] | None = None,
         top: int = TABLE_TOP,
         filter_and_freeze: bool = True,
+        beside: Callable[[int], None] | None = None,
     ) -> int:
-        """Write a table with its header at ``top``; returns the last row written."""
+        """Write a table with its header at ``top``; returns the last row written.
+
+        Rows go out top to bottom, each in one :func:`put_row` with its height set first.
+        ``beside(row)`` is called after each row (header included, 1-based) so a sheet can put
+        more cells in that row before the next one starts.
+        """
         sheet, styles = self.sheet, self.styles
         for index, width in enumerate(widths):
             sheet.set_column(index, index, width)
-        for column, header in enumerate(headers, start=1):
-            put(sheet, top, column, header, styles.header)
         fit_row_height(sheet, top, headers, widths)
-        for offset, values in enumerate(rows, start=1):
-            fill = fills[offset - 1] if fills else None
-            for column, value in enumerate(values, start=1):
-                put(sheet, top + offset, column, value, style_for(styles, value, fill))
-            fit_row_height(sheet, top + offset, values, widths)
-        last = top + max(len(rows), 0)
+        put_row(sheet, top, 1, headers, [styles.header] * len(headers))
+        if beside is not None:
+            beside(top)
+        by_fill: dict[str | None, RowStyles] = {}
+        line = top
+        for offset, values in enumerate(rows):
+            fill = fills[offset] if fills else None
+            row_styles = by_fill.get(fill) or by_fill.setdefault(fill, RowStyles(styles, fill))
+            line = top + offset + 1
+            height = report_row_height(row_lines(values, widths))
+            if height is not None:
+                sheet.set_row(line - 1, height)
+            put_row(sheet, line, 1, values, row_styles.of(values))
+            if beside is not None:
+                beside(line)
+        last = line
         if filter_and_freeze:
             sheet.freeze_panes(top, 0)
             sheet.autofilter(top - 1, 0, max(last, top) - 1, len(headers) - 1)

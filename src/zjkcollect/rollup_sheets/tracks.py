@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from zjkcollect.outputs import put
-from zjkcollect.rollup_sheets.common import SHORT_FILL, TABLE_TOP, SheetWriter, axis_unit, short_label, style_for
+from zjkcollect.outputs import put, put_row
+from zjkcollect.rollup_sheets.common import SHORT_FILL, TABLE_TOP, RowStyles, SheetWriter, axis_unit, short_label
 
 
 class Tracks(SheetWriter):
@@ -54,7 +54,29 @@ class Tracks(SheetWriter):
             ]
         )
         fills.append(None)
-        last = page.table(headers, [6, 18, 10, *[12] * len(statuses), 14, 12, 12], rows, fills)
+        # Topics to the right of the tracks (row by row, as the sheet is streamed), the chart below both.
+        left = len(headers) + 2
+        topic_rows = [
+            [t.track, topic.topic, topic.projects] for t in rollup.tracks for topic in t.topics if topic.topic
+        ]
+        sheet, styles = page.sheet, self.styles
+        put(sheet, TABLE_TOP - 1, left, "各赛题项目数（不含已退赛）", styles(bold=True))
+        topic_headers = (("参赛赛道", 16), ("参赛赛题", 30), ("项目数", 10))
+        for column, (_, width) in enumerate(topic_headers, start=left):
+            sheet.set_column(column - 1, column - 1, width)
+        topic_styles = RowStyles(styles, None)
+
+        def topics_beside(line: int) -> None:
+            if line == TABLE_TOP:
+                put_row(sheet, line, left, [header for header, _ in topic_headers], [styles.header] * 3)
+            elif line - TABLE_TOP <= len(topic_rows):
+                values = topic_rows[line - TABLE_TOP - 1]
+                put_row(sheet, line, left, values, topic_styles.of(values))
+
+        widths = [6, 18, 10, *[12] * len(statuses), 14, 12, 12]
+        last = page.table(headers, widths, rows, fills, beside=topics_beside)
+        for line in range(last + 1, TABLE_TOP + len(topic_rows) + 1):
+            topics_beside(line)
         first_data = TABLE_TOP + 1
         last_track = first_data + len(rollup.tracks) - 1
         chart = self.book.workbook.add_chart({"type": "column"})
@@ -73,18 +95,5 @@ class Tracks(SheetWriter):
             {"min": 0, "major_unit": axis_unit(t.projects for t in rollup.tracks), "major_gridlines": {"visible": True}}
         )
 
-        # Topics to the right of the tracks, the chart below both.
-        left = len(headers) + 2
-        topic_rows = [
-            [t.track, topic.topic, topic.projects] for t in rollup.tracks for topic in t.topics if topic.topic
-        ]
-        sheet, styles = page.sheet, self.styles
-        put(sheet, TABLE_TOP - 1, left, "各赛题项目数（不含已退赛）", styles(bold=True))
-        for column, (header, width) in enumerate((("参赛赛道", 16), ("参赛赛题", 30), ("项目数", 10)), start=left):
-            sheet.set_column(column - 1, column - 1, width)
-            put(sheet, TABLE_TOP, column, header, styles.header)
-        for offset, values in enumerate(topic_rows, start=1):
-            for column, value in enumerate(values, start=left):
-                put(sheet, TABLE_TOP + offset, column, value, style_for(styles, value, None))
         below = max(last, TABLE_TOP + len(topic_rows)) + 2
         sheet.insert_chart(below - 1, 0, chart, {"x_scale": 1.8, "y_scale": 1.3})
