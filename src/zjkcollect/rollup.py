@@ -469,7 +469,7 @@ def _week_state(
         newest = max(items, key=lambda item: recency[item.reporter or ""]).values
         projects[key] = Project(
             key=key,
-            values=dict(newest),
+            values=newest,  # the row's own dictionary, shared: nothing changes it after loading
             sources=[item.where for item in items],
             withdrawn=newest.get("status") == withdrawn,
         )

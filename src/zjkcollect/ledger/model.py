@@ -77,8 +77,17 @@ class StoredRow:
     number: int
     has_error: bool
     values: dict[str, Any]
-    raw: dict[str, str | None]
+    raw_json: str  # the cells as typed, kept as the ledger's JSON text until someone asks
     sheet: str | None = None
+
+    @property
+    def raw(self) -> dict[str, str | None]:
+        """The cells as typed (read for a problem's project name, rarely): parsed when asked.
+
+        As dictionaries, 50,000 rows' typed cells took more memory than everything else the
+        roll-up holds.
+        """
+        return json.loads(self.raw_json)
 
 
 @dataclass(slots=True)

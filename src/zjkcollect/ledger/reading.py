@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -59,12 +61,13 @@ class Reading:
         for record in cursor.fetchall():
             table = dict(zip(names, record, strict=True))
             tables.setdefault(table["file_sha"], []).append(table)
-        rows: dict[tuple[str, int], list[tuple[int, bool, str, str]]] = {}
-        for sha, seq, number, has_error, values_json, raw_json in self.connection.execute(
-            "SELECT file_sha, table_seq, row_number, has_error, values_json, raw_json FROM rows"
-            " ORDER BY file_sha, table_seq, row_number"
-        ):
-            rows.setdefault((sha, seq), []).append((number, bool(has_error), values_json, raw_json))
+        # Rows come in the order the files are read, one table at a time, never all as text at once.
+        rows = _RowsInOrder(
+            self.connection.execute(
+                "SELECT file_sha, table_seq, row_number, has_error, values_json, raw_json FROM rows"
+                " ORDER BY file_sha, table_seq, row_number"
+            )
+        )
         findings: dict[str, list[Finding]] = {}
         for sha, finding_json in self.connection.execute(
             "SELECT file_sha, finding_json FROM findings ORDER BY file_sha, seq"
@@ -79,8 +82,9 @@ class Reading:
             parts: dict[int, list[dict[str, Any]]] = {}
             for table in tables[stored.sha256]:
                 parts.setdefault(table["part"], []).append(table)
+            file_rows = {table["seq"]: rows.take(stored.sha256, table["seq"]) for table in tables[stored.sha256]}
             for part, members in sorted(parts.items()):
-                found.append(_submission(stored, part, members, rows, own, campaign))
+                found.append(_submission(stored, part, members, file_rows, own, campaign))
         return found
 
     def counts(self) -> dict[str, int]:
@@ -90,11 +94,33 @@ class Reading:
         }
 
 
+RowRecord = tuple[str, int, int, int, str, str]  # file_sha, table_seq, row_number, has_error, values, raw
+
+
+class _RowsInOrder:
+    """The rows of a cursor ordered by (file, table), handed out one table at a time in that order."""
+
+    def __init__(self, cursor: Iterable[RowRecord]) -> None:
+        self.groups = itertools.groupby(cursor, key=lambda record: (record[0], record[1]))
+        self.current = next(self.groups, None)
+
+    def take(self, sha256: str, seq: int) -> list[RowRecord]:
+        """The rows of table ``seq`` of file ``sha256``; ask for tables in (file, table) order."""
+        key = (sha256, seq)
+        while self.current is not None and self.current[0] < key:
+            self.current = next(self.groups, None)  # rows of a table no file lists: skipped, as before
+        if self.current is None or self.current[0] != key:
+            return []
+        records = list(self.current[1])
+        self.current = next(self.groups, None)
+        return records
+
+
 def _submission(
     stored: StoredFile,
     part: int,
     tables: list[dict[str, Any]],
-    rows: dict[tuple[str, int], list[tuple[int, bool, str, str]]],
+    rows: dict[int, list[RowRecord]],
     findings: list[Finding],
     campaign: Campaign,
 ) -> Submission:
@@ -125,9 +151,12 @@ def _submission(
     )
     submission = Submission(view, findings=mine)
     for table in tables:
-        for number, has_error, values_json, raw_json in rows.get((stored.sha256, table["seq"]), []):
-            values = _load_values(json.loads(values_json), dates)
-            submission.rows.append(StoredRow(number, has_error, values, json.loads(raw_json), table["sheet"]))
+        records = rows.get(table["seq"], [])
+        # One parse for the table: the decoder then shares one copy of each field name among all rows.
+        parsed = json.loads(f"[{','.join(record[4] for record in records)}]")
+        sheet = table["sheet"]
+        for (_, _, number, has_error, _, raw_json), values in zip(records, parsed, strict=True):
+            submission.rows.append(StoredRow(number, bool(has_error), _load_values(values, dates), raw_json, sheet))
     return submission
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from zjkcollect.rollup_sheets.common import SheetWriter
 
 
@@ -28,7 +30,7 @@ class Changes(SheetWriter):
             "报送单位",
             "说明",
         ]
-        rows: list[list[object]] = [
+        rows: Iterable[list[object]] = (
             [
                 number,
                 change.kind.value,
@@ -42,7 +44,7 @@ class Changes(SheetWriter):
                 change.detail,
             ]
             for number, change in enumerate(rollup.changes, start=1)
-        ]
-        if not rows:
+        )
+        if not rollup.changes:
             rows = [["", "无变化", "", "", "", "", "", "", "", ""]]
         page.table(headers, [6, 8, 28, 28, 22, 14, 24, 12, 18, 50], rows)

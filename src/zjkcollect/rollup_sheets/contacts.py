@@ -18,7 +18,7 @@ class Contacts(SheetWriter):
             f"各单位最新一份{contacts.label}，每人一行；有错误的行未列入，见“问题清单”",
         )
         headers = ["序号", *[c.header for c in columns], "报送单位", "来源（文件及行号）"]
-        rows = [
+        rows = (
             [
                 number,
                 *[contact.values.get(c.field) for c in columns],
@@ -26,7 +26,7 @@ class Contacts(SheetWriter):
                 f"{contact.file} 第{contact.row}行",
             ]
             for number, contact in enumerate(rollup.contacts, start=1)
-        ]
+        )
         last = page.table(headers, [6, *[c.width for c in columns], 16, 36], rows)
         missing = rollup.units_without_contacts
         put(page.sheet, last + 2, 2, f"未报送联系人的单位（{len(missing)}个）", self.styles(bold=True))

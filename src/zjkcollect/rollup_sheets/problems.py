@@ -28,7 +28,7 @@ class Problems(SheetWriter):
             "问题说明",
             "规则代码",
         ]
-        rows = [
+        rows = (
             [
                 number,
                 problem.reporter,
@@ -44,5 +44,5 @@ class Problems(SheetWriter):
                 problem.rule,
             ]
             for number, problem in enumerate(rollup.problems, start=1)
-        ]
+        )
         page.table(headers, [6, 16, 8, 30, 10, 8, 24, 16, 20, 8, 70, 22], rows)

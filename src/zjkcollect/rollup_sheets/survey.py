@@ -31,16 +31,16 @@ class SurveyComparison(SheetWriter):
             ("已摸底、尚未报名", rollup.surveyed_not_registered),
             ("已报名、未摸底", rollup.registered_not_surveyed),
         )
-        rows = []
-        for label, projects in groups:
-            for project in projects:
-                rows.append(
-                    [
-                        len(rows) + 1,
-                        label,
-                        *[project.get(name) for name in COMPARED_FIELDS],
-                        "、".join(project.reporters),
-                        places(project),
-                    ]
-                )
+        rows = (
+            [
+                number,
+                label,
+                *[project.get(name) for name in COMPARED_FIELDS],
+                "、".join(project.reporters),
+                places(project),
+            ]
+            for number, (label, project) in enumerate(
+                ((label, project) for label, projects in groups for project in projects), start=1
+            )
+        )
         page.table(headers, [6, 16, 28, 28, 22, 14, 24, 18, 40], rows)
