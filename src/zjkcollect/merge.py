@@ -156,6 +156,8 @@ def ingest_into(
     recorded: dict[str, FileResult] = {}
     report = validate_files(fresh, campaign, progress)
     unpacked.attach(report.files)
+    # the archive copies this run may write, journalled at once (see Ledger.expect_archives)
+    ledger.expect_archives((result.sha256, result.path.suffix) for result in report.files if is_recordable(result))
     for result in report.files:
         path = seen[result.sha256][0] if result.sha256 in seen else None
         data = _read_if_unchanged(path, result.sha256)

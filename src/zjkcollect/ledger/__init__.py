@@ -24,7 +24,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -42,6 +42,7 @@ from zjkcollect.ledger.model import (  # noqa: E402 - the public names of the le
     StoredRow,
     Submission,
     Verdict,
+    archive_relative,
     file_verdict,
     is_recordable,
     own_findings,
@@ -76,6 +77,7 @@ class Ledger(Recording, Reading):
         """Open (or create) the ledger; ``writing`` checks the folder and keeps a backup first."""
         self.path = Path(path)
         self._written: list[Path] = []  # archive files written by the open transaction
+        self._journaled: set[Path] = set()  # archive files already named in the journal (expect_archives)
         existed = self._check_place(writing)
         try:
             self.connection = sqlite3.connect(self.path, isolation_level=None, timeout=LOCK_WAIT_SECONDS)
@@ -162,13 +164,29 @@ class Ledger(Recording, Reading):
     def _journal(self) -> Path:
         return self.archive_dir / PENDING_JOURNAL
 
+    def expect_archives(self, files: Iterable[tuple[str, str]]) -> None:
+        """Name in the journal, with one fsync, the archive copies about to be written: (sha256, suffix).
+
+        Each copy is then written without a journal entry of its own: a thousand files meant a
+        thousand fsyncs, seconds on any disk. Copies named but never written are tidied alike.
+        """
+        targets = [self.path.parent / archive_relative(sha256, suffix) for sha256, suffix in files]
+        targets = [target for target in targets if target not in self._journaled and not target.exists()]
+        if targets:
+            self._append_to_journal(targets)
+            self._journaled.update(targets)
+
     def _note_written(self, target: Path) -> None:
+        if target not in self._journaled:
+            self._append_to_journal([target])
+        self._written.append(target)
+
+    def _append_to_journal(self, targets: list[Path]) -> None:
         self._journal.parent.mkdir(parents=True, exist_ok=True)
         with self._journal.open("a", encoding="utf-8") as journal:
-            journal.write(target.relative_to(self.archive_dir).as_posix() + "\n")
+            journal.write("".join(target.relative_to(self.archive_dir).as_posix() + "\n" for target in targets))
             journal.flush()
             os.fsync(journal.fileno())
-        self._written.append(target)
 
     def _discard_written(self) -> None:
         for target in self._written:
@@ -179,6 +197,7 @@ class Ledger(Recording, Reading):
 
     def _forget_written(self) -> None:
         self._written.clear()
+        self._journaled.clear()
         self._journal.unlink(missing_ok=True)
 
     def _tidy_interrupted(self) -> None:

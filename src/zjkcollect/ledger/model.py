@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,11 @@ from zjkcollect.report import FileResult
 from zjkcollect.rules import codes_with
 
 ARCHIVE_FOLDER = "archive"
+
+
+def archive_relative(sha256: str, suffix: str) -> str:
+    """Where a file's archive copy goes, relative to the ledger's folder."""
+    return f"{ARCHIVE_FOLDER}/{sha256[:2]}/{sha256}{suffix.lower()}"
 INBOX_RULES = codes_with(scope="inbox")
 
 
@@ -128,8 +134,18 @@ def _json_default(value: object) -> str:
     raise TypeError(f"cannot store {type(value).__name__} in the ledger")
 
 
-def _dump_values(values: dict[str, Any]) -> str:
-    return json.dumps(values, ensure_ascii=False, sort_keys=True, default=_json_default)
+# One encoder each, made once: json.dumps with options builds a new encoder for every call,
+# and a province inbox stores 50,000 rows twice over. The text is what json.dumps gives.
+_VALUES_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=_json_default)
+_RAW_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
+def _dump_values(values: Mapping[str, Any]) -> str:
+    return _VALUES_ENCODER.encode(values)
+
+
+def _dump_raw(raw: Mapping[str, str | None]) -> str:
+    return _RAW_ENCODER.encode(raw)
 
 
 def _date_fields(campaign: Campaign, kind: str) -> frozenset[str]:

@@ -8,9 +8,10 @@ import sqlite3
 from pathlib import Path
 
 from zjkcollect.ledger.model import (
-    ARCHIVE_FOLDER,
     IngestOutcome,
+    _dump_raw,
     _dump_values,
+    archive_relative,
     file_verdict,
     is_recordable,
     own_findings,
@@ -146,7 +147,7 @@ class Recording:
                     row.number,
                     int(row.has_error),
                     _dump_values(row.values),
-                    json.dumps({key: display(value) for key, value in row.raw.items()}, ensure_ascii=False),
+                    _dump_raw({key: display(value) for key, value in row.raw.items()}),
                 )
                 for row in table.rows
             ],
@@ -154,11 +155,11 @@ class Recording:
 
     def _archive(self, sha256: str, suffix: str, data: bytes) -> tuple[str, bool]:
         """The archive copy's path (relative to the ledger's folder) and whether this call wrote it."""
-        relative = Path(ARCHIVE_FOLDER) / sha256[:2] / f"{sha256}{suffix.lower()}"
+        relative = archive_relative(sha256, suffix)
         target = self.path.parent / relative
         if target.exists():
-            return relative.as_posix(), False
+            return relative, False
         self._note_written(target)
         with atomic_write(target) as temp:
             temp.write_bytes(data)
-        return relative.as_posix(), True
+        return relative, True
