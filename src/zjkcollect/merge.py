@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from zjkcollect import __version__
 from zjkcollect.bulletin import bulletin_file_name, write_bulletin
@@ -31,7 +32,7 @@ from zjkcollect.ledger import Ledger, is_recordable
 from zjkcollect.mailbox import unpack
 from zjkcollect.outputs import atomic_write
 from zjkcollect.reminders import reminder_file_name, write_reminder_text
-from zjkcollect.report import FileResult
+from zjkcollect.report import SLIM_FIELDS, CheckedRow, FileResult, SlimRows
 from zjkcollect.rollup import RollUp, RosterRow, RosterStatus, compute_rollup, roster
 from zjkcollect.rollup_book import consolidated_file_name, rollup_file_name, write_consolidated, write_rollup_book
 
@@ -171,6 +172,7 @@ def ingest_into(
                 result, data, _time_received(result, taken_in, campaign, mail_times), stamp
             ),
         ):
+            _keep_slim(result)
             run.new.append(result)
             recorded[result.sha256] = result
         else:
@@ -185,6 +187,20 @@ def ingest_into(
 
 
 INGEST_STAGE = "收录进账本"
+
+
+def _keep_slim(result: FileResult) -> None:
+    """A recorded file's rows cut down to what the inbox rules read, as ``validate`` keeps them.
+
+    The ledger now holds the rows; the run's report keeps only what it shows. 50,000 rows as
+    row objects, kept to the end of the merge, doubled what the roll-up itself needs.
+    """
+    for table in result.tables:
+        rows = table.rows
+        if isinstance(rows, SlimRows):
+            continue
+        columns = [[row.values.get(name) for row in rows] for name in SLIM_FIELDS]
+        table.rows = cast(list[CheckedRow], SlimRows([row.number for row in rows], columns, [r.has_error for r in rows]))
 
 
 def _record_isolated(ledger: Ledger, result: FileResult, write: Callable[[], object]) -> bool:
