@@ -153,26 +153,42 @@ def ingest_into(
             seen[sha] = (path, label)
         fresh.append((path, label))
     # Worker processes with a time limit, and the cross-file notes among the new files for the
-    # console; the ledger keeps only each file's own findings.
-    recorded: dict[str, FileResult] = {}
-    report = validate_files(fresh, campaign, progress)
-    unpacked.attach(report.files)
-    # the archive copies this run may write, journalled at once (see Ledger.expect_archives)
-    ledger.expect_archives((result.sha256, result.path.suffix) for result in report.files if is_recordable(result))
-    for result in report.files:
+    # console; the ledger keeps only each file's own findings, so each file is recorded as its
+    # result arrives and then keeps only its slim rows: a province inbox's 50,000 rows are
+    # never all held as row objects at once.
+    ledger.expect_archives((sha, path.suffix) for sha, (path, _) in seen.items())  # one fsync for the run
+    stored_ok: dict[int, bool] = {}  # id(result) → recorded
+    stopped: list[BaseException] = []  # the machine or the ledger failed: raised once the workers are done
+
+    def record(result: FileResult) -> None:
+        if progress is not None:
+            progress(result)
+        if stopped:
+            return
+        unpacked.attach([result])
         path = seen[result.sha256][0] if result.sha256 in seen else None
         data = _read_if_unchanged(path, result.sha256)
         if data is None or not is_recordable(result):
-            run.ignored.append(result)  # unreadable, not a spreadsheet, or changed while being read
-            continue
-        if _record_isolated(
-            ledger,
-            result,
-            lambda result=result, data=data: ledger.record(
-                result, data, _time_received(result, taken_in, campaign, mail_times), stamp
-            ),
-        ):
+            return  # unreadable, not a spreadsheet, or changed while being read
+        try:
+            stored_ok[id(result)] = _record_isolated(
+                ledger,
+                result,
+                lambda: ledger.record(result, data, _time_received(result, taken_in, campaign, mail_times), stamp),
+            )
+        except (OSError, sqlite3.DatabaseError) as exc:  # not the file's fault: not the reader's either
+            stopped.append(exc)
+            return
+        if stored_ok[id(result)]:
             _keep_slim(result)
+
+    report = validate_files(fresh, campaign, record)
+    if stopped:
+        raise stopped[0]
+    unpacked.attach(report.files)
+    recorded: dict[str, FileResult] = {}
+    for result in report.files:
+        if stored_ok.get(id(result)):
             run.new.append(result)
             recorded[result.sha256] = result
         else:
