@@ -156,6 +156,38 @@ def _date_fields(campaign: Campaign, kind: str) -> frozenset[str]:
     return frozenset(column.field for column in attachment.columns if column.kind is ColumnKind.DATE)
 
 
+# Columns whose values come from a short list: their texts repeat down a return and across returns.
+_LISTED_KINDS = frozenset(
+    {
+        ColumnKind.UNIT_TYPE,
+        ColumnKind.YES_NO,
+        ColumnKind.MUST_BE_YES,
+        ColumnKind.TRACK,
+        ColumnKind.TOPIC,
+        ColumnKind.JIEBANG,
+        ColumnKind.CHOICE,
+        ColumnKind.DIVISION,
+        ColumnKind.REGISTERED_UNIT,
+    }
+)
+
+
+def _listed_fields(campaign: Campaign, kind: str) -> frozenset[str]:
+    """The columns of an attachment whose values are one of a list (see :func:`_share_texts`)."""
+    attachment = campaign.attachment_by_id.get(kind)
+    if attachment is None:
+        return frozenset()
+    return frozenset(column.field for column in attachment.columns if column.kind in _LISTED_KINDS)
+
+
+def _share_texts(values: dict[str, Any], fields: frozenset[str], texts: dict[str, str]) -> None:
+    """One copy of each listed text (a track, a status) for all rows, instead of one per row."""
+    for name in fields:
+        value = values.get(name)
+        if type(value) is str:
+            values[name] = texts.setdefault(value, value)
+
+
 def _load_values(values: dict[str, Any], dates: frozenset[str]) -> dict[str, Any]:
     for name in dates:
         if isinstance(values.get(name), str):

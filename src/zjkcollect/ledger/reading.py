@@ -17,8 +17,10 @@ from zjkcollect.ledger.model import (
     StoredRow,
     Submission,
     _date_fields,
+    _listed_fields,
     _load_values,
     _optional_date,
+    _share_texts,
     _stored_file,
     file_verdict,
 )
@@ -62,6 +64,7 @@ class Reading:
             table = dict(zip(names, record, strict=True))
             tables.setdefault(table["file_sha"], []).append(table)
         # Rows come in the order the files are read, one table at a time, never all as text at once.
+        texts: dict[str, str] = {}  # the listed texts (tracks, statuses ...) seen so far, one copy each
         rows = _RowsInOrder(
             self.connection.execute(
                 "SELECT file_sha, table_seq, row_number, has_error, values_json, raw_json FROM rows"
@@ -84,7 +87,7 @@ class Reading:
                 parts.setdefault(table["part"], []).append(table)
             file_rows = {table["seq"]: rows.take(stored.sha256, table["seq"]) for table in tables[stored.sha256]}
             for part, members in sorted(parts.items()):
-                found.append(_submission(stored, part, members, file_rows, own, campaign))
+                found.append(_submission(stored, part, members, file_rows, own, campaign, texts))
         return found
 
     def counts(self) -> dict[str, int]:
@@ -123,11 +126,13 @@ def _submission(
     rows: dict[int, list[RowRecord]],
     findings: list[Finding],
     campaign: Campaign,
+    texts: dict[str, str],
 ) -> Submission:
     """One return of a file: its tables' rows, and the findings on its sheets (file-wide ones with part 0)."""
     first = tables[0]
     kind = str(first["kind"])
     dates = _date_fields(campaign, kind)
+    listed = _listed_fields(campaign, kind)
     mine = [
         item
         for item in findings
@@ -156,6 +161,7 @@ def _submission(
         parsed = json.loads(f"[{','.join(record[4] for record in records)}]")
         sheet = table["sheet"]
         for (_, _, number, has_error, _, raw_json), values in zip(records, parsed, strict=True):
+            _share_texts(values, listed, texts)
             submission.rows.append(StoredRow(number, bool(has_error), _load_values(values, dates), raw_json, sheet))
     return submission
 
