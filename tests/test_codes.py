@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 import unicodedata
 
 import pytest
@@ -12,6 +13,7 @@ from zjkcollect.codes import (
     CodeProblem,
     check_credit_code,
     credit_code_division,
+    is_valid_credit_code,
     org_code_check_char,
     parse_date,
     parse_email,
@@ -226,6 +228,41 @@ def test_invisible_marks_inside_the_code_are_not_spaces() -> None:
     code = REAL_CODES[1]
     assert check_credit_code(code[:8] + "\u200b" + code[8:]) == (code, None)
     assert check_credit_code(code[:8] + "\x1f" + code[8:]) == (code, None)
+
+
+def test_table_driven_check_chars_match_the_weighted_sums() -> None:
+    """The base-34 and base-28 readings of the weighted sums, over many random bodies."""
+    rng = random.Random(4)
+    org_alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    for _ in range(20000):
+        first17 = "".join(rng.choice(USCC_ALPHABET) for _ in range(17))
+        assert uscc_check_char(first17) == reference_uscc_check(first17), first17
+        body = "".join(rng.choice(org_alphabet) for _ in range(8))
+        assert org_code_check_char(body) == reference_org_check(body), body
+
+
+def test_the_fast_validity_test_agrees_with_check_credit_code() -> None:
+    """is_valid_credit_code is True exactly where check_credit_code passes the cell unchanged."""
+    rng = random.Random(8)
+    values: list[object] = [*REAL_CODES, None, 12, 9.1e17, "", "91330100716105852f"]
+    for _ in range(20000):
+        first17 = "".join(rng.choice(USCC_ALPHABET) for _ in range(17))
+        code = first17 + (uscc_check_char(first17) if rng.random() < 0.7 else rng.choice(USCC_ALPHABET))
+        position = rng.randrange(18)
+        shape = rng.randrange(6)
+        if shape == 0:  # any character somewhere, the alphabet's gaps and lower case included
+            code = code[:position] + rng.choice("IOSVZxa -.E") + code[position + 1 :]
+        elif shape == 1:  # a body that makes the organisation code's check apply (or not)
+            code = code[:16] + rng.choice("0123456789XY") + code[17:]
+        elif shape == 2:
+            code = code[: rng.randrange(18)]
+        values.append(code)
+    passed = 0
+    for value in values:
+        expected = check_credit_code(value) == (value, None)
+        assert is_valid_credit_code(value) == expected, value
+        passed += expected
+    assert passed > 2000
 
 
 @settings(max_examples=300, deadline=None)

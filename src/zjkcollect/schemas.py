@@ -559,6 +559,68 @@ def _dependency_view(kind: ColumnKind, campaign: Campaign) -> Callable[[Any], An
     return None
 
 
+# What a quick check returns for a cell that is not the usual one: the validator decides.
+_SLOW = object()
+Quick = Callable[[object], Any]
+# A cell the validator flagged: its row's index, the error (or None) and the warnings.
+Dirty = tuple[int, RowIssue | None, tuple[RowIssue, ...]]
+
+
+def _quick_text(value: object) -> Any:
+    """A plain text cell's checked value when it is the usual cell (printable text, not empty).
+
+    _text on such a cell strips nothing and warns of nothing; what is left is normalize_text.
+    """
+    if type(value) is str and value.isprintable() and len(value) < EXCEL_MAX_CELL_CHARS:
+        text = normalize_text(value)
+        if text:
+            return text
+    return _SLOW
+
+
+def _quick_check(column: Column, campaign: Campaign) -> Quick | None:
+    """For the columns of values that seldom repeat (names, codes, phones): the usual cell's value, fast.
+
+    A cell of the usual shape gets the value its validator would return with no issue at all,
+    without the validator's calls; any other cell gets _SLOW, and the validator. None: no such path.
+    """
+    kind = column.kind
+    if kind in (ColumnKind.TEXT, ColumnKind.SERIAL):
+        return _quick_text
+    if kind is ColumnKind.UNIT_NAME:
+        suffixes = tuple(campaign.credit_code.branch_suffixes)
+
+        def unit_name(value: object) -> Any:
+            text = _quick_text(value)
+            return _SLOW if text is _SLOW or (suffixes and text.endswith(suffixes)) else text
+
+        return unit_name
+    if kind is ColumnKind.CREDIT_CODE:
+        never = frozenset(campaign.credit_code.never_legal_person)
+        city = campaign.campaign.city_division_prefix
+
+        def credit_code(value: object) -> Any:
+            # what _credit_code returns without an issue: a valid code, a legal person, of the city
+            if codes.is_valid_credit_code(value):
+                code: str = value  # type: ignore[assignment]
+                if code[:2] not in never and code[2:8].startswith(city):
+                    return code
+            return _SLOW
+
+        return credit_code
+    if kind in (ColumnKind.PHONE, ColumnKind.MOBILE):
+        mobile = codes.CN_MOBILE.fullmatch
+
+        def phone(value: object) -> Any:
+            # parse_phone's first answer for a mobile typed as text: the digits themselves
+            if type(value) is str and len(value) == 11 and value.isascii() and value.isdigit() and mobile(value):
+                return value
+            return _SLOW
+
+        return phone
+    return None
+
+
 @dataclass(slots=True)
 class _ColumnCheck:
     field: str
@@ -566,11 +628,36 @@ class _ColumnCheck:
     depends: str | None  # the field whose checked value this column's rule reads
     view: Callable[[Any], Any] | None
     context: RowContext
+    quick: Quick | None = None  # the usual cell's value without the validator (never for a dependent column)
     cache: dict[Any, CellOutcome] = field(default_factory=dict)
     info: _Info = field(init=False)
 
     def __post_init__(self) -> None:
         self.info = _Info(self.context, self.field, {})
+
+    def check(self, cells: list[object], dependencies: list[Any] | None) -> tuple[list[Any], list[Dirty]]:
+        """Every row's checked value (_FAILED where it failed), and the cells with an issue, in row order."""
+        quick = self.quick
+        if quick is None:
+            positions = None
+            found = self.outcomes(cells, dependencies)
+            values = [outcome[0] for outcome in found]
+        else:
+            values = list(map(quick, cells))
+            if _SLOW not in values:
+                return values, []
+            positions = [index for index, value in enumerate(values) if value is _SLOW]
+            found = self.outcomes([cells[index] for index in positions], None)
+            for index, outcome in zip(positions, found, strict=True):
+                values[index] = outcome[0]
+        if all(map(_IS_CLEAN, found)):
+            return values, []
+        dirty = [
+            (index if positions is None else positions[index], error, warned)
+            for index, (_, error, warned, clean) in enumerate(found)
+            if not clean
+        ]
+        return values, dirty
 
     def outcomes(self, cells: list[object], dependencies: list[Any] | None) -> list[CellOutcome]:
         """Every row's verdict; a (value, dependency) checked before is looked up, not checked again."""
@@ -622,7 +709,8 @@ def _plan(attachment: Attachment, campaign: Campaign, absent: frozenset[str]) ->
         for column in attachment.check_order:
             depends = DEPENDS_ON.get(column.kind)
             view = _dependency_view(column.kind, campaign) if depends else None
-            checks.append(_ColumnCheck(column.field, _VALIDATORS[column.kind](column), depends, view, context))
+            quick = None if depends else _quick_check(column, campaign)
+            checks.append(_ColumnCheck(column.field, _VALIDATORS[column.kind](column), depends, view, context, quick))
         cached = _PLANS[key] = (campaign, attachment, checks)
     return cached[2]
 
@@ -693,16 +781,12 @@ def check_columns(
             dependencies = [None] * len(rows) if found is None else [None if v is _FAILED else v for v in found]
             if check.view is not None:
                 dependencies = list(map(check.view, dependencies))
-        outcomes = check.outcomes(cells, dependencies)
-        checked[check.field] = [outcome[0] for outcome in outcomes]
-        if not all(map(_IS_CLEAN, outcomes)):
-            for index, (_, error, warned, clean) in enumerate(outcomes):
-                if clean:
-                    continue
-                if error is not None:
-                    errors.setdefault(index, []).append(error)
-                if warned:
-                    warnings.setdefault(index, []).extend(warned)
+        checked[check.field], dirty = check.check(cells, dependencies)
+        for index, error, warned in dirty:
+            if error is not None:
+                errors.setdefault(index, []).append(error)
+            if warned:
+                warnings.setdefault(index, []).extend(warned)
     return CheckedColumns([check.field for check in plan], checked, errors, warnings)
 
 
