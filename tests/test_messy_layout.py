@@ -19,12 +19,13 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from tests.builders import code
 from tests.specs import ATTACHMENTS
 from tests.workbooks import BAD_CHECKSUM, contact_row, libreoffice_convert, project_row, write_workbook
+from zjkcollect import layout
 from zjkcollect.attachments import Kind
 from zjkcollect.campaign import load_campaign
 from zjkcollect.codes import parse_date, read_date
 from zjkcollect.header_block import read_header_block
 from zjkcollect.inbox import validate_paths
-from zjkcollect.layout import locate_tables
+from zjkcollect.layout import TableRows, locate_tables
 from zjkcollect.reader import Grid, WorkbookData
 
 CAMPAIGN = load_campaign()
@@ -779,3 +780,57 @@ def test_unit_and_date_in_one_cell_in_any_order_and_separation(
     reporter, found_date = read_header_block([["标题"], [None, cell]], "统计截止日期")
     assert (reporter.value, reporter.row, reporter.column) == ("张北县", 2, 2)
     assert (parse_date(found_date.value), found_date.row, found_date.column) == (day, 2, 2)
+
+
+@given(
+    body=st.lists(
+        st.sampled_from(["data", "data", "no-code", "bad-code", "blank", "spaces", "total", "trailer", "label"]),
+        min_size=0,
+        max_size=14,
+    ),
+    names=st.lists(st.sampled_from(NAMES), min_size=14, max_size=14),
+    totals=st.lists(st.sampled_from(TOTALS), min_size=14, max_size=14),
+    trailers=st.lists(st.sampled_from(TRAILERS), min_size=14, max_size=14),
+)
+def test_rows_taken_a_column_at_a_time_are_the_rows_read_one_by_one(
+    body: list[str], names: list[str], totals: list, trailers: list
+) -> None:
+    """The usual table's column-wise reading keeps and leaves out exactly the rows the row-wise one does."""
+    sheet: list[list[object]] = [[TITLE], BLOCK, HEADER]
+    for index, kind in enumerate(body):
+        if kind in {"data", "no-code", "bad-code"}:
+            spoilt = {"data": {}, "no-code": {"credit_code": None}, "bad-code": {"credit_code": "9113 0730"}}[kind]
+            row = project_row(R, project_name=f"{names[index]}{index}", credit_code=code(f"MA0D{index:04d}"))
+            sheet.append(data_rows(R, [{**row, **spoilt}])[0])
+        else:
+            sheet.append(
+                {
+                    "blank": [],
+                    "spaces": ["  ", None, "\u3000"],
+                    "total": totals[index],
+                    "trailer": trailers[index],
+                    "label": ["项目简介：无", None, "联系电话"],
+                }[kind]
+            )
+    width = max(len(row) for row in sheet)
+    grid = Grid(
+        name=SHEET, rows=[["" if cell is None else cell for cell in row] + [""] * (width - len(row)) for row in sheet]
+    )
+    workbook = WorkbookData(path=Path("x.xlsx"), format="xlsx", sheets=[grid])
+    original = layout._plain_columns
+    taken: list[object] = []
+    layout._plain_columns = lambda grid, candidate: taken.append(original(grid, candidate)) or taken[-1]  # type: ignore[assignment]
+    try:
+        (columnwise,) = locate_tables(workbook, CAMPAIGN)
+    finally:
+        layout._plain_columns = original
+    assert taken and taken[0] is not None  # the column-wise reading did read this table
+    layout._plain_columns = lambda grid, candidate: None  # type: ignore[assignment]
+    try:
+        (rowwise,) = locate_tables(workbook, CAMPAIGN)
+    finally:
+        layout._plain_columns = original
+    assert isinstance(columnwise.rows, TableRows) and isinstance(rowwise.rows, TableRows)
+    assert columnwise.rows.numbers == rowwise.rows.numbers
+    assert columnwise.rows.columns == rowwise.rows.columns
+    assert [row.values for row in columnwise.rows] == [row.values for row in rowwise.rows]

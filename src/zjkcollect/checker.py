@@ -11,9 +11,9 @@ from zjkcollect.campaign import Campaign, Reporter
 from zjkcollect.codes import read_date
 from zjkcollect.crossfile import choice_of, describe_choice, key_of
 from zjkcollect.findings import Finding, column_letter, make_finding
-from zjkcollect.layout import Table
+from zjkcollect.layout import Table, TableRows
 from zjkcollect.report import SLIM_FIELDS, CheckedRow, FileResult, SlimRows, TableResult
-from zjkcollect.schemas import check_columns, display
+from zjkcollect.schemas import check_cells, display
 from zjkcollect.text import closest, normalize_text, weekday_name
 
 
@@ -49,12 +49,13 @@ def check_table(
         findings.append(_at(result, table, "example-row-ignored", number, column, None, value=text, row_number=number))
     absent = frozenset(table.missing)
     data_rows = table.rows
-    columns = check_columns(attachment, [data_row.values for data_row in data_rows], campaign, absent)
+    numbers = data_rows.numbers
+    columns = check_cells(attachment, data_rows.columns, len(numbers), campaign, absent)
     flagged = columns.errors.keys() | columns.warnings.keys()
     if hidden_rows:
-        flagged |= {index for index, data_row in enumerate(data_rows) if data_row.number in hidden_rows}
+        flagged |= {index for index, number in enumerate(numbers) if number in hidden_rows}
     for index in sorted(flagged):
-        number = data_rows[index].number
+        number = numbers[index]
         if hidden_rows and number in hidden_rows:
             findings.append(_at(result, table, "hidden-row", number, None, None, row_number=number))
         for issue in columns.issues(index):
@@ -74,7 +75,7 @@ def check_table(
                     **issue.context,
                 )
             )
-    errors = [False] * len(data_rows)
+    errors = [False] * len(numbers)
     for index in columns.errors.keys() | columns.warnings.keys():
         errors[index] = columns.has_error(index)
     if not slim or table.kind is Kind.CONTACTS:  # the contacts rules read every row's unit and role
@@ -83,16 +84,14 @@ def check_table(
             for data_row, values, error in zip(data_rows, columns.row_values(), errors, strict=True)
         ]
     else:  # what the inbox rules read, as columns: a 50,000-row inbox sends and keeps no row objects
-        numbers = [data_row.number for data_row in data_rows]
         checked.rows = cast(list[CheckedRow], SlimRows(numbers, [columns.column(name) for name in SLIM_FIELDS], errors))
-    if not data_rows:
+    if not numbers:
         findings.append(_at(result, table, "table-empty", table.header_row + 1, None, None))
     # the checked rows keep the raw values; a second copy would only travel back from the worker
-    table.rows = []
+    table.rows = TableRows([], {})
     if table.kind is Kind.CONTACTS:
         _check_contacts(result, checked, campaign)
         if slim:
-            numbers = [data_row.number for data_row in data_rows]
             slim_rows = SlimRows(numbers, [columns.column(name) for name in SLIM_FIELDS], errors)
             checked.rows = cast(list[CheckedRow], slim_rows)
     elif attachment.holds_projects:

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
+from typing import overload
 
 from zjkcollect.attachments import (
     FINGERPRINT_MARK,
@@ -33,7 +35,16 @@ from zjkcollect.header_block import LabelledValue, names_a_label, read_header_bl
 from zjkcollect.reader import Grid, WorkbookData
 from zjkcollect.text import normalize_header, normalize_name
 
-__all__ = ["DataRow", "Fingerprint", "LabelledValue", "Table", "locate_table", "locate_tables", "read_fingerprint"]
+__all__ = [
+    "DataRow",
+    "Fingerprint",
+    "LabelledValue",
+    "Table",
+    "TableRows",
+    "locate_table",
+    "locate_tables",
+    "read_fingerprint",
+]
 
 INTERNAL_SHEETS = {FINGERPRINT_SHEET, LISTS_SHEET, ISSUES_SHEET}
 HEADER_SEARCH_ROWS = 40
@@ -85,6 +96,47 @@ class DataRow:
     values: dict[str, object]  # field -> raw cell value
 
 
+class TableRows(Sequence[DataRow]):
+    """A table's data rows as columns: the row numbers, and per field (in the table's column order) its raw cells.
+
+    The row check reads a column at a time, so the rows are never made into dictionaries on the
+    way; a :class:`DataRow` is made when one is asked for.
+    """
+
+    __slots__ = ("columns", "numbers")
+
+    def __init__(self, numbers: list[int], columns: dict[str, list[object]]) -> None:
+        self.numbers = numbers
+        self.columns = columns
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    @overload
+    def __getitem__(self, index: int) -> DataRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[DataRow]: ...
+
+    def __getitem__(self, index: int | slice) -> DataRow | list[DataRow]:
+        if isinstance(index, slice):
+            return [self._row(position) for position in range(*index.indices(len(self)))]
+        return self._row(range(len(self))[index])
+
+    def _row(self, index: int) -> DataRow:
+        return DataRow(self.numbers[index], {name: cells[index] for name, cells in self.columns.items()})
+
+    def __iter__(self) -> Iterator[DataRow]:
+        names = list(self.columns)
+        for number, values in zip(self.numbers, zip(*self.columns.values(), strict=True), strict=True):
+            yield DataRow(number, dict(zip(names, values, strict=True)))
+
+    @classmethod
+    def of(cls, rows: list[DataRow], names: list[str]) -> TableRows:
+        """The columns of rows made one at a time (each with every name)."""
+        return cls([row.number for row in rows], {name: [row.values[name] for row in rows] for name in names})
+
+
 @dataclass(slots=True)
 class Table:
     attachment: Attachment
@@ -96,7 +148,7 @@ class Table:
     ignored: list[str]  # headers of the columns the attachment does not have, as written (not read)
     reporter: LabelledValue
     date: LabelledValue
-    rows: list[DataRow]
+    rows: TableRows
     fingerprint: Fingerprint | None
     # The rows of the sheet that belong to this table (its block, header, data and foot): the whole
     # sheet, unless another attachment's table stands above or below it on the same sheet.
@@ -786,13 +838,79 @@ def _marker(cells: list[object]) -> str | None:
     return None
 
 
-def _data_rows(grid: Grid, candidate: _Candidate) -> list[DataRow]:
+def _data_rows(grid: Grid, candidate: _Candidate) -> TableRows:
     """The table's data rows, from below the last header row to the end of the sheet.
 
     Blank rows, 合计/小计 rows and a repeated header are left out and reading goes on. Notes,
     signatures and the like mark the table's end: after one, only rows shaped like data are read.
     Any other row is data, so a half-filled row is checked (and reported), never dropped.
     """
+    columns = _plain_columns(grid, candidate)
+    if columns is not None:
+        return columns
+    return TableRows.of(_rows_one_by_one(grid, candidate), list(candidate.columns))
+
+
+def _plain_columns(grid: Grid, candidate: _Candidate) -> TableRows | None:
+    """The usual table's rows taken a column at a time; None when a row needs reading on its own.
+
+    The usual table: nothing merged below the header, every row as wide as the columns read, and
+    no cell repeating the header's text. Its rows with a code-shaped credit code, and its rows
+    with nothing in any cell, are decided without looking further (data; left out); the others
+    go through the rules of :func:`_rows_one_by_one`, in order, exactly as there.
+    """
+    header_row, fields = candidate.header_row, candidate.columns
+    if any(top + 1 > header_row for (top, _), _ in grid.merged):
+        return None
+    first = max(header_row + 1, candidate.data_top)  # under the header and the form lines below it
+    below = grid.rows[first - 1 : candidate.end]  # to the end of the table's region
+    offsets = [index - 1 for index in fields.values()]
+    if below and min(map(len, below)) < max(offsets) + 1:
+        return None
+    names = list(fields)
+    pick = itemgetter(*offsets) if len(offsets) > 1 else (lambda cells: (cells[offsets[0]],))
+    header = _header_texts(candidate)
+    raw_columns = list(zip(*map(pick, below), strict=True)) if below else [() for _ in names]
+    columns: dict[str, list[object]] = {}
+    for name, cells in zip(names, raw_columns, strict=True):
+        if any(map(header[name].__contains__, cells)):
+            return None  # a repeated header, maybe: row by row
+        columns[name] = [None if value == "" or (type(value) is str and value.isspace()) else value for value in cells]
+    numbers = list(range(first, first + len(below)))
+    codes = columns.get("credit_code")
+    shaped = [_code_shaped(code) for code in codes] if codes is not None else [False] * len(below)
+    if all(shaped):
+        return TableRows(numbers, columns)
+    content_fields = [name for name in names if name != "serial"]
+    keep: list[int] = []
+    after_table = False
+    for index, cells in enumerate(below):
+        if shaped[index]:
+            keep.append(index)
+            continue
+        if len(cells) == cells.count(""):
+            continue  # nothing in any cell
+        values = {name: columns[name][index] for name in names}
+        if not _data_shaped(values, content_fields):
+            marker = _marker(cells)
+            if marker == "trailer":
+                after_table = True
+            if marker is not None or after_table or all(values[name] is None for name in content_fields):
+                continue
+        keep.append(index)
+    if len(keep) < len(below):
+        numbers = [numbers[index] for index in keep]
+        columns = {name: [cells[index] for index in keep] for name, cells in columns.items()}
+    return TableRows(numbers, columns)
+
+
+def _code_shaped(code: object) -> bool:
+    """What makes :func:`_data_shaped` say yes at once: a credit code's shape."""
+    return type(code) is str and len(code) >= 18 and _CODE_LIKE.match(code) is not None
+
+
+def _rows_one_by_one(grid: Grid, candidate: _Candidate) -> list[DataRow]:
+    """:func:`_data_rows` for any table: merged cells below the header, short rows, a repeated header."""
     header_row, columns = candidate.header_row, candidate.columns
     merges = _filled_merges(grid, header_row)
     content_fields = [name for name in columns if name != "serial"]

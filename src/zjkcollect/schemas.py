@@ -19,7 +19,7 @@ a dictionary look-up. The row-level outcome (values, issues and their order) is 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Annotated, Any
@@ -768,17 +768,34 @@ def check_columns(
     absent: frozenset[str] = frozenset(),
 ) -> CheckedColumns:
     """Check a table's rows a column at a time (see :func:`validate_rows`)."""
+    cells = {column.field: _cells(rows, column.field) for column in attachment.check_order}
+    return check_cells(attachment, cells, len(rows), campaign, absent)
+
+
+def check_cells(
+    attachment: Attachment,
+    columns: Mapping[str, list[object]],
+    count: int,
+    campaign: Campaign,
+    absent: frozenset[str] = frozenset(),
+) -> CheckedColumns:
+    """:func:`check_columns` on the table's raw cells by field, as the layout hands them over (``count`` rows).
+
+    A field without a list in ``columns`` is empty in every row (the table lacks the column).
+    """
     plan = _plan(attachment, campaign, absent)
     checked: dict[str, list[Any]] = {}
     errors: dict[int, list[RowIssue]] = {}
     warnings: dict[int, list[RowIssue]] = {}
     for check in plan:
-        cells = _cells(rows, check.field)
+        cells = columns.get(check.field)
+        if cells is None:
+            cells = [None] * count
         dependencies: list[Any] | None = None
         if check.depends is not None:
             # what the row model's info.data holds: the checked value; None when it failed or is absent
             found = checked.get(check.depends)
-            dependencies = [None] * len(rows) if found is None else [None if v is _FAILED else v for v in found]
+            dependencies = [None] * count if found is None else [None if v is _FAILED else v for v in found]
             if check.view is not None:
                 dependencies = list(map(check.view, dependencies))
         checked[check.field], dirty = check.check(cells, dependencies)
