@@ -26,7 +26,7 @@ import pytest
 
 from tests.specs import ATTACHMENTS, KINDS, SHIPPED
 from tests.workbooks import COMPANY, COMPANY_2, UNIVERSITY, contact_row, project_row, write_workbook
-from zjkcollect import schemas, text
+from zjkcollect import codes, schemas, text
 from zjkcollect.attachments import Kind
 from zjkcollect.codes import _phone_digits, build_credit_code, parse_phone
 from zjkcollect.errors import ReadFailure
@@ -272,6 +272,26 @@ def test_phones_match_libphonenumber_the_long_way() -> None:
             assert parse_phone(value, kind) == expected, (value, kind)
             accepted += expected is not None
     assert accepted > 2000  # many shapes are real numbers: the comparison is not all None
+
+
+def test_landlines_read_from_the_tables_match_libphonenumber() -> None:
+    """Landlines with the trunk 0: the compiled type tables give libphonenumber's verdicts, cold and warm."""
+    rng = random.Random(12)
+    values: list[object] = []
+    for _ in range(6000):
+        national = str(rng.randint(2, 9)) + "".join(rng.choice("0123456789") for _ in range(rng.randint(5, 11)))
+        cut = rng.randint(2, 4)
+        values.append(
+            rng.choice([f"0{national}", f"0{national[:cut]}-{national[cut:]}", f"(0{national[:cut]}) {national[cut:]}"])
+        )
+    codes._AREA_LENGTHS.clear()
+    for round_ in range(2):  # the first round learns the area code lengths, the second reads them
+        for kind in ("any", "landline", "mobile"):
+            for value in values:
+                assert parse_phone(value, kind) == _phone_the_long_way(value, kind), (value, kind, round_)
+    known = [codes._known_landline(_phone_digits(value) or "") for value in values]
+    assert sum(isinstance(answer, str) for answer in known) > 300  # the tables did answer
+    assert sum(answer is None for answer in known) > 100  # and said no to some
 
 
 def test_normal_text_shortcut_matches_nfkc() -> None:

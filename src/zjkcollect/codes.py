@@ -234,9 +234,12 @@ def _phone_digits(value: object) -> str | None:
         return str(int(value))
     if not isinstance(value, str):
         return None
-    if value.isascii() and value.isdigit():
-        return value  # the usual cell: nothing to normalise, strip or take apart
-    text = _PHONE_SEPARATORS.sub("", unicodedata.normalize("NFKC", value).strip())
+    if value.isascii():
+        if value.isdigit():
+            return value  # the usual cell: nothing to normalise, strip or take apart
+        text = _PHONE_SEPARATORS.sub("", value.strip())  # NFKC leaves ASCII as it is
+    else:
+        text = _PHONE_SEPARATORS.sub("", unicodedata.normalize("NFKC", value).strip())
     integral = _INTEGRAL_TEXT.match(text)
     if integral:
         # "13800000000.0" is str(float) of a number cell: lossless. "1.38E+10" is not and
@@ -284,6 +287,83 @@ _FORMAT_DIGITS = _format_shape()
 _AREA_LENGTHS: dict[tuple[str, int, bool, int | None], int] = {}
 
 
+def _area_key(national: str, italian_leading_zero: bool, leading_zeros: int | None) -> tuple[str, int, bool, int | None]:
+    """What a fixed line's area code length depends on (see _format_shape); _FORMAT_DIGITS is set."""
+    return national[:_FORMAT_DIGITS], len(national), italian_leading_zero, leading_zeros
+
+
+def _fixed_line_tables() -> dict[int, tuple[re.Pattern[str], list[re.Pattern[str]], re.Pattern[str]]]:
+    """libphonenumber's type test of a Chinese national number, as patterns per length, compiled once.
+
+    ``number_type`` asks, in order: the general pattern (else UNKNOWN), premium rate, toll free,
+    shared cost, VoIP, personal, pager, UAN and voicemail (each a type of its own), then fixed line;
+    each only where the number's length is one of that type's possible lengths. Per length: the
+    general pattern, the patterns of the types asked before fixed line, the fixed-line pattern.
+    Lengths where the general or the fixed-line pattern does not apply are left out.
+    """
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region("CN")
+    if metadata is None or metadata.same_mobile_and_fixed_line_pattern:
+        return {}
+    before = [
+        metadata.premium_rate,
+        metadata.toll_free,
+        metadata.shared_cost,
+        metadata.voip,
+        metadata.personal_number,
+        metadata.pager,
+        metadata.uan,
+        metadata.voicemail,
+    ]
+
+    def pattern(desc: phonenumbers.PhoneNumberDesc | None, length: int) -> re.Pattern[str] | None:
+        if desc is None or not desc.national_number_pattern:
+            return None
+        if desc.possible_length and length not in desc.possible_length:
+            return None
+        return re.compile(desc.national_number_pattern)
+
+    tables = {}
+    local_only = set(metadata.general_desc.possible_length_local_only or ())
+    for length in metadata.general_desc.possible_length:
+        general, fixed = pattern(metadata.general_desc, length), pattern(metadata.fixed_line, length)
+        if general is None or fixed is None or length in local_only:
+            continue
+        excluded = [found for desc in before if (found := pattern(desc, length)) is not None]
+        tables[length] = (general, excluded, fixed)
+    return tables
+
+
+_FIXED_LINES = _fixed_line_tables() if _FORMAT_DIGITS is not None else {}
+_TRUNK_FOLLOWERS = frozenset("23456789")
+
+
+def _known_landline(digits: str) -> str | bool | None:
+    """parse_phone's answer for a landline typed with its trunk 0, without libphonenumber's parse.
+
+    For "0" and a national number starting 2-9 that libphonenumber's general pattern takes, its
+    parse strips the 0 and keeps the rest as the national number (no country code, international
+    prefix or extension can be read into such digits), and the type test is _FIXED_LINES'. Then the
+    answer is the number split at its area code (the length remembered by _area_code_length), or
+    None when it is not a fixed line. False: not such a number, or its area code length is not yet
+    known: ask libphonenumber.
+    """
+    national = digits[1:]
+    if digits[0] != "0" or national[:1] not in _TRUNK_FOLLOWERS:
+        return False
+    tables = _FIXED_LINES.get(len(national))
+    if tables is None or not national.isdigit():
+        return False
+    general, excluded, fixed = tables
+    if not general.fullmatch(national):
+        return False
+    if any(pattern.fullmatch(national) for pattern in excluded) or not fixed.fullmatch(national):
+        return None  # another type (toll free, shared cost, ...) or none: not a landline, not a mobile
+    area_length = _AREA_LENGTHS.get(_area_key(national, False, None))
+    if area_length is None:
+        return False
+    return f"0{national[:area_length]}-{national[area_length:]}" if area_length else None
+
+
 def _area_code_length(number: phonenumbers.PhoneNumber) -> int:
     """libphonenumber's area code length of a fixed line (+86): its national destination code.
 
@@ -292,7 +372,7 @@ def _area_code_length(number: phonenumbers.PhoneNumber) -> int:
     if _FORMAT_DIGITS is None:
         return phonenumbers.length_of_national_destination_code(number)
     national = str(number.national_number)
-    key = (national[:_FORMAT_DIGITS], len(national), bool(number.italian_leading_zero), number.number_of_leading_zeros)
+    key = _area_key(national, bool(number.italian_leading_zero), number.number_of_leading_zeros)
     found = _AREA_LENGTHS.get(key)
     if found is None:
         if len(_AREA_LENGTHS) >= 4096:  # bounded: the first digits include some of the local number's
@@ -315,6 +395,10 @@ def parse_phone(value: object, kind: str = "any") -> str | None:
     if kind != "landline" and len(digits) == 11 and CN_MOBILE.fullmatch(digits):
         # Most cells are plain mobiles: the same pattern libphonenumber would apply, without its parse.
         return digits
+    if kind != "mobile":  # a mobile never starts with the trunk 0
+        known = _known_landline(digits)
+        if known is not False:
+            return known  # type: ignore[return-value]
     try:
         number = phonenumbers.parse(digits, "CN")
     except NumberParseException:

@@ -608,17 +608,26 @@ def _quick_check(column: Column, campaign: Campaign) -> Quick | None:
             return _SLOW
 
         return credit_code
-    if kind in (ColumnKind.PHONE, ColumnKind.MOBILE):
-        mobile = codes.CN_MOBILE.fullmatch
+    if kind in _PHONE_KINDS:
+        mobile = codes.CN_MOBILE.fullmatch if kind is not ColumnKind.LANDLINE else None
+        phone_kind = _PHONE_KINDS[kind]
 
         def phone(value: object) -> Any:
-            # parse_phone's first answer for a mobile typed as text: the digits themselves
-            if type(value) is str and len(value) == 11 and value.isascii() and value.isdigit() and mobile(value):
-                return value
+            # a phone typed as text: what _phone returns is parse_phone's answer, when it has one
+            if type(value) is str:
+                if mobile is not None and len(value) == 11 and value.isascii() and value.isdigit() and mobile(value):
+                    return value  # parse_phone's first answer: the digits themselves
+                if value.isprintable() and len(value) < EXCEL_MAX_CELL_CHARS:
+                    number = codes.parse_phone(value, phone_kind)
+                    if number is not None:
+                        return number
             return _SLOW
 
         return phone
     return None
+
+
+_PHONE_KINDS = {ColumnKind.PHONE: "any", ColumnKind.MOBILE: "mobile", ColumnKind.LANDLINE: "landline"}
 
 
 @dataclass(slots=True)
