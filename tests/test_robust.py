@@ -13,6 +13,8 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import random
+import re
 import subprocess
 import sys
 import time
@@ -24,9 +26,10 @@ import pytest
 
 from tests.corpus import _rewrite_zip
 from tests.workbooks import BAD_CHECKSUM, project_row, write_workbook
+from zjkcollect import guard
 from zjkcollect.attachments import ISSUES_SHEET, Kind
 from zjkcollect.campaign import load_campaign
-from zjkcollect.errors import ZjkError
+from zjkcollect.errors import ReadFailure, ZjkError
 from zjkcollect.findings import Finding
 from zjkcollect.inbox import collect_paths, run_validation, validate_paths, validation_outputs
 from zjkcollect.isolation import check_isolated
@@ -384,3 +387,37 @@ def test_a_clean_inbox_makes_no_copy(tmp_path: Path) -> None:
     write_workbook(tmp_path / "in" / "a.xlsx", R, [project_row(R)], reporter=REPORTERS[0])
     run = run_validation(collect_paths([tmp_path / "in"]), CAMPAIGN, tmp_path / "out", workers=0)
     assert run.copies == [] and run.report.findings == [] and not (tmp_path / "out").exists()
+
+
+def _inflated_or_refused(archive: zipfile.ZipFile, member: zipfile.ZipInfo, data: bytes | None) -> object:
+    try:
+        return guard._inflate(archive, member, data)
+    except ReadFailure as failure:
+        return failure.rule
+
+
+def test_the_guard_inflates_from_the_bytes_as_zipfile_does(tmp_path: Path) -> None:
+    """Each member of damaged copies of a workbook: the same bytes, or the same refusal, either way."""
+    original = with_error(tmp_path / "a.xlsx", REPORTERS[0]).read_bytes()
+    rng = random.Random(6)
+    compared = damaged = 0
+    for _ in range(600):
+        data = bytearray(original)
+        for _ in range(rng.randint(1, 3)):
+            position = rng.randrange(len(data))
+            if rng.random() < 0.5:  # a local header or the directory: names, flags, sizes, CRCs, offsets
+                position = rng.choice([m.start() for m in re.finditer(b"PK\x03\x04|PK\x01\x02", data)])
+                position += rng.randrange(46)
+            data[position] = rng.randrange(256)
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(bytes(data)))
+            members = archive.infolist()
+        except guard.DAMAGED_ZIP:
+            continue
+        for member in members:
+            fast = _inflated_or_refused(archive, member, bytes(data))
+            slow = _inflated_or_refused(archive, member, None)
+            assert fast == slow, (member.filename, fast if isinstance(fast, str) else len(fast))
+            compared += 1
+            damaged += isinstance(slow, str)
+    assert compared > 2000 and damaged > 100  # many members read, many of them refused

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -53,6 +54,7 @@ _LAST_ROW = re.compile(rb'<row\s[^>]*?r="(\d+)"')
 # Patterns start with a literal so the regex engine can scan for it at C speed (a sheet can be 80 MB).
 _THREE_LETTER_CELL = re.compile(rb'<c r="([A-Z]{3})\d')
 _TWO_LETTER_CELL = re.compile(rb'<c r="([A-Z]{2})\d')
+_WIDEST_REFERENCE = 18_278  # column ZZZ: the widest three letters can name
 _HIDDEN_ROW = re.compile(rb'<row r="(\d+)"[^>]*?\shidden="(?:1|true)"')
 _HAS_FORMULA = re.compile(rb"<f[\s>/]")
 _HAS_VALUE = re.compile(rb"<v>[^<]")
@@ -98,14 +100,15 @@ def _inspect(archive: zipfile.ZipFile, file_format: str) -> ZipFacts:
         members = archive.infolist()
         check_members(members)
         facts = ZipFacts(has_macros=any(m.filename.lower().endswith("vbaproject.bin") for m in members))
+        data = archive.fp.getvalue() if isinstance(archive.fp, io.BytesIO) else None
         inflated: dict[str, bytes] = {}  # the parts _sheet_parts read, so the loop does not inflate them again
-        sheet_names = _sheet_parts(archive, inflated) if file_format in {"xlsx", "xlsm"} else {}
+        sheet_names = _sheet_parts(archive, inflated, data) if file_format in {"xlsx", "xlsm"} else {}
         for member in members:
             if not member.filename.lower().endswith((".xml", ".rels", ".vml")) or member.is_dir():
                 continue
             content = inflated.pop(member.filename, None)
             if content is None:
-                content = _inflate(archive, member)
+                content = _inflate(archive, member, data)
             if b"<!" in content and _DECLARATION.search(content, 0, PROLOGUE_BYTES):
                 raise ReadFailure("xml-declaration", part=member.filename)
             if member.filename in sheet_names:
@@ -139,13 +142,19 @@ def check_members(members: list[zipfile.ZipInfo], names: dict[int, str] | None =
             raise ReadFailure("file-too-large", reason=f"部件 {name} 压缩比异常（疑似压缩炸弹）")
 
 
-def _inflate(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
-    """Inflate one member, stopping as soon as it grows past what its header declared."""
+def _inflate(archive: zipfile.ZipFile, member: zipfile.ZipInfo, data: bytes | None = None) -> bytes:
+    """Inflate one member, stopping as soon as it grows past what its header declared.
+
+    ``data``: the archive's bytes, when at hand: a deflated member is then inflated by zlib
+    straight from them (see _inflate_deflated), with zipfile's checks and without its machinery.
+    """
     limit = min(member.file_size, MAX_MEMBER_INFLATED)
     try:
-        with archive.open(member) as stream:
-            # one byte past the limit is enough to know the member lies about its size
-            content = stream.read(limit + 1)
+        content = None if data is None else _inflate_deflated(archive, data, member, limit)
+        if content is None:
+            with archive.open(member) as stream:
+                # one byte past the limit is enough to know the member lies about its size
+                content = stream.read(limit + 1)
     except DAMAGED_ZIP as exc:
         raise ReadFailure("file-unreadable", reason=f"文件已损坏（其中的部件 {member.filename} 无法解压）") from exc
     if len(content) > limit:
@@ -153,13 +162,57 @@ def _inflate(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
     return content
 
 
-def _sheet_parts(archive: zipfile.ZipFile, inflated: dict[str, bytes]) -> dict[str, str]:
+_LOCAL_HEADER = struct.Struct("<4s2xH18xHH")  # signature, flags, name length, extra field length
+_LOCAL_MAGIC = b"PK\x03\x04"
+_UNUSUAL_FLAGS = 0x1 | 0x20 | 0x40  # encrypted, compressed patch data, strong encryption
+
+
+def _inflate_deflated(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo, limit: int) -> bytes | None:
+    """What ``archive.open(member).read(limit + 1)`` returns, or raises, for a plain deflated member.
+
+    The same checks as zipfile's: the local header is there and names the member; reading stops
+    at the declared size, and what was read must match the CRC; a stream that ends early is
+    damaged. zlib never writes more than ``limit + 1`` bytes, so a bomb stops there. None for
+    anything else (stored, encrypted, a header that differs, bytes missing): zipfile reads it.
+    """
+    if member.compress_type != zipfile.ZIP_DEFLATED or member.flag_bits & _UNUSUAL_FLAGS:
+        return None
+    start = member.header_offset
+    if start < 0 or start + _LOCAL_HEADER.size > len(data):
+        return None
+    magic, flags, name_length, extra_length = _LOCAL_HEADER.unpack_from(data, start)
+    name_start = start + _LOCAL_HEADER.size
+    try:
+        encoding = "utf-8" if flags & 0x800 else archive.metadata_encoding or "cp437"
+        name = data[name_start : name_start + name_length].decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    if magic != _LOCAL_MAGIC or name != member.orig_filename:
+        return None
+    begin = name_start + name_length + extra_length
+    compressed = data[begin : begin + member.compress_size]
+    if len(compressed) < member.compress_size:
+        return None
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    content = inflater.decompress(compressed, limit + 1)
+    if len(content) > limit and limit < member.file_size:
+        return content  # past MAX_MEMBER_INFLATED: the caller refuses it
+    if len(content) >= member.file_size:
+        content = content[: member.file_size]  # zipfile reads no further than the declared size
+    elif not inflater.eof:
+        raise EOFError("Compressed file ended before the end-of-stream marker was reached")
+    if zlib.crc32(content) != member.CRC:
+        raise zipfile.BadZipFile(f"Bad CRC-32 for file {member.filename!r}")
+    return content
+
+
+def _sheet_parts(archive: zipfile.ZipFile, inflated: dict[str, bytes], data: bytes | None = None) -> dict[str, str]:
     """Worksheet part path → sheet name, from workbook.xml and its relationships (kept in ``inflated``)."""
     from defusedxml import DefusedXmlException, ElementTree
 
     names = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
     try:
-        parts = [_inflate(archive, archive.getinfo(name)) for name in names]
+        parts = [_inflate(archive, archive.getinfo(name), data) for name in names]
     except KeyError as exc:
         raise ReadFailure("file-unreadable", reason="工作簿结构不完整") from exc
     inflated.update(zip(names, parts, strict=True))
@@ -206,6 +259,8 @@ def _check_extent(content: bytes, sheet: str) -> None:
     last_row = _LAST_ROW.search(content, max(0, content.rfind(b"<row ") - 1)) if b"<row " in content else None
     rows = int(last_row.group(1)) if last_row else content.count(b"<row")
     columns = 26
+    if rows <= MAX_SHEET_ROWS and rows * _WIDEST_REFERENCE <= MAX_SHEET_CELLS:
+        return  # even cells out to column ZZZ would not make it too large: no need to look for them
     for pattern in (_THREE_LETTER_CELL, _TWO_LETTER_CELL):
         if pattern.search(content):
             columns = max(map(column_number, set(pattern.findall(content))))  # each column once
