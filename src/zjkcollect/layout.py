@@ -875,10 +875,15 @@ def _plain_columns(grid: Grid, candidate: _Candidate) -> TableRows | None:
     for name, cells in zip(names, raw_columns, strict=True):
         if any(map(header[name].__contains__, cells)):
             return None  # a repeated header, maybe: row by row
-        columns[name] = [None if value == "" or (type(value) is str and value.isspace()) else value for value in cells]
+        columns[name] = _blanks_as_none(cells)
     numbers = list(range(first, first + len(below)))
     codes = columns.get("credit_code")
-    shaped = [_code_shaped(code) for code in codes] if codes is not None else [False] * len(below)
+    if codes is None:
+        shaped: list[object] = [False] * len(below)
+    elif set(map(type, codes)) == {str}:
+        shaped = list(map(_CODE_LIKE.match, codes))  # the pattern needs 18 characters: _code_shaped's test
+    else:
+        shaped = [_code_shaped(code) for code in codes]
     if all(shaped):
         return TableRows(numbers, columns)
     content_fields = [name for name in names if name != "serial"]
@@ -902,6 +907,17 @@ def _plain_columns(grid: Grid, candidate: _Candidate) -> TableRows | None:
         numbers = [numbers[index] for index in keep]
         columns = {name: [cells[index] for index in keep] for name, cells in columns.items()}
     return TableRows(numbers, columns)
+
+
+def _blanks_as_none(cells: tuple[object, ...]) -> list[object]:
+    """A column's cells with empty and all-space text as None (the row-by-row reading's test, column-wise)."""
+    if set(map(type, cells)) <= {str}:
+        spaces = any(map(str.isspace, cells))  # type: ignore[arg-type]
+    else:
+        spaces = any(type(value) is str and value.isspace() for value in cells)
+    if spaces or "" in cells:
+        return [None if value == "" or (type(value) is str and value.isspace()) else value for value in cells]
+    return list(cells)
 
 
 def _code_shaped(code: object) -> bool:
