@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import cast
 
 from zjkcollect.attachments import Kind
@@ -288,8 +288,14 @@ def _check_repeated_projects(result: FileResult, checked: TableResult) -> None:
     else:
         names = [row.values.get("project_name") for row in all_rows]
         codes = [row.values.get("credit_code") for row in all_rows]
+    # a key is (the code, the name): only rows whose code is found twice can share one
+    seen = Counter(map(str, filter(None, codes)))
+    if len(seen) == seen.total():
+        return
     by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
     for index, (code, name) in enumerate(zip(codes, names, strict=True)):
+        if not code or seen[str(code)] < 2:
+            continue
         key = key_of(code, name)
         if key is not None:
             by_key[key].append(index)

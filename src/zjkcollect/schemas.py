@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 from operator import itemgetter
 from typing import Annotated, Any
 
@@ -561,7 +562,7 @@ def _dependency_view(kind: ColumnKind, campaign: Campaign) -> Callable[[Any], An
 
 # What a quick check returns for a cell that is not the usual one: the validator decides.
 _SLOW = object()
-Quick = Callable[[object], Any]
+Quick = Callable[[list[object]], list[Any]]  # a column's cells -> each one's value, or _SLOW
 # A cell the validator flagged: its row's index, the error (or None) and the warnings.
 Dirty = tuple[int, RowIssue | None, tuple[RowIssue, ...]]
 
@@ -578,23 +579,43 @@ def _quick_text(value: object) -> Any:
     return _SLOW
 
 
+def _quick_texts(cells: list[object]) -> list[Any]:
+    """:func:`_quick_text` of every cell; a column of printable text at once, with C loops."""
+    texts: list[str] = cells  # type: ignore[assignment]
+    if (
+        set(map(type, cells)) == {str}
+        and all(map(str.isprintable, texts))
+        and max(map(len, texts), default=0) < EXCEL_MAX_CELL_CHARS
+    ):
+        values = list(map(normalize_text, texts))
+        if all(values):
+            return values
+    return list(map(_quick_text, cells))
+
+
+def _per_cell(quick: Callable[[object], Any]) -> Quick:
+    return lambda cells: list(map(quick, cells))
+
+
 def _quick_check(column: Column, campaign: Campaign) -> Quick | None:
-    """For the columns of values that seldom repeat (names, codes, phones): the usual cell's value, fast.
+    """For the columns of values that seldom repeat (names, codes, phones): the usual cells' values, fast.
 
     A cell of the usual shape gets the value its validator would return with no issue at all,
     without the validator's calls; any other cell gets _SLOW, and the validator. None: no such path.
     """
     kind = column.kind
     if kind in (ColumnKind.TEXT, ColumnKind.SERIAL):
-        return _quick_text
+        return _quick_texts
     if kind is ColumnKind.UNIT_NAME:
         suffixes = tuple(campaign.credit_code.branch_suffixes)
 
-        def unit_name(value: object) -> Any:
-            text = _quick_text(value)
-            return _SLOW if text is _SLOW or (suffixes and text.endswith(suffixes)) else text
+        def unit_names(cells: list[object]) -> list[Any]:
+            values = _quick_texts(cells)
+            if suffixes and any(type(v) is str and v.endswith(suffixes) for v in values):
+                return [_SLOW if type(v) is str and v.endswith(suffixes) else v for v in values]  # a branch: warned of
+            return values
 
-        return unit_name
+        return unit_names
     if kind is ColumnKind.CREDIT_CODE:
         never = frozenset(campaign.credit_code.never_legal_person)
         city = campaign.campaign.city_division_prefix
@@ -607,7 +628,7 @@ def _quick_check(column: Column, campaign: Campaign) -> Quick | None:
                     return code
             return _SLOW
 
-        return credit_code
+        return _per_cell(credit_code)
     if kind in _PHONE_KINDS:
         mobile = codes.CN_MOBILE.fullmatch if kind is not ColumnKind.LANDLINE else None
         phone_kind = _PHONE_KINDS[kind]
@@ -623,7 +644,7 @@ def _quick_check(column: Column, campaign: Campaign) -> Quick | None:
                         return number
             return _SLOW
 
-        return phone
+        return _per_cell(phone)
     return None
 
 
@@ -638,57 +659,62 @@ class _ColumnCheck:
     view: Callable[[Any], Any] | None
     context: RowContext
     quick: Quick | None = None  # the usual cell's value without the validator (never for a dependent column)
-    cache: dict[Any, CellOutcome] = field(default_factory=dict)
+    clean: dict[Any, Any] = field(default_factory=dict)  # cell key -> checked value, for cells without an issue
+    cache: dict[Any, CellOutcome] = field(default_factory=dict)  # cell key -> outcome, for cells with one
     info: _Info = field(init=False)
 
     def __post_init__(self) -> None:
         self.info = _Info(self.context, self.field, {})
 
     def check(self, cells: list[object], dependencies: list[Any] | None) -> tuple[list[Any], list[Dirty]]:
-        """Every row's checked value (_FAILED where it failed), and the cells with an issue, in row order."""
+        """Every row's checked value (_FAILED where it failed), and the cells with an issue.
+
+        A (value, dependency) checked before is looked up, not checked again: a clean one in
+        ``clean`` (its value), one with an issue in ``cache`` (its whole outcome).
+        """
         quick = self.quick
-        if quick is None:
-            positions = None
-            found = self.outcomes(cells, dependencies)
-            values = [outcome[0] for outcome in found]
-        else:
-            values = list(map(quick, cells))
+        positions: list[int] | None = None
+        if quick is not None:
+            values = quick(cells)
             if _SLOW not in values:
                 return values, []
             positions = [index for index, value in enumerate(values) if value is _SLOW]
-            found = self.outcomes([cells[index] for index in positions], None)
-            for index, outcome in zip(positions, found, strict=True):
-                values[index] = outcome[0]
-        if all(map(_IS_CLEAN, found)):
-            return values, []
-        dirty = [
-            (index if positions is None else positions[index], error, warned)
-            for index, (_, error, warned, clean) in enumerate(found)
-            if not clean
-        ]
+            cells = [cells[index] for index in positions]
+        keys = self._keys(cells, dependencies)
+        clean, cache = self.clean, self.cache
+        found = list(map(clean.get, keys, repeat(_SLOW)))
+        dirty: list[Dirty] = []
+        if _SLOW in found:
+            for index in [index for index, value in enumerate(found) if value is _SLOW]:
+                key = keys[index]
+                value = clean.get(key, _SLOW)  # an earlier row of this table may have had the same value
+                if value is _SLOW:
+                    outcome = cache.get(key)
+                    if outcome is None:
+                        outcome = self.run(cells[index], None if dependencies is None else dependencies[index])
+                        kept = clean if outcome[3] else cache
+                        if len(kept) >= CACHE_LIMIT:
+                            kept.clear()
+                        kept[key] = outcome[0] if outcome[3] else outcome
+                    value = outcome[0]
+                    if not outcome[3]:
+                        dirty.append((index if positions is None else positions[index], outcome[1], outcome[2]))
+                found[index] = value
+        if positions is None:
+            return found, dirty
+        for index, value in zip(positions, found, strict=True):
+            values[index] = value
         return values, dirty
 
-    def outcomes(self, cells: list[object], dependencies: list[Any] | None) -> list[CellOutcome]:
-        """Every row's verdict; a (value, dependency) checked before is looked up, not checked again."""
+    @staticmethod
+    def _keys(cells: list[object], dependencies: list[Any] | None) -> list[Any]:
         # 1, 1.0 and True are equal as keys but not as cells, so numbers carry their type
         keys: list[Any] = cells
         if not _UNTAGGED.issuperset(map(type, cells)):
             keys = [value if type(value) is str else (type(value), value) for value in cells]
         if dependencies is not None:
             keys = list(zip(keys, dependencies, strict=True))
-        cache = self.cache
-        found: list[CellOutcome | None] = list(map(cache.get, keys))
-        if None in found:
-            for index in [index for index, outcome in enumerate(found) if outcome is None]:
-                key = keys[index]
-                outcome = cache.get(key)  # an earlier row of this table may have had the same value
-                if outcome is None:
-                    outcome = self.run(cells[index], None if dependencies is None else dependencies[index])
-                    if len(cache) >= CACHE_LIMIT:
-                        cache.clear()
-                    cache[key] = outcome
-                found[index] = outcome
-        return found  # type: ignore[return-value]
+        return keys
 
     def run(self, value: object, dependency: Any) -> CellOutcome:
         """The validator on one cell, exactly as the row model calls it."""
@@ -830,5 +856,3 @@ def validate_rows(
         return [RowOutcome({}, []) for _ in rows]
     return [RowOutcome(values, checked.issues(index)) for index, values in enumerate(checked.row_values())]
 
-
-_IS_CLEAN = itemgetter(3)
