@@ -576,6 +576,10 @@ def _quick_text(value: object) -> Any:
         text = normalize_text(value)
         if text:
             return text
+    elif type(value) is float and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))  # a serial number: display() of it, which normalize_text keeps as it is
+    elif type(value) is int:
+        return str(value)
     return _SLOW
 
 
