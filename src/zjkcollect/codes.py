@@ -292,13 +292,13 @@ def _area_key(national: str, italian_leading_zero: bool, leading_zeros: int | No
     return national[:_FORMAT_DIGITS], len(national), italian_leading_zero, leading_zeros
 
 
-def _fixed_line_tables() -> dict[int, tuple[re.Pattern[str], list[re.Pattern[str]], re.Pattern[str]]]:
+def _fixed_line_tables() -> dict[int, tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]]:
     """libphonenumber's type test of a Chinese national number, as patterns per length, compiled once.
 
     ``number_type`` asks, in order: the general pattern (else UNKNOWN), premium rate, toll free,
     shared cost, VoIP, personal, pager, UAN and voicemail (each a type of its own), then fixed line;
     each only where the number's length is one of that type's possible lengths. Per length: the
-    general pattern, the patterns of the types asked before fixed line, the fixed-line pattern.
+    general pattern, the patterns of the types asked before fixed line (as one), the fixed-line pattern.
     Lengths where the general or the fixed-line pattern does not apply are left out.
     """
     metadata = phonenumbers.PhoneMetadata.metadata_for_region("CN")
@@ -328,8 +328,9 @@ def _fixed_line_tables() -> dict[int, tuple[re.Pattern[str], list[re.Pattern[str
         general, fixed = pattern(metadata.general_desc, length), pattern(metadata.fixed_line, length)
         if general is None or fixed is None or length in local_only:
             continue
-        excluded = [found for desc in before if (found := pattern(desc, length)) is not None]
-        tables[length] = (general, excluded, fixed)
+        # the types asked before fixed line, as one pattern: it matches all of a number when one of them does
+        excluded = [found.pattern for desc in before if (found := pattern(desc, length)) is not None]
+        tables[length] = (general, re.compile("|".join(f"(?:{one})" for one in excluded) or "(?!)"), fixed)
     return tables
 
 
@@ -356,7 +357,7 @@ def _known_landline(digits: str) -> str | bool | None:
     general, excluded, fixed = tables
     if not general.fullmatch(national):
         return False
-    if any(pattern.fullmatch(national) for pattern in excluded) or not fixed.fullmatch(national):
+    if excluded.fullmatch(national) or not fixed.fullmatch(national):
         return None  # another type (toll free, shared cost, ...) or none: not a landline, not a mobile
     area_length = _AREA_LENGTHS.get(_area_key(national, False, None))
     if area_length is None:

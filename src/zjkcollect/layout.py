@@ -873,7 +873,7 @@ def _plain_columns(grid: Grid, candidate: _Candidate) -> TableRows | None:
     raw_columns = list(zip(*map(pick, below), strict=True)) if below else [() for _ in names]
     columns: dict[str, list[object]] = {}
     for name, cells in zip(names, raw_columns, strict=True):
-        if any(map(header[name].__contains__, cells)):
+        if not header[name].isdisjoint(cells):
             return None  # a repeated header, maybe: row by row
         columns[name] = _blanks_as_none(cells)
     numbers = list(range(first, first + len(below)))
@@ -911,11 +911,15 @@ def _plain_columns(grid: Grid, candidate: _Candidate) -> TableRows | None:
 
 def _blanks_as_none(cells: tuple[object, ...]) -> list[object]:
     """A column's cells with empty and all-space text as None (the row-by-row reading's test, column-wise)."""
-    if set(map(type, cells)) <= {str}:
+    blanks = cells.count("")
+    if blanks == len(cells):
+        return [None] * blanks  # an empty column
+    types = set(map(type, cells))
+    if types <= {str}:
         spaces = any(map(str.isspace, cells))  # type: ignore[arg-type]
     else:
-        spaces = any(type(value) is str and value.isspace() for value in cells)
-    if spaces or "" in cells:
+        spaces = str in types and any(type(value) is str and value.isspace() for value in cells)
+    if spaces or blanks:
         return [None if value == "" or (type(value) is str and value.isspace()) else value for value in cells]
     return list(cells)
 

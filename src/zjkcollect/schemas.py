@@ -584,10 +584,16 @@ def _quick_text(value: object) -> Any:
 
 
 def _quick_texts(cells: list[object]) -> list[Any]:
-    """:func:`_quick_text` of every cell; a column of printable text at once, with C loops."""
+    """:func:`_quick_text` of every cell; a column of printable text, or of whole numbers, at once with C loops."""
     texts: list[str] = cells  # type: ignore[assignment]
+    types = set(map(type, cells))
+    if types == {float}:
+        numbers: list[float] = cells  # type: ignore[assignment]
+        if all(map(float.is_integer, numbers)) and max(map(abs, numbers)) < 1e15:
+            return list(map(str, map(int, numbers)))  # serial numbers, as _quick_text reads each
+        return list(map(_quick_text, cells))
     if (
-        set(map(type, cells)) == {str}
+        types == {str}
         and all(map(str.isprintable, texts))
         and max(map(len, texts), default=0) < EXCEL_MAX_CELL_CHARS
     ):
@@ -609,7 +615,15 @@ def _quick_check(column: Column, campaign: Campaign) -> Quick | None:
     """
     kind = column.kind
     if kind in (ColumnKind.TEXT, ColumnKind.SERIAL):
-        return _quick_texts
+        if column.required:
+            return _quick_texts
+
+        def optional_texts(cells: list[object]) -> list[Any]:
+            if cells.count(None) == len(cells):
+                return list(cells)  # an empty optional column: _text gives None, and that is all
+            return [None if value is None else found for value, found in zip(cells, _quick_texts(cells), strict=True)]
+
+        return optional_texts
     if kind is ColumnKind.UNIT_NAME:
         suffixes = tuple(campaign.credit_code.branch_suffixes)
 
