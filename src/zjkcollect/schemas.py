@@ -619,9 +619,14 @@ def _quick_check(column: Column, campaign: Campaign) -> Quick | None:
             return _quick_texts
 
         def optional_texts(cells: list[object]) -> list[Any]:
-            if cells.count(None) == len(cells):
+            empty = cells.count(None)
+            if empty == len(cells):
                 return list(cells)  # an empty optional column: _text gives None, and that is all
-            return [None if value is None else found for value, found in zip(cells, _quick_texts(cells), strict=True)]
+            if not empty:
+                return _quick_texts(cells)
+            # the filled cells at once, then each in its place; an empty one is None (_text's answer)
+            found = iter(_quick_texts([value for value in cells if value is not None]))
+            return [None if value is None else next(found) for value in cells]
 
         return optional_texts
     if kind is ColumnKind.UNIT_NAME:
