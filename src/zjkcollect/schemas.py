@@ -792,7 +792,7 @@ class CheckedColumns:
     def column(self, name: str) -> list[Any]:
         """Every row's checked value of ``name``; None where it failed or the table lacks it."""
         found = self.values.get(name)
-        return [None] * self.count if found is None else [None if v is _FAILED else v for v in found]
+        return [None] * self.count if found is None else _passed(found)
 
     @property
     def count(self) -> int:
@@ -810,6 +810,13 @@ class CheckedColumns:
             else:
                 rows.append(dict(zip(names, results, strict=True)))
         return rows
+
+
+def _passed(values: list[Any]) -> list[Any]:
+    """Checked values with None where the check failed (a new list only when one did)."""
+    if _FAILED not in values:
+        return values
+    return [None if value is _FAILED else value for value in values]
 
 
 def _cells(rows: list[dict[str, object]], name: str) -> list[object]:
@@ -853,7 +860,7 @@ def check_cells(
         if check.depends is not None:
             # what the row model's info.data holds: the checked value; None when it failed or is absent
             found = checked.get(check.depends)
-            dependencies = [None] * count if found is None else [None if v is _FAILED else v for v in found]
+            dependencies = [None] * count if found is None else _passed(found)
             if check.view is not None:
                 dependencies = list(map(check.view, dependencies))
         checked[check.field], dirty = check.check(cells, dependencies)
