@@ -198,10 +198,25 @@ def is_valid_credit_code(value: object) -> bool:
     """
     if type(value) is not str or len(value) != 18 or not _USCC_SHAPE.fullmatch(value):
         return False
-    org_check = value[16]
-    if org_check in _ORG_CHECK and org_check != _org_check(value[8:16]):  # the body is 0-9/A-Z already
+    return check_characters_right(value)
+
+
+def check_characters_right(code: str) -> bool:
+    """Both check characters of a code of the shape is_valid_credit_code reads (18 of the alphabet).
+
+    The organisation code's where it applies (its check character is one of its own), then the
+    code's; the two weighted sums of _org_check and _uscc_check, written out here once.
+    """
+    org_check = code[16]  # the body, code[8:16], is 0-9/A-Z already
+    org_sum = int(code[15:7:-1].translate(_TO_BASE28), 28) if org_check in _ORG_CHECK else 0
+    if org_check in _ORG_CHECK and org_check != ORG_CHECK_CHARS[(11 - 3 * org_sum % 11) % 11]:
         return False
-    return value[17] == _uscc_check(value[:17])
+    return code[17] == USCC_ALPHABET[(31 - int(code[16::-1].translate(_TO_BASE34), 34) % 31) % 31]
+
+
+def credit_code_shapes(cells: list[object]) -> bool:
+    """Whether every cell is text of 18 characters of the alphabet (C loops over the column)."""
+    return set(map(type, cells)) == {str} and all(map(_USCC_SHAPE.fullmatch, cells))  # type: ignore[arg-type]
 
 
 def credit_code_division(code: str) -> str:

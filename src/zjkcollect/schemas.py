@@ -651,7 +651,16 @@ def _quick_check(column: Column, campaign: Campaign) -> Quick | None:
                     return code
             return _SLOW
 
-        return _per_cell(credit_code)
+        def credit_codes(cells: list[object]) -> list[Any]:
+            if not codes.credit_code_shapes(cells):
+                return list(map(credit_code, cells))
+            passes = codes.check_characters_right
+            return [
+                code if passes(code) and code[:2] not in never and code[2:8].startswith(city) else _SLOW  # type: ignore[index]
+                for code in cells
+            ]
+
+        return credit_codes
     if kind in _PHONE_KINDS:
         mobile = codes.CN_MOBILE.fullmatch if kind is not ColumnKind.LANDLINE else None
         phone_kind = _PHONE_KINDS[kind]
