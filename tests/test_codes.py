@@ -554,3 +554,28 @@ def test_emails(value: str, expected: str) -> None:
 )
 def test_not_emails(value: object) -> None:
     assert parse_email(value) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("0313-7680129-801", "0313-7680129转801"),
+        ("0313-7680129转801", "0313-7680129转801"),
+        ("(0313)7680129 分机 801", "0313-7680129转801"),
+        ("0313-7680129 ext. 801", "0313-7680129转801"),
+        ("0313－7680129－801", "0313-7680129转801"),
+        ("010-87654321#12", "010-87654321转12"),
+        ("0313-768-0129", "0313-7680129"),  # a number typed in groups is not an extension
+        ("0313-123", None),
+        ("13812345678-801", None),  # mobiles have no extension
+    ],
+)
+def test_an_office_line_may_carry_an_extension(typed: str, expected: str | None) -> None:
+    assert parse_phone(typed, "landline") == expected
+    assert parse_phone(typed, "any") == expected
+    assert parse_phone(typed, "mobile") is None
+
+
+@given(extension=st.integers(0, 999_999), separator=st.sampled_from(["转", "-", " 分机 ", "#", " ext "]))
+def test_any_extension_of_a_valid_line_reads_after_it(extension: int, separator: str) -> None:
+    assert parse_phone(f"0313-7680129{separator}{extension}", "landline") == f"0313-7680129转{extension}"

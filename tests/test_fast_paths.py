@@ -226,7 +226,23 @@ def test_a_full_cache_starts_over(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _phone_the_long_way(value: object, kind: str) -> str | None:
-    """parse_phone as libphonenumber's documented calls give it: valid, typed, area code split off."""
+    """parse_phone as libphonenumber's documented calls give it: valid, typed, area code split off;
+    a text that is no number but a landline, a separator and 1-6 digits is that line with an extension."""
+    whole = _number_the_long_way(value, kind)
+    if whole is not None or kind == "mobile" or not isinstance(value, str):
+        return whole
+    text = unicodedata.normalize("NFKC", value).strip()
+    for separator in ("转", "分机", "ext.", "ext", "EXT", "x", "X", "#", "-"):
+        line, found, extension = text.rpartition(separator)
+        extension = extension.strip()
+        if found and line.rstrip()[-1:].isdigit() and extension.isdigit() and 1 <= len(extension) <= 6:
+            number = _number_the_long_way(line.rstrip(), "landline")
+            if number is not None:
+                return f"{number}转{extension}"
+    return None
+
+
+def _number_the_long_way(value: object, kind: str) -> str | None:
     digits = _phone_digits(value)
     if digits is None:
         return None

@@ -400,14 +400,30 @@ def _area_code_length(number: phonenumbers.PhoneNumber) -> int:
     return found
 
 
+# An office line's extension after the number: 0313-7680129转801, -801, 分机801, ext. 801, #801.
+_EXTENSION = re.compile(r"^(?P<line>.*\d)\s*(?:转|分机|ext\.?|x|#|-)\s*(?P<extension>\d{1,6})$", re.IGNORECASE)
+
+
 def parse_phone(value: object, kind: str = "any") -> str | None:
     """A valid Chinese mobile ("13812345678") or landline ("010-12345678"), else None.
 
     A landline read from a number cell has lost its leading 0; libphonenumber still finds the
-    area code in what is left, so such numbers are accepted and shown with the 0 restored.
+    area code in what is left, so such numbers are accepted and shown with the 0 restored. A
+    landline may carry an extension ("0313-7680129转801"), shown after 转.
     """
     if kind not in _PHONE_KINDS:
         raise ValueError(f"kind must be one of {sorted(_PHONE_KINDS)}, got {kind!r}")
+    number = _parse_phone(value, kind)
+    if number is None and kind != "mobile" and isinstance(value, str):
+        # only when the whole is no number: "0313-768-0129" is a number, not 0313-768 转 0129
+        split = _EXTENSION.match(unicodedata.normalize("NFKC", value).strip())
+        line = _parse_phone(split["line"], "landline") if split else None
+        if line is not None:
+            return f"{line}转{split['extension']}"  # type: ignore[index]
+    return number
+
+
+def _parse_phone(value: object, kind: str) -> str | None:
     digits = _phone_digits(value)
     if digits is None:
         return None
