@@ -400,7 +400,7 @@ def _area_code_length(number: phonenumbers.PhoneNumber) -> int:
     return found
 
 
-# An office line's extension after the number: 0313-7680129转801, -801, 分机801, ext. 801, #801.
+# An office line's extension after the number: 010-87654321转801, -801, 分机801, ext. 801, #801.
 _EXTENSION = re.compile(r"^(?P<line>.*\d)\s*(?:转|分机|ext\.?|x|#|-)\s*(?P<extension>\d{1,6})$", re.IGNORECASE)
 
 
@@ -409,13 +409,13 @@ def parse_phone(value: object, kind: str = "any") -> str | None:
 
     A landline read from a number cell has lost its leading 0; libphonenumber still finds the
     area code in what is left, so such numbers are accepted and shown with the 0 restored. A
-    landline may carry an extension ("0313-7680129转801"), shown after 转.
+    landline may carry an extension ("010-87654321转801"), shown after 转.
     """
     if kind not in _PHONE_KINDS:
         raise ValueError(f"kind must be one of {sorted(_PHONE_KINDS)}, got {kind!r}")
     number = _parse_phone(value, kind)
     if number is None and kind != "mobile" and isinstance(value, str):
-        # only when the whole is no number: "0313-768-0129" is a number, not 0313-768 转 0129
+        # only when the whole is no number: "010-8765-4321" is a number, not 010-8765 转 4321
         split = _EXTENSION.match(unicodedata.normalize("NFKC", value).strip())
         line = _parse_phone(split["line"], "landline") if split else None
         if line is not None:
