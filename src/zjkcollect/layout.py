@@ -519,7 +519,8 @@ def _table_below(
     own = {cell for number in range(above.header_top, above.header_row + 1) for cell in rows[number - 1]}
     for number in range(above.header_row + 1, len(rows) + 1):
         cells = rows[number - 1]
-        if known.isdisjoint(cells):
+        # a row opening with a number (the usual 序号) is data, not a header: no set look-ups for it
+        if not cells or type(cells[0]) in _NUMBER_TYPES or known.isdisjoint(cells):
             continue
         hits = [cell for cell in cells if cell in known]
         if len(hits) < MIN_HEADER_MATCHES:
@@ -536,6 +537,9 @@ def _table_below(
         above.end, below.first = block - 1, block
         return below
     return None
+
+
+_NUMBER_TYPES = (int, float)
 
 
 def _block_above(grid: Grid, header_top: int, floor: int, attachment: Attachment) -> tuple[int, bool]:
