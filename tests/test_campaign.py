@@ -201,6 +201,10 @@ BROKEN = {
         edited('withdrawn_status = "已退赛"', 'withdrawn_status = "退赛"'),
         ["withdrawn_status", "退赛"],
     ),
+    "choice-alias-to-nothing": (
+        edited('"分管领导" = "主管领导"', '"分管领导" = "分管负责人"'),
+        ["choice_aliases", "分管领导", "分管负责人"],
+    ),
     "no-weeks": (
         edited("weeks = [2025-06-26, 2025-07-03, 2025-07-10, 2025-07-17, 2025-07-24, 2025-07-31]", "weeks = []"),
         ["calendar.weeks", "不能为空"],

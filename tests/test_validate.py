@@ -402,3 +402,20 @@ def test_a_contacts_unit_written_with_its_organ_counts_as_the_registered_unit(tm
     }
     [table] = report.files[0].tables
     assert {row.values["unit"] for row in table.rows} == {"怀来县"}
+
+
+@pytest.mark.parametrize(("leader_role", "staff_role"), [("分管领导", "具体负责人"), ("主管领导", "联系人")])
+def test_a_role_written_as_its_usual_synonym_is_read_as_the_role(
+    tmp_path: Path, leader_role: str, staff_role: str
+) -> None:
+    from tests.builders import person, write_contacts
+
+    leader = person("怀来县", leader_role, "张三", "13800000002")
+    staff = person("怀来县", staff_role, "李四", "13800000003", email="lisi@example.com")
+    path = write_contacts(tmp_path / "c.xlsx", "怀来县", "2025-06-20", [leader, staff])
+    report = validate_paths([path], load_campaign(), workers=0)
+    synonym_row = 4 if leader_role != "主管领导" else 5
+    # read as 主管领导 / 具体负责人: one warning at the cell, and the leader and staff counts are met
+    assert {(f.rule, f.cell) for f in report.findings} == {("choice-read-as", f"C{synonym_row}")}
+    [table] = report.files[0].tables
+    assert sorted(row.values["role"] for row in table.rows) == ["主管领导", "具体负责人"]

@@ -205,6 +205,8 @@ class Campaign(_Strict):
     campaign: CampaignInfo
     calendar: Calendar
     choices: Choices
+    # Words reporters write for a choice (分管领导 for 主管领导): read as that choice, with a warning.
+    choice_aliases: dict[str, str] = {}
     credit_code: CreditCodeRules
     unit_types: list[UnitType] = Field(min_length=1)
     government: Government
@@ -253,6 +255,13 @@ class Campaign(_Strict):
                     raise ValueError(
                         f"tracks 第{index + 1}项（{track.name}）的 closed_topics 中的“{topic}”不在该赛道的 topics 中"
                     )
+        listed = {
+            value for key in ("yes_no", "registration_status", "person_roles") for value in getattr(self.choices, key)
+        }
+        listed |= {value for values in (self.choices.model_extra or {}).values() for value in values}
+        for alias, meant in self.choice_aliases.items():
+            if meant not in listed:
+                raise ValueError(f"choice_aliases 中“{alias}”对应的“{meant}”不在 [choices] 的任何下拉列表中")
         for name in self.government.tracks:
             if name not in track_names:
                 raise ValueError(f"government.tracks 中的赛道“{name}”不在赛道目录 tracks 中")

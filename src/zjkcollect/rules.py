@@ -41,6 +41,7 @@ CLERK: Audience = "clerk"
 _CELL_RULES: dict[str, Rule] = {
     "required-missing": Rule(E, "“{field}”为必填项，请填写。"),
     "choice-invalid": Rule(E, "“{field}”填写的“{value}”不在可选范围内，请从下拉列表中选择：{choices}。{hint}"),
+    "choice-read-as": Rule(W, "“{field}”填写的“{value}”已按“{choice}”读取。请从下拉列表中选择“{choice}”。"),
     "text-too-long": Rule(E, "“{field}”达到或超过 Excel 单元格上限 32767 个字符，内容可能已被截断，请精简后重填。"),
     "invisible-characters": Rule(W, "“{field}”含有看不见的控制字符或零宽字符，已自动去除，请核对。"),
     "formula-not-calculated": Rule(

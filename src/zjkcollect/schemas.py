@@ -155,6 +155,11 @@ def _choice(
     if text not in choices:
         compact = normalize_name(text)
         matched = next((choice for choice in choices if normalize_name(choice) == compact), None)
+        alias = _campaign(info).choice_aliases.get(text) if matched is None else None
+        if alias in choices:
+            # a word the campaign file lists as meaning a choice (分管领导 for 主管领导): read as it, with a warning
+            _warn(info, "choice-read-as", value, choice=alias)
+            return alias
         if matched is None:
             # √, Y or 是的 stay errors (the cell must hold the word), but the hint says which word.
             guess = _yes_no_guess(text, choices) if yes_no else None
