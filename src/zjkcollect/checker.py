@@ -13,7 +13,7 @@ from zjkcollect.crossfile import choice_of, describe_choice, key_of
 from zjkcollect.findings import Finding, column_letter, make_finding
 from zjkcollect.layout import Table, TableRows
 from zjkcollect.report import SLIM_FIELDS, CheckedRow, FileResult, SlimRows, TableResult
-from zjkcollect.schemas import check_cells, display
+from zjkcollect.schemas import CheckedColumns, check_cells, display
 from zjkcollect.text import closest, normalize_text, weekday_name
 
 
@@ -84,7 +84,7 @@ def check_table(
             for data_row, values, error in zip(data_rows, columns.row_values(), errors, strict=True)
         ]
     else:  # what the inbox rules read, as columns: a 50,000-row inbox sends and keeps no row objects
-        checked.rows = cast(list[CheckedRow], SlimRows(numbers, [columns.column(name) for name in SLIM_FIELDS], errors))
+        checked.rows = _slim(numbers, columns, errors)
     if not numbers:
         findings.append(_at(result, table, "table-empty", table.header_row + 1, None, None))
     # the checked rows keep the raw values; a second copy would only travel back from the worker
@@ -92,8 +92,7 @@ def check_table(
     if table.kind is Kind.CONTACTS:
         _check_contacts(result, checked, campaign)
         if slim:
-            slim_rows = SlimRows(numbers, [columns.column(name) for name in SLIM_FIELDS], errors)
-            checked.rows = cast(list[CheckedRow], slim_rows)
+            checked.rows = _slim(numbers, columns, errors)
     elif attachment.holds_projects:
         _check_repeated_projects(result, checked)
 
@@ -146,6 +145,11 @@ def _check_fingerprint(result: FileResult, table: Table, campaign: Campaign) -> 
         result.findings.append(
             _at(result, table, "template-old-version", None, None, None, value=fingerprint.version, current=current)
         )
+
+
+def _slim(numbers: list[int], columns: CheckedColumns, errors: list[bool]) -> list[CheckedRow]:
+    """The rows as report.SlimRows: what the inbox rules read, as columns."""
+    return cast(list[CheckedRow], SlimRows(numbers, [columns.column(name) for name in SLIM_FIELDS], errors))
 
 
 def _place(table: Table, row: int | None, column: int | None) -> tuple[int | None, int | None]:

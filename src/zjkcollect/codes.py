@@ -207,14 +207,12 @@ def is_valid_credit_code(value: object) -> bool:
 def check_characters_right(code: str) -> bool:
     """Both check characters of a code of the shape is_valid_credit_code reads (18 of the alphabet).
 
-    The organisation code's where it applies (its check character is one of its own), then the
-    code's; the two weighted sums of _org_check and _uscc_check, written out here once.
+    The organisation code's where it applies (its check character is one of its own), then the code's.
     """
     org_check = code[16]  # the body, code[8:16], is 0-9/A-Z already
-    org_sum = int(code[15:7:-1].translate(_TO_BASE28), 28) if org_check in _ORG_CHECK else 0
-    if org_check in _ORG_CHECK and org_check != ORG_CHECK_CHARS[(11 - 3 * org_sum % 11) % 11]:
+    if org_check in _ORG_CHECK and org_check != _org_check(code[8:16]):
         return False
-    return code[17] == USCC_ALPHABET[(31 - int(code[16::-1].translate(_TO_BASE34), 34) % 31) % 31]
+    return code[17] == _uscc_check(code[:17])
 
 
 def credit_code_shapes(cells: list[object]) -> bool:

@@ -49,6 +49,14 @@ class Finding:
             return None
         return f"{self.column}{self.row}"
 
+    def within(self, sheet: str, first_row: int, last_row: int | None) -> bool:
+        """Whether this finding is about the rows ``first_row``..``last_row`` (None: to the end) of ``sheet``.
+
+        A finding without a row is about its whole sheet.
+        """
+        row = self.row
+        return self.sheet == sheet and (row is None or (first_row <= row and (last_row is None or row <= last_row)))
+
     def to_dict(self) -> dict[str, object]:
         """The JSON record: the fields in the report's order, with the derived ``cell``."""
         return {

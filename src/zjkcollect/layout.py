@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import overload
 
 from zjkcollect.attachments import (
     FINGERPRINT_MARK,
@@ -30,9 +29,10 @@ from zjkcollect.attachments import (
 )
 from zjkcollect.campaign import Campaign
 from zjkcollect.codes import read_date
-from zjkcollect.findings import column_letter
+from zjkcollect.findings import Finding, column_letter
 from zjkcollect.header_block import LabelledValue, names_a_label, read_header_block
 from zjkcollect.reader import Grid, WorkbookData
+from zjkcollect.row_columns import RowColumns
 from zjkcollect.text import normalize_header, normalize_name
 
 __all__ = [
@@ -96,32 +96,18 @@ class DataRow:
     values: dict[str, object]  # field -> raw cell value
 
 
-class TableRows(Sequence[DataRow]):
+class TableRows(RowColumns[DataRow]):
     """A table's data rows as columns: the row numbers, and per field (in the table's column order) its raw cells.
 
     The row check reads a column at a time, so the rows are never made into dictionaries on the
     way; a :class:`DataRow` is made when one is asked for.
     """
 
-    __slots__ = ("columns", "numbers")
+    __slots__ = ("columns",)
 
     def __init__(self, numbers: list[int], columns: dict[str, list[object]]) -> None:
-        self.numbers = numbers
+        super().__init__(numbers)
         self.columns = columns
-
-    def __len__(self) -> int:
-        return len(self.numbers)
-
-    @overload
-    def __getitem__(self, index: int) -> DataRow: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[DataRow]: ...
-
-    def __getitem__(self, index: int | slice) -> DataRow | list[DataRow]:
-        if isinstance(index, slice):
-            return [self._row(position) for position in range(*index.indices(len(self)))]
-        return self._row(range(len(self))[index])
 
     def _row(self, index: int) -> DataRow:
         return DataRow(self.numbers[index], {name: cells[index] for name, cells in self.columns.items()})
@@ -168,11 +154,9 @@ class Table:
         index = self.columns.get(field_name)
         return (row, column_letter(index)) if index else (row, None)
 
-    def holds(self, sheet: str | None, row: int | None) -> bool:
-        """Whether a finding at (sheet, row) is about this table (a finding without a row: its sheet's)."""
-        return sheet == self.sheet and (
-            row is None or (self.first_row <= row and (self.last_row is None or row <= self.last_row))
-        )
+    def holds(self, finding: Finding) -> bool:
+        """Whether a finding is about this table: on its rows of its sheet."""
+        return finding.within(self.sheet, self.first_row, self.last_row)
 
 
 def read_fingerprint(workbook: WorkbookData, campaign: Campaign) -> Fingerprint | None:
@@ -552,36 +536,32 @@ def _block_above(grid: Grid, header_top: int, floor: int, attachment: Attachment
     """
     block, labelled, seen = header_top, False, False
     while block - 1 > floor:
-        cells = grid.rows[block - 2]
-        line = _block_line(grid, block - 1, attachment)
-        if not line or (seen and _blank_line(cells)):
+        line = _block_line(grid.rows[block - 2], attachment)
+        if line is None or (seen and line == _BLANK):
             break
         block -= 1
-        if _blank_line(cells):
-            continue
-        seen = True
-        if names_a_label(cells, attachment.date_label):
-            labelled = True
-        elif _title_line(cells, attachment):
+        seen = seen or line != _BLANK
+        labelled = labelled or line == _LABEL
+        if line == _TITLE:
             break
     return block, labelled
 
 
+_BLANK, _LABEL, _TITLE = "blank", "label", "title"
+
+
+def _block_line(cells: list[object], attachment: Attachment) -> str | None:
+    """What a row above a table's header is to it: blank, a header-block line, its title; None: none of these."""
+    if _blank_line(cells):
+        return _BLANK
+    if names_a_label(cells, attachment.date_label):
+        return _LABEL
+    line = "".join(normalize_name(cell) for cell in cells if isinstance(cell, str))
+    return _TITLE if any(normalize_name(hint) in line for hint in attachment.title_hints) else None
+
+
 def _blank_line(cells: list[object]) -> bool:
     return all(cell is None or cell == "" or (isinstance(cell, str) and cell.isspace()) for cell in cells)
-
-
-def _title_line(cells: list[object], attachment: Attachment) -> bool:
-    line = "".join(normalize_name(cell) for cell in cells if isinstance(cell, str))
-    return any(normalize_name(hint) in line for hint in attachment.title_hints)
-
-
-def _block_line(grid: Grid, number: int, attachment: Attachment) -> bool:
-    """Whether a row above a table's header may belong to it: blank, its title, or a header-block line."""
-    cells = grid.rows[number - 1]
-    if _blank_line(cells):
-        return True
-    return names_a_label(cells, attachment.date_label) or _title_line(cells, attachment)
 
 
 def locate_table(workbook: WorkbookData, campaign: Campaign) -> Table | None:
@@ -652,10 +632,8 @@ def _form_rows_below(grid: Grid, candidate: _Candidate) -> tuple[int, list[tuple
     end = min(len(grid.rows), candidate.end or len(grid.rows))
     while number <= end:
         cells = grid.rows[number - 1]
-        filled = [(index, cell) for index, cell in enumerate(cells, start=1) if cell is not None and cell != ""]
-        if filled and all(type(cell) is str and cell.isspace() for _, cell in filled):
-            filled = []
-        if filled:
+        if not _blank_line(cells):
+            filled = [(index, cell) for index, cell in enumerate(cells, start=1) if cell is not None and cell != ""]
             example = _example_cell(filled, serial)
             if example is not None:
                 examples.append((number, *example))
@@ -901,10 +879,8 @@ def _plain_columns(grid: Grid, candidate: _Candidate) -> TableRows | None:
             continue  # nothing in any cell
         values = {name: columns[name][index] for name in names}
         if not _data_shaped(values, content_fields):
-            marker = _marker(cells)
-            if marker == "trailer":
-                after_table = True
-            if marker is not None or after_table or all(values[name] is None for name in content_fields):
+            left_out, after_table = _not_data(cells, values, content_fields, after_table)
+            if left_out:
                 continue
         keep.append(index)
     if len(keep) < len(below):
@@ -946,47 +922,46 @@ def _rows_one_by_one(grid: Grid, candidate: _Candidate) -> list[DataRow]:
     names = list(columns)
     offsets = [index - 1 for index in columns.values()]
     headers = [header[name] for name in names]
-    positions = list(zip(names, offsets, headers, strict=True))
-    # the usual row: no merges and every read column present, so the cells are taken in one step
     pick = itemgetter(*offsets) if len(offsets) > 1 else (lambda cells: (cells[offsets[0]],))
     reach = max(offsets) + 1
     after_table = False
     for number in range(max(header_row + 1, candidate.data_top), total + 1):
         cells = grid.rows[number - 1] if number <= len(grid.rows) else []
-        same = 0  # cells that say what the header above them says
         if not merges and len(cells) >= reach:
-            picked = pick(cells)
-            values: dict[str, object] = dict(zip(names, picked, strict=True))
-            for name, value, header_texts in zip(names, picked, headers, strict=True):
-                if type(value) is str:
-                    if not value or value.isspace():
-                        values[name] = None
-                    elif value in header_texts:
-                        same += 1
-                elif value == "":
-                    values[name] = None
+            picked = pick(cells)  # the usual row: every read column present, the cells in one step
         else:
             width = len(cells)
-            values = {}
-            for name, offset, header_texts in positions:
-                value = cells[offset] if offset < width else ""
-                if merges:
-                    value = merges.get((number - 1, offset), value)
-                if type(value) is str:
-                    if not value or value.isspace():
-                        value = None
-                    elif value in header_texts:
-                        same += 1
-                elif value == "":
+            picked = [merges.get((number - 1, offset), cells[offset] if offset < width else "") for offset in offsets]
+        same = 0  # cells that say what the header above them says
+        values: dict[str, object] = {}
+        for name, value, header_texts in zip(names, picked, headers, strict=True):
+            if type(value) is str:
+                if not value or value.isspace():
                     value = None
-                values[name] = value
+                elif value in header_texts:
+                    same += 1
+            elif value == "":
+                value = None
+            values[name] = value
         if same and _repeats_header(values, same, candidate.attachment):
             continue
         if not _data_shaped(values, content_fields):
-            marker = _marker(cells)
-            if marker == "trailer":
-                after_table = True
-            if marker is not None or after_table or all(values[name] is None for name in content_fields):
+            left_out, after_table = _not_data(cells, values, content_fields, after_table)
+            if left_out:
                 continue
         rows.append(DataRow(number=number, values=values))
     return rows
+
+
+def _not_data(
+    cells: list[object], values: dict[str, object], content_fields: list[str], after_table: bool
+) -> tuple[bool, bool]:
+    """For a row not shaped like data: (leave it out, the table has ended).
+
+    合计/小计 rows and notes are left out; a note or signature ends the table, after which such
+    rows are left out too; an empty row is left out; anything else is read.
+    """
+    marker = _marker(cells)
+    after_table = after_table or marker == "trailer"
+    left_out = marker is not None or after_table or all(values[name] is None for name in content_fields)
+    return left_out, after_table

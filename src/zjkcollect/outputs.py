@@ -66,16 +66,7 @@ def _clip(value: object) -> object:
 def _put_xlsxwriter(sheet: Any, row: int, first: int, values: Sequence[object], styles: Sequence[Any]) -> None:
     write_string, write_blank = sheet.write_string, sheet.write_blank
     for column, (value, style) in enumerate(zip(values, styles, strict=True), start=first):
-        if isinstance(value, str):
-            if not value:
-                write_blank(row, column, None, style)
-                continue
-            if len(value) > EXCEL_MAX_CELL_CHARS:
-                value = value[:EXCEL_MAX_CELL_CHARS]
-            if value.startswith(FORMULA_TRIGGERS):
-                style = _quote_prefixed(sheet, style)
-            write_string(row, column, value, style)
-        elif value is None:
+        if value is None or value == "":
             write_blank(row, column, None, style)
         elif isinstance(value, bool):
             sheet.write_boolean(row, column, value, style)
@@ -84,7 +75,7 @@ def _put_xlsxwriter(sheet: Any, row: int, first: int, values: Sequence[object], 
         elif isinstance(value, dt.datetime | dt.date):
             sheet.write_datetime(row, column, value, style)
         else:
-            text = str(value)[:EXCEL_MAX_CELL_CHARS]
+            text = (value if isinstance(value, str) else str(value))[:EXCEL_MAX_CELL_CHARS]
             if is_formula_like(text):
                 style = _quote_prefixed(sheet, style)
             write_string(row, column, text, style)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any
 
 from zjkcollect.attachments import Attachment, Kind
 from zjkcollect.findings import Finding, Severity
 from zjkcollect.layout import Table
+from zjkcollect.row_columns import RowColumns
 
 if TYPE_CHECKING:
     from zjkcollect.mailbox import Origin
@@ -62,17 +63,17 @@ class SlimValues(Mapping[str, object]):
 _NO_RAW: dict[str, object] = {}  # shared by every slim row; nothing writes to it
 
 
-class SlimRows(Sequence[CheckedRow]):
+class SlimRows(RowColumns[CheckedRow]):
     """A table's rows as columns of what the inbox rules read: cheap to send back and to keep.
 
     A province inbox holds 50,000 rows; as row objects they would be pickled one by one in the
     workers, unpickled in the parent and kept there until the end. Rows are made when read.
     """
 
-    __slots__ = ("columns", "errors", "numbers")
+    __slots__ = ("columns", "errors")
 
     def __init__(self, numbers: list[int], columns: list[list[object]], errors: list[bool]) -> None:
-        self.numbers = numbers
+        super().__init__(numbers)
         self.columns = columns  # one list per SLIM_FIELDS name
         self.errors = errors
 
@@ -83,20 +84,6 @@ class SlimRows(Sequence[CheckedRow]):
     def _row(self, index: int) -> CheckedRow:
         names, codes, tracks, topics = (column[index] for column in self.columns)
         return CheckedRow(self.numbers[index], SlimValues.of(names, codes, tracks, topics), _NO_RAW, self.errors[index])
-
-    def __len__(self) -> int:
-        return len(self.numbers)
-
-    @overload
-    def __getitem__(self, index: int) -> CheckedRow: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[CheckedRow]: ...
-
-    def __getitem__(self, index: int | slice) -> CheckedRow | list[CheckedRow]:
-        if isinstance(index, slice):
-            return [self._row(position) for position in range(*index.indices(len(self)))]
-        return self._row(range(len(self))[index])
 
     def __iter__(self) -> Iterator[CheckedRow]:
         no_raw, make = _NO_RAW, SlimValues.of
@@ -143,7 +130,7 @@ class TableResult:
         return self.table.sheet
 
     def summary(self, findings: list[Finding]) -> dict[str, object]:
-        mine = [finding for finding in findings if self.table.holds(finding.sheet, finding.row)]
+        mine = [finding for finding in findings if self.table.holds(finding)]
         return {
             "kind": self.attachment.label,
             "sheet": self.sheet,

@@ -167,11 +167,9 @@ def _submission(
 
 
 def _holds(table: dict[str, Any], finding: Finding) -> bool:
-    """Whether a finding is about this stored table: on its sheet, within its rows (see layout.Table.holds)."""
-    if finding.sheet != table["sheet"]:
-        return False
-    row, last = finding.row, table["last_row"]
-    return row is None or (int(table["first_row"]) <= row and (last is None or row <= int(last)))
+    """Whether a finding is about this stored table (as layout.Table.holds decides it)."""
+    last = table["last_row"]
+    return finding.within(table["sheet"], int(table["first_row"]), None if last is None else int(last))
 
 
 def archived_files(archive_dir: Path) -> list[tuple[str, Path]]:
