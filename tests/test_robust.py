@@ -421,3 +421,35 @@ def test_the_guard_inflates_from_the_bytes_as_zipfile_does(tmp_path: Path) -> No
             compared += 1
             damaged += isinstance(slow, str)
     assert compared > 2000 and damaged > 100  # many members read, many of them refused
+
+
+def _sheet_xml(rows: int, wide_cell: str | None) -> bytes:
+    """A sheet of ``rows`` rows of three cells, and one cell named ``wide_cell`` in the fifth row."""
+    body = []
+    for number in range(1, rows + 1):
+        cells = "".join(f'<c r="{letter}{number}"><v>1</v></c>' for letter in "ABC")
+        if wide_cell is not None and number == 5:
+            cells += f'<c r="{wide_cell}5"><v>1</v></c>'
+        body.append(f'<row r="{number}">{cells}</row>')
+    return ("<worksheet><sheetData>" + "".join(body) + "</sheetData></worksheet>").encode()
+
+
+@pytest.mark.parametrize(
+    ("rows", "wide_cell", "refused"),
+    [
+        (30_000, None, False),  # 26 columns at most
+        (30_000, "AB", False),  # 30,000 × 28 cells
+        (30_000, "ZZ", True),  # 30,000 × 702 cells: past the limit
+        (30_000, "AAB", True),  # three letters
+        (1_000, "ZZZ", False),  # 1,000 × 18,278: under the limit, not even looked for
+        (1_100, "ZZZ", True),
+    ],
+)
+def test_the_guard_finds_the_widest_column_of_a_long_sheet(rows: int, wide_cell: str | None, refused: bool) -> None:
+    content = _sheet_xml(rows, wide_cell)
+    if refused:
+        with pytest.raises(ReadFailure) as caught:
+            guard._check_extent(content, "表1")
+        assert caught.value.rule == "sheet-too-large"
+    else:
+        guard._check_extent(content, "表1")

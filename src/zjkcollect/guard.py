@@ -52,8 +52,8 @@ _FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?r="([A-Z]{1,3}\d+)"[^>]*?(?<!/)
 _LAST_ROW = re.compile(rb'<row\s[^>]*?r="(\d+)"')
 # Every writer we know puts r first; a file that hides it elsewhere still meets the worker's limits.
 # Patterns start with a literal so the regex engine can scan for it at C speed (a sheet can be 80 MB).
-_THREE_LETTER_CELL = re.compile(rb'<c r="([A-Z]{3})\d')
-_TWO_LETTER_CELL = re.compile(rb'<c r="([A-Z]{2})\d')
+# Two or three letters in one pattern: the sheet (up to 80 MB) is scanned once, not once per width.
+_WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,3})\d')
 _WIDEST_REFERENCE = 18_278  # column ZZZ: the widest three letters can name
 _HIDDEN_ROW = re.compile(rb'<row r="(\d+)"[^>]*?\shidden="(?:1|true)"')
 _HAS_FORMULA = re.compile(rb"<f[\s>/]")
@@ -261,10 +261,8 @@ def _check_extent(content: bytes, sheet: str) -> None:
     columns = 26
     if rows <= MAX_SHEET_ROWS and rows * _WIDEST_REFERENCE <= MAX_SHEET_CELLS:
         return  # even cells out to column ZZZ would not make it too large: no need to look for them
-    for pattern in (_THREE_LETTER_CELL, _TWO_LETTER_CELL):
-        if pattern.search(content):
-            columns = max(map(column_number, set(pattern.findall(content))))  # each column once
-            break
+    if _WIDE_CELL.search(content):
+        columns = max(map(column_number, set(_WIDE_CELL.findall(content))))  # each column once
     _refuse_if_huge(rows, columns, sheet, f"{rows} 行 × {columns} 列")
 
 
