@@ -13,7 +13,8 @@ from zjkcollect.crossfile import choice_of, describe_choice, key_of
 from zjkcollect.findings import Finding, column_letter, make_finding
 from zjkcollect.layout import Table, TableRows
 from zjkcollect.report import SLIM_FIELDS, CheckedRow, FileResult, SlimRows, TableResult
-from zjkcollect.schemas import CheckedColumns, check_cells, display
+from zjkcollect.row_halves import check_table_cells
+from zjkcollect.schemas import CheckedColumns, display
 from zjkcollect.text import closest, normalize_text, weekday_name
 
 
@@ -50,7 +51,7 @@ def check_table(
     absent = frozenset(table.missing)
     data_rows = table.rows
     numbers = data_rows.numbers
-    columns = check_cells(attachment, data_rows.columns, len(numbers), campaign, absent)
+    columns = check_table_cells(attachment, data_rows.columns, len(numbers), campaign, absent)
     flagged = columns.errors.keys() | columns.warnings.keys()
     if hidden_rows:
         flagged |= {index for index, number in enumerate(numbers) if number in hidden_rows}

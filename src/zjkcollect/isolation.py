@@ -24,6 +24,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
+from zjkcollect import row_halves
 from zjkcollect.attachments import Attachment
 from zjkcollect.campaign import Campaign
 from zjkcollect.findings import Finding, make_finding
@@ -132,9 +133,10 @@ def _loads(data: bytes, campaign: Campaign) -> Any:
     return _ResultUnpickler(io.BytesIO(data), campaign).load()
 
 
-def _worker(connection: Connection, check: FileCheck, campaign: Campaign) -> None:
+def _worker(connection: Connection, check: FileCheck, campaign: Campaign, helpers: int) -> None:
     _limit_memory()
     _silence_native_errors()
+    row_halves.allow_helpers(helpers)
     while True:
         try:
             job = connection.recv()
@@ -149,10 +151,10 @@ def _worker(connection: Connection, check: FileCheck, campaign: Campaign) -> Non
 class _Slot:
     """One worker process and the job it is busy with."""
 
-    def __init__(self, context: Any, check: FileCheck, campaign: Campaign) -> None:
+    def __init__(self, context: Any, check: FileCheck, campaign: Campaign, helpers: int) -> None:
         parent, child = context.Pipe()
         self.connection = parent
-        self.process = context.Process(target=_worker, args=(child, check, campaign), daemon=True)
+        self.process = context.Process(target=_worker, args=(child, check, campaign, helpers), daemon=True)
         self.process.start()
         child.close()
         self.job: tuple[int, Path, str] | None = None
@@ -194,7 +196,10 @@ def check_isolated(
     results: list[FileResult | None] = [None] * len(files)
     pending = deque((index, path, label) for index, (path, label) in enumerate(files))
     context = _context()
-    slots = [_Slot(context, check, campaign) for _ in range(min(workers, len(files)))]
+    count = min(workers, len(files))
+    # cores the pool leaves idle (one file, two cores): a worker may share a long table's rows with them
+    helpers = max(0, (os.cpu_count() or 1) - count) // max(count, 1)
+    slots = [_Slot(context, check, campaign, helpers) for _ in range(count)]
 
     def finish(index: int, result: FileResult) -> None:
         results[index] = result
@@ -203,7 +208,7 @@ def check_isolated(
 
     def replace(slot: _Slot) -> _Slot:
         slot.stop(kill=True)
-        fresh = _Slot(context, check, campaign)
+        fresh = _Slot(context, check, campaign, helpers)
         slots[slots.index(slot)] = fresh
         return fresh
 

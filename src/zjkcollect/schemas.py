@@ -542,10 +542,10 @@ class _Info:
         self.data = data
 
 
-# One cell's verdict: the normalised value (_FAILED when it failed), the error, the warnings, and
+# One cell's verdict: the normalised value (FAILED when it failed), the error, the warnings, and
 # whether it is clean (no error, no warning: the row needs nothing but the value).
 CellOutcome = tuple[Any, RowIssue | None, tuple[RowIssue, ...], bool]
-_FAILED = object()
+FAILED = object()
 # Cell types that are never equal to a value of another type: they are their own cache key.
 _UNTAGGED = frozenset({str, type(None), dt.date, dt.datetime})
 # Distinct values remembered per column and process; a column of unique values (codes, phones)
@@ -700,7 +700,7 @@ class _ColumnCheck:
         self.info = _Info(self.context, self.field, {})
 
     def check(self, cells: list[object], dependencies: list[Any] | None) -> tuple[list[Any], list[Dirty]]:
-        """Every row's checked value (_FAILED where it failed), and the cells with an issue.
+        """Every row's checked value (FAILED where it failed), and the cells with an issue.
 
         A (value, dependency) checked before is looked up, not checked again: a clean one in
         ``clean`` (its value), one with an issue in ``cache`` (its whole outcome).
@@ -760,7 +760,7 @@ class _ColumnCheck:
         except PydanticCustomError as exc:
             found = exc.context or {}
             details = {key: str(item) for key, item in found.items() if key != "value"}
-            return _FAILED, RowIssue(exc.type, self.field, found.get("value"), details), tuple(warnings), False
+            return FAILED, RowIssue(exc.type, self.field, found.get("value"), details), tuple(warnings), False
         return (result, None, tuple(warnings), False) if warnings else (result, None, (), True)
 
 
@@ -785,7 +785,7 @@ def _plan(attachment: Attachment, campaign: Campaign, absent: frozenset[str]) ->
 
 @dataclass(slots=True)
 class CheckedColumns:
-    """A table's rows checked a column at a time: per field, every row's checked value, or _FAILED."""
+    """A table's rows checked a column at a time: per field, every row's checked value, or FAILED."""
 
     names: list[str]  # the fields in check order
     values: dict[str, list[Any]]
@@ -816,7 +816,7 @@ class CheckedColumns:
         rows = []
         for index, results in enumerate(zip(*(self.values[name] for name in names), strict=True)):
             if index in self.errors:
-                rows.append({name: value for name, value in zip(names, results, strict=True) if value is not _FAILED})
+                rows.append({name: value for name, value in zip(names, results, strict=True) if value is not FAILED})
             else:
                 rows.append(dict(zip(names, results, strict=True)))
         return rows
@@ -824,9 +824,9 @@ class CheckedColumns:
 
 def _passed(values: list[Any]) -> list[Any]:
     """Checked values with None where the check failed (a new list only when one did)."""
-    if _FAILED not in values:
+    if FAILED not in values:
         return values
-    return [None if value is _FAILED else value for value in values]
+    return [None if value is FAILED else value for value in values]
 
 
 def _cells(rows: list[dict[str, object]], name: str) -> list[object]:

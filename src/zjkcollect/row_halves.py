@@ -1,0 +1,154 @@
+"""A long table's rows checked in two processes, when the worker has a core to spare.
+
+A returned workbook of 100,000 rows is one file: one worker reads it while the other cores
+wait. Its rows are checked a column at a time (:func:`schemas.check_cells`), and a row's
+verdict depends on that row alone, so the rows split cleanly: after the sheet is read, the
+worker forks; the child checks the second half of the rows while the worker checks the first,
+and sends back only what differs from the cells it was given (most checked values are the
+cell itself) and the issues it found. The result is the one :func:`schemas.check_cells` gives
+on the whole table: the same values, the same issues in the same order for every row.
+
+Only where ``os.fork`` exists, only when the pool left a core idle (:func:`allow_helpers`,
+set by the worker pool) and only for tables long enough to pay for the fork. A child that
+fails for any reason is not a verdict: the worker checks those rows itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+from collections.abc import Mapping
+from typing import Any
+
+from zjkcollect.attachments import Attachment
+from zjkcollect.campaign import Campaign
+from zjkcollect.schemas import FAILED, CheckedColumns, RowIssue, check_cells
+
+# Below this many rows the fork and the hand-back cost more than half the checking saves.
+MIN_ROWS = 20_000
+
+_helpers = 0  # processes this one may start to share a table's rows; the worker pool sets it
+
+
+def allow_helpers(count: int) -> None:
+    """How many more processes this process may start while checking a table (0: none)."""
+    global _helpers
+    _helpers = max(0, count)
+
+
+def check_table_cells(
+    attachment: Attachment,
+    columns: Mapping[str, list[object]],
+    count: int,
+    campaign: Campaign,
+    absent: frozenset[str] = frozenset(),
+) -> CheckedColumns:
+    """:func:`schemas.check_cells`, with the second half of a long table's rows in a child process."""
+    if _helpers < 1 or count < MIN_ROWS or not hasattr(os, "fork"):
+        return check_cells(attachment, columns, count, campaign, absent)
+    half = count // 2
+    first = {name: cells[:half] for name, cells in columns.items()}
+    second = {name: cells[half:] for name, cells in columns.items()}
+    reading, writing = os.pipe()
+    try:
+        child = os.fork()
+    except OSError:
+        os.close(reading)
+        os.close(writing)
+        return check_cells(attachment, columns, count, campaign, absent)
+    if child == 0:  # the forked child: it never returns from here
+        os.close(reading)
+        _serve_half(writing, attachment, second, count - half, campaign, absent)
+    os.close(writing)
+    head = check_cells(attachment, first, half, campaign, absent)
+    tail = _received_half(reading, child, second)
+    if tail is None:
+        tail = check_cells(attachment, second, count - half, campaign, absent)
+    return _joined(head, tail, half)
+
+
+def _serve_half(
+    writing: int,
+    attachment: Attachment,
+    columns: dict[str, list[object]],
+    count: int,
+    campaign: Campaign,
+    absent: frozenset[str],
+) -> None:
+    """In the child: check the rows, send what the parent cannot rebuild, and leave at once.
+
+    ``os._exit`` skips the interpreter's shutdown: nothing of the worker's (its pipe to the
+    pool, buffered output, atexit handlers) runs twice.
+    """
+    code = 1
+    try:
+        checked = check_cells(attachment, columns, count, campaign, absent)
+        payload = pickle.dumps(_differences(checked, columns), protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(writing, "wb") as stream:
+            stream.write(payload)
+        code = 0
+    finally:
+        os._exit(code)
+
+
+Issues = dict[int, list[RowIssue]]
+Differences = tuple[list[str], dict[str, list[tuple[int, Any]]], dict[str, list[int]], Issues, Issues]
+
+
+def _differences(checked: CheckedColumns, columns: Mapping[str, list[object]]) -> Differences:
+    """The checked values that are not their cell (same type, equal value), the failed ones, the issues."""
+    changed: dict[str, list[tuple[int, Any]]] = {}
+    failed: dict[str, list[int]] = {}
+    for name, values in checked.values.items():
+        cells = columns.get(name)
+        changed[name] = [
+            (index, value)
+            for index, value in enumerate(values)
+            if value is not FAILED and not _same(value, None if cells is None else cells[index])
+        ]
+        failed[name] = [index for index, value in enumerate(values) if value is FAILED]
+    return checked.names, changed, failed, checked.errors, checked.warnings
+
+
+def _same(value: object, cell: object) -> bool:
+    """The checked value is the cell itself: the parent keeps its own copy of it."""
+    return type(value) is type(cell) and value == cell
+
+
+def _received_half(reading: int, child: int, columns: Mapping[str, list[object]]) -> CheckedColumns | None:
+    """The child's half rebuilt from its differences; None when it did not deliver them."""
+    with os.fdopen(reading, "rb") as stream:
+        payload = stream.read()
+    _, status = os.waitpid(child, 0)
+    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0 or not payload:
+        return None
+    with contextlib.suppress(pickle.UnpicklingError, EOFError, ValueError, TypeError):
+        names, changed, failed, errors, warnings = pickle.loads(payload)
+        count = len(next(iter(columns.values()))) if columns else 0
+        values: dict[str, list[Any]] = {}
+        for name in names:
+            cells = columns.get(name)
+            rebuilt = list(cells) if cells is not None else [None] * count
+            for index, value in changed.get(name, ()):
+                rebuilt[index] = value
+            for index in failed.get(name, ()):
+                rebuilt[index] = FAILED
+            values[name] = rebuilt
+        if _well_formed(errors) and _well_formed(warnings):
+            return CheckedColumns(names, values, errors, warnings)
+    return None
+
+
+def _well_formed(issues: object) -> bool:
+    return isinstance(issues, dict) and all(
+        isinstance(found, list) and all(isinstance(issue, RowIssue) for issue in found) for found in issues.values()
+    )
+
+
+def _joined(head: CheckedColumns, tail: CheckedColumns, offset: int) -> CheckedColumns:
+    """The two halves as one table: the tail's rows numbered after the head's."""
+    values = {name: head.values[name] + tail.values[name] for name in head.names}
+    errors = {**head.errors, **{index + offset: found for index, found in tail.errors.items()}}
+    warnings = {**head.warnings, **{index + offset: found for index, found in tail.warnings.items()}}
+    return CheckedColumns(head.names, values, errors, warnings)
