@@ -136,6 +136,23 @@ def test_a_hanging_or_crashing_reader_costs_one_file(tmp_path: Path) -> None:
     assert [r.label for r in results] == [label for _, label in files]
 
 
+def test_the_files_queued_behind_a_hanging_or_crashing_one_are_still_checked(tmp_path: Path) -> None:
+    """A worker holds the next file while it checks one: when it hangs or dies, that next file goes to another."""
+    names = ("slow.xlsx", "a.xlsx", "crash.xlsx", "b.xlsx", "crash2.xlsx", "c.xlsx")
+    files = [(tmp_path / name, name) for name in names]
+    results = check_isolated(files, CAMPAIGN, _sleepy, workers=1, time_limit=2.0)
+    verdicts = {r.label: [f.rule for f in r.findings] for r in results}
+    assert verdicts == {
+        "slow.xlsx": ["file-timeout"],
+        "a.xlsx": [],
+        "crash.xlsx": ["reader-crashed"],
+        "b.xlsx": [],
+        "crash2.xlsx": ["reader-crashed"],
+        "c.xlsx": [],
+    }
+    assert [r.label for r in results] == list(names)
+
+
 # --- outputs survive locks ----------------------------------------------------------------------
 
 
