@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl.styles import Font
 from openpyxl.utils import column_index_from_string, get_column_letter
@@ -845,3 +845,26 @@ def test_rows_taken_a_column_at_a_time_are_the_rows_read_one_by_one(
     assert columnwise.rows.numbers == rowwise.rows.numbers
     assert columnwise.rows.columns == rowwise.rows.columns
     assert [row.values for row in columnwise.rows] == [row.values for row in rowwise.rows]
+
+
+_CELLS = st.one_of(
+    st.sampled_from(["", " ", "\u3000", "\t\n", "\xa0", "a", " a ", "张三", "0"]),
+    st.text(max_size=3),
+    st.floats(allow_nan=False),
+    st.integers(),
+    st.booleans(),
+    st.dates(),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(cells=st.lists(_CELLS, min_size=1, max_size=12))
+def test_blank_cells_of_a_column_are_none_as_the_row_by_row_reading_has_them(cells: list[object]) -> None:
+    """Empty and all-space texts become None, every other cell stays the very object it was."""
+    got = layout._blanks_as_none(tuple(cells))
+    assert len(got) == len(cells)
+    for cell, value in zip(cells, got, strict=True):
+        if type(cell) is str and (cell == "" or cell.isspace()):
+            assert value is None
+        else:
+            assert value is cell

@@ -890,18 +890,23 @@ def _plain_columns(grid: Grid, candidate: _Candidate) -> TableRows | None:
 
 
 def _blanks_as_none(cells: tuple[object, ...]) -> list[object]:
-    """A column's cells with empty and all-space text as None (the row-by-row reading's test, column-wise)."""
+    """A column's cells with empty and all-space text as None (the row-by-row reading's test, column-wise).
+
+    Every step is a C loop: the blank texts are looked up in a dict that gives None for them and
+    the cell itself for any other cell (only texts are keys, and no text equals a number).
+    """
     blanks = cells.count("")
     if blanks == len(cells):
         return [None] * blanks  # an empty column
-    types = set(map(type, cells))
-    if types <= {str}:
-        spaces = any(map(str.isspace, cells))  # type: ignore[arg-type]
+    if set(map(type, cells)) <= {str}:
+        spaced = {value for value in set(cells) if value.isspace()} if any(map(str.isspace, cells)) else set()  # type: ignore[arg-type]
     else:
-        spaces = str in types and any(type(value) is str and value.isspace() for value in cells)
-    if spaces or blanks:
-        return [None if value == "" or (type(value) is str and value.isspace()) else value for value in cells]
-    return list(cells)
+        spaced = {value for value in set(cells) if type(value) is str and value.isspace()}
+    if not spaced and not blanks:
+        return list(cells)
+    as_none: dict[object, None] = dict.fromkeys(spaced)
+    as_none[""] = None
+    return list(map(as_none.get, cells, cells))
 
 
 def _code_shaped(code: object) -> bool:
