@@ -109,7 +109,8 @@ def _inspect(archive: zipfile.ZipFile, file_format: str) -> ZipFacts:
             content = inflated.pop(member.filename, None)
             if content is None:
                 content = _inflate(archive, member, data)
-            if b"<!" in content and _DECLARATION.search(content, 0, PROLOGUE_BYTES):
+            # a declaration can only come before the root element: the prologue is all there is to search
+            if content.find(b"<!", 0, PROLOGUE_BYTES) >= 0 and _DECLARATION.search(content, 0, PROLOGUE_BYTES):
                 raise ReadFailure("xml-declaration", part=member.filename)
             if member.filename in sheet_names:
                 _check_extent(content, sheet_names[member.filename])
