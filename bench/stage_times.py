@@ -45,8 +45,9 @@ def main(argv: list[str]) -> int:
     _timed(inbox, "locate_tables", "locate tables")
     _timed(layout, "_data_rows", "  of which the rows")
     _timed(inbox, "check_table", "check rows")
-    # check_columns before the layout handed columns over (to time the code before this change too)
-    _timed(checker, "check_cells" if hasattr(checker, "check_cells") else "check_columns", "  of which the columns")
+    # the name checker calls the column checks by, in this and in older code (to time those too)
+    names = ("check_table_cells", "check_cells", "check_columns")
+    _timed(checker, next(name for name in names if hasattr(checker, name)), "  of which the columns")
     campaign = load_campaign(campaign_path)
     files = inbox.collect_paths([folder])
     for path, label in files[:50]:
