@@ -148,16 +148,8 @@ def _worker(connection: Connection, check: FileCheck, campaign: Campaign, helper
         connection.send_bytes(_dumps((index, guarded_check(check, path, label, campaign)), campaign))
 
 
-Job = tuple[int, Path, str]  # the file's place in the list, its path, its label
-
-# Jobs a worker holds at once: the one it checks and the next, already in its pipe, so it never
-# waits for the parent to read a result and send the next file (on two cores the parent is a
-# third process and seldom runs at once).
-QUEUE_DEPTH = 2
-
-
 class _Slot:
-    """One worker process and the jobs it holds: the first it is checking, the others waiting."""
+    """One worker process and the job it is busy with."""
 
     def __init__(self, context: Any, check: FileCheck, campaign: Campaign, helpers: int) -> None:
         parent, child = context.Pipe()
@@ -165,20 +157,13 @@ class _Slot:
         self.process = context.Process(target=_worker, args=(child, check, campaign, helpers), daemon=True)
         self.process.start()
         child.close()
-        self.jobs: deque[Job] = deque()
-        self.deadline = 0.0  # for the first job: the worker starts a job when it has sent the one before
+        self.job: tuple[int, Path, str] | None = None
+        self.deadline = 0.0
 
-    def give(self, job: Job, time_limit: float) -> None:
-        if not self.jobs:
-            self.deadline = time.monotonic() + time_limit
-        self.jobs.append(job)
-        self.connection.send(job)
-
-    def done(self, time_limit: float) -> Job:
-        """The first job is answered; the next one, if any, starts its clock now."""
-        job = self.jobs.popleft()
+    def give(self, job: tuple[int, Path, str], time_limit: float) -> None:
+        self.job = job
         self.deadline = time.monotonic() + time_limit
-        return job
+        self.connection.send(job)
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -227,42 +212,36 @@ def check_isolated(
         slots[slots.index(slot)] = fresh
         return fresh
 
-    def fill(slot: _Slot) -> None:
-        while pending and len(slot.jobs) < QUEUE_DEPTH:
-            slot.give(pending.popleft(), time_limit)
-
-    def lost(slot: _Slot, rule: str, **context: str) -> None:
-        """The worker died or hangs on its first job: that file's verdict; the jobs behind it go to another."""
-        index, path, label = slot.jobs.popleft()
-        finish(index, _failed(path, label, rule, **context))
-        pending.extendleft(reversed(slot.jobs))
-        slot.jobs.clear()
-
     try:
         for slot in slots:
-            fill(slot)
-        while any(slot.jobs for slot in slots):
-            busy = [slot for slot in slots if slot.jobs]
+            if pending:
+                slot.give(pending.popleft(), time_limit)
+        while any(slot.job is not None for slot in slots):
+            busy = [slot for slot in slots if slot.job is not None]
             timeout = max(0.0, min(slot.deadline for slot in busy) - time.monotonic())
             ready = wait([slot.connection for slot in busy], timeout=timeout)
             for slot in busy:
+                assert slot.job is not None
+                index, path, label = slot.job
                 if slot.connection in ready:
                     try:
                         got_index, result = _loads(slot.connection.recv_bytes(), campaign)
-                        slot.done(time_limit)
                         finish(got_index, result)
+                        slot.job = None
                     except (EOFError, OSError):
-                        lost(slot, "reader-crashed", reason=f"退出码 {slot.process.exitcode}")
+                        code = slot.process.exitcode
+                        finish(index, _failed(path, label, "reader-crashed", reason=f"退出码 {code}"))
                         slot = replace(slot)
                 elif time.monotonic() >= slot.deadline:
-                    lost(slot, "file-timeout", seconds=str(int(time_limit)))
+                    finish(index, _failed(path, label, "file-timeout", seconds=str(int(time_limit))))
                     slot = replace(slot)
                 else:
                     continue
-                fill(slot)
+                if pending:
+                    slot.give(pending.popleft(), time_limit)
     finally:
         for slot in slots:
-            slot.stop(kill=bool(slot.jobs))
+            slot.stop(kill=slot.job is not None)
     return [result for result in results if result is not None]
 
 
