@@ -15,11 +15,11 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from zjkcollect import __version__
 from zjkcollect.bulletin import bulletin_file_name, write_bulletin
@@ -33,7 +33,7 @@ from zjkcollect.mailbox import unpack
 from zjkcollect.outputs import atomic_write
 from zjkcollect.reminders import reminder_file_name, write_reminder_text
 from zjkcollect.report import SLIM_FIELDS, CheckedRow, FileResult, SlimRows
-from zjkcollect.rollup import RollUp, RosterRow, RosterStatus, compute_rollup, roster
+from zjkcollect.rollup import SLIM_READING, Project, RollUp, RosterRow, RosterStatus, compute_rollup, roster
 from zjkcollect.rollup_book import consolidated_file_name, rollup_file_name, write_consolidated, write_rollup_book
 
 Clock = Callable[[], dt.datetime]
@@ -348,13 +348,18 @@ def run_merge(
 
     with Ledger(db_path, writing=True) as ledger, ledger.transaction():
         taken = ingest_into(ledger, campaign, files, now(), progress, mail_times=not isinstance(now, Received))
-        rollup = compute_rollup(campaign, ledger.submissions(campaign), day)
+        # project rows slim: each sheet that lists every column reads them again as it writes them
+        rollup = compute_rollup(campaign, ledger.submissions(campaign, SLIM_READING), day)
+
+        def project_values(projects: Sequence[Project]) -> Iterator[dict[str, Any]]:
+            return ledger.project_values(campaign, [cast(int, project.row_id) for project in projects])
+
         # Every output is finished in its temp file before any is moved into place, and the
         # ledger commits last: a failure anywhere leaves the old outputs and the old ledger.
         with ExitStack() as stack:
             temps = {key: stack.enter_context(atomic_write(path, redirected)) for key, path in targets.items()}
-            write_rollup_book(rollup, campaign, temps["rollup"])
-            write_consolidated(rollup, campaign, temps["consolidated"])
+            write_rollup_book(rollup, campaign, temps["rollup"], project_values)
+            write_consolidated(rollup, campaign, temps["consolidated"], project_values)
             write_reminder_text(rollup, campaign, temps["reminders"])
             write_bulletin(rollup, campaign, temps["bulletin"])
             if "json" in temps:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -39,6 +39,23 @@ from zjkcollect.ledger import StoredFile, Submission
 from zjkcollect.rules import RULES
 
 _PROJECT_KINDS = (Kind.SURVEY, Kind.REGISTERED)
+# Every field of a project row the roll-up computes from or a sheet shows outside the lists of every
+# column (项目明细, the consolidated 附件3): the key, the sort, the counts, changes, conflicts, the
+# survey comparison and a problem's project name. The merge reads project rows from the ledger with
+# these only (``Ledger.submissions(slim=...)``); a 50,000-row inbox's whole rows are never all held.
+ROLLUP_FIELDS = frozenset({"credit_code", "project_name", "unit_name", "track", "topic", "status", "jiebang", "name"})
+SLIM_READING = {kind.value: ROLLUP_FIELDS for kind in _PROJECT_KINDS}
+
+# The whole values of the given projects, one at a time in their order: a sheet listing every
+# column reads them as it writes (the ledger's ``project_values``); the default is the projects' own.
+ProjectValues = Callable[[Sequence["Project"]], Iterable[Mapping[str, Any]]]
+
+
+def own_values(projects: Sequence[Project]) -> Iterator[Mapping[str, Any]]:
+    """The projects' values as held: whole when the submissions were read whole."""
+    return (project.values for project in projects)
+
+
 UNKNOWN_REPORTER = "（无法识别的填报单位）"
 
 
@@ -65,6 +82,7 @@ class Source:
     row: int
     week: dt.date | None
     sha256: str
+    row_id: int | None = None  # the row in the ledger (StoredRow.row_id), whose whole values a sheet reads
 
     @property
     def place(self) -> str:
@@ -74,9 +92,10 @@ class Source:
 @dataclass(slots=True)
 class Project:
     key: tuple[str, str]
-    values: dict[str, Any]
+    values: dict[str, Any]  # the fields the roll-up reads (ROLLUP_FIELDS) when read slim from the ledger
     sources: list[Source]
     withdrawn: bool = False
+    row_id: int | None = None  # the ledger row its values come from (see ProjectValues)
 
     @property
     def reporters(self) -> list[str]:
@@ -415,6 +434,7 @@ def _valid_places(submission: Submission) -> list[tuple[tuple[str, str], dict[st
             row.number,
             stored.week,
             stored.sha256,
+            row.row_id,
         )
         places.append((key, row.values, source))
     return places
@@ -466,12 +486,13 @@ def _week_state(
         if key in conflicts:
             continue
         items.sort(key=lambda item: reporter_rank.get(item.reporter or "", len(reporter_rank)))
-        newest = max(items, key=lambda item: recency[item.reporter or ""]).values
+        newest = max(items, key=lambda item: recency[item.reporter or ""])
         projects[key] = Project(
             key=key,
-            values=newest,  # the row's own dictionary, shared: nothing changes it after loading
+            values=newest.values,  # the row's own dictionary, shared: nothing changes it after loading
             sources=[item.where for item in items],
-            withdrawn=newest.get("status") == withdrawn,
+            withdrawn=newest.values.get("status") == withdrawn,
+            row_id=newest.where.row_id,
         )
     return _WeekState(statuses, notes, used, projects, conflicts, duplicates)
 
@@ -696,7 +717,7 @@ def _surveyed_projects(surveys: dict[str, Submission], reporter_rank: dict[str, 
             if key in projects:
                 projects[key].sources.append(source)
             else:
-                projects[key] = Project(key=key, values=values, sources=[source])
+                projects[key] = Project(key=key, values=values, sources=[source], row_id=source.row_id)
     return projects
 
 

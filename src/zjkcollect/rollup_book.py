@@ -15,7 +15,7 @@ from typing import Any
 from zjkcollect.attachments import ColumnKind, Kind
 from zjkcollect.campaign import Campaign
 from zjkcollect.outputs import add_worksheet, put_row
-from zjkcollect.rollup import RollUp
+from zjkcollect.rollup import ProjectValues, RollUp, own_values
 from zjkcollect.rollup_sheets import SHEET_NAMES, Book, write_sheets
 from zjkcollect.rollup_sheets.common import Styles, page_setup, rollup_title
 from zjkcollect.sizing import fit_row_height
@@ -61,11 +61,16 @@ def _workbook(path: Path, campaign: Campaign, title: str, week: dt.date, streami
     return workbook
 
 
-def write_rollup_book(rollup: RollUp, campaign: Campaign, path: Path) -> None:
-    """Write the roll-up workbook to ``path`` (overwriting it); every sheet is written top to bottom."""
+def write_rollup_book(
+    rollup: RollUp, campaign: Campaign, path: Path, project_values: ProjectValues = own_values
+) -> None:
+    """Write the roll-up workbook to ``path`` (overwriting it); every sheet is written top to bottom.
+
+    ``project_values`` gives each project's whole row as it is written (the merge reads them from the ledger).
+    """
     workbook = _workbook(path, campaign, f"{rollup_title(campaign)} {rollup.week}", rollup.week, streaming=True)
     try:
-        write_sheets(Book(workbook, rollup, campaign))
+        write_sheets(Book(workbook, rollup, campaign, project_values))
     finally:
         workbook.close()
 
@@ -73,7 +78,9 @@ def write_rollup_book(rollup: RollUp, campaign: Campaign, path: Path) -> None:
 # --- the consolidated 附件3 ---------------------------------------------------------------------
 
 
-def write_consolidated(rollup: RollUp, campaign: Campaign, path: Path) -> None:
+def write_consolidated(
+    rollup: RollUp, campaign: Campaign, path: Path, project_values: ProjectValues = own_values
+) -> None:
     """The city's 附件3 for the province, in the template's layout, 填报单位 the bureau.
 
     Every distinct valid project of the week, withdrawn ones included (the province tracks
@@ -97,9 +104,9 @@ def write_consolidated(rollup: RollUp, campaign: Campaign, path: Path) -> None:
         # each column's format once (the template's data-cell format), each row's height before its cells
         formats = [styles(**cell_properties(column)) for column in columns]
         fields = [None if c.kind is ColumnKind.SERIAL else c.field for c in columns]
-        for offset, project in enumerate(rollup.projects):
+        for offset, whole in enumerate(project_values(rollup.projects)):
             row = FIRST_DATA_ROW + offset
-            values = [offset + 1 if name is None else project.get(name) for name in fields]
+            values = [offset + 1 if name is None else whole.get(name) for name in fields]
             fit_row_height(sheet, row, values, widths)
             put_row(sheet, row, 1, values, formats)
         sheet.freeze_panes(HEADER_ROW, 0)

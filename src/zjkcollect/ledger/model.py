@@ -83,8 +83,11 @@ class StoredRow:
     number: int
     has_error: bool
     values: dict[str, Any]
-    raw_json: str  # the cells as typed, kept as the ledger's JSON text until someone asks
+    # the cells as typed, kept as the ledger's JSON text until someone asks; None when a slim
+    # reading (Reading.submissions) left them out: it keeps them for rows without a project name
+    raw_json: str | None
     sheet: str | None = None
+    row_id: int | None = None  # the row's place in the ledger, to read its whole values again
 
     @property
     def raw(self) -> dict[str, str | None]:
@@ -93,7 +96,7 @@ class StoredRow:
         As dictionaries, 50,000 rows' typed cells took more memory than everything else the
         roll-up holds.
         """
-        return json.loads(self.raw_json)
+        return json.loads(self.raw_json) if self.raw_json is not None else {}
 
 
 @dataclass(slots=True)

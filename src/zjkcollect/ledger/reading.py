@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -51,11 +51,14 @@ class Reading:
         names = [column[0] for column in cursor.description]
         return [_stored_file(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
 
-    def submissions(self, campaign: Campaign) -> list[Submission]:
+    def submissions(self, campaign: Campaign, slim: Slim | None = None) -> list[Submission]:
         """Every return with its rows and findings, ordered by SHA-256 and part (never by arrival).
 
         A file holding no table (unrecognised, unreadable content) is one return without a kind.
-        The campaign's attachments say which stored values are dates.
+        The campaign's attachments say which stored values are dates. ``slim`` (attachment id →
+        fields) keeps only those fields of that attachment's rows, and their typed cells only
+        where the row has no project name: what the roll-up computes from. The rest of a row
+        is read again, when a sheet writes it, by :meth:`project_values`.
         """
         tables: dict[str, list[dict[str, Any]]] = {}
         cursor = self.connection.execute("SELECT * FROM tables ORDER BY file_sha, seq")
@@ -67,7 +70,7 @@ class Reading:
         texts: dict[str, str] = {}  # the listed texts (tracks, statuses ...) seen so far, one copy each
         rows = _RowsInOrder(
             self.connection.execute(
-                "SELECT file_sha, table_seq, row_number, has_error, values_json, raw_json FROM rows"
+                "SELECT file_sha, table_seq, row_number, has_error, values_json, raw_json, rowid FROM rows"
                 " ORDER BY file_sha, table_seq, row_number"
             )
         )
@@ -87,8 +90,32 @@ class Reading:
                 parts.setdefault(table["part"], []).append(table)
             file_rows = {table["seq"]: rows.take(stored.sha256, table["seq"]) for table in tables[stored.sha256]}
             for part, members in sorted(parts.items()):
-                found.append(_submission(stored, part, members, file_rows, own, campaign, texts))
+                found.append(_submission(stored, part, members, file_rows, own, campaign, texts, slim or {}))
         return found
+
+    def project_values(self, campaign: Campaign, row_ids: Iterable[int]) -> Iterator[dict[str, Any]]:
+        """The whole stored values of the rows ``row_ids`` (``StoredRow.row_id``), one at a time, in that order.
+
+        The roll-up keeps its projects slim; the sheets that list every column read each row
+        here as they write it. The wanted rows go into a temporary table with their place, so
+        SQLite hands them out in the sheet's order and no more than one is held at a time.
+        """
+        connection = self.connection
+        connection.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_rows (seq INTEGER PRIMARY KEY, row_id INTEGER)")
+        connection.execute("DELETE FROM temp.wanted_rows")
+        connection.executemany("INSERT INTO temp.wanted_rows VALUES (?, ?)", enumerate(row_ids))
+        dates: dict[str, frozenset[str]] = {}
+        cursor = connection.execute(
+            "SELECT t.kind, r.values_json FROM temp.wanted_rows w"
+            " JOIN rows r ON r.rowid = w.row_id"
+            " JOIN tables t ON t.file_sha = r.file_sha AND t.seq = r.table_seq"
+            " ORDER BY w.seq"
+        )
+        for kind, values_json in cursor:
+            fields = dates.get(kind)
+            if fields is None:
+                fields = dates[kind] = _date_fields(campaign, kind)
+            yield _load_values(json.loads(values_json), fields)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -97,7 +124,8 @@ class Reading:
         }
 
 
-RowRecord = tuple[str, int, int, int, str, str]  # file_sha, table_seq, row_number, has_error, values, raw
+RowRecord = tuple[str, int, int, int, str, str, int]  # file_sha, table_seq, row_number, has_error, values, raw, rowid
+Slim = Mapping[str, frozenset[str]]  # attachment id → the fields of its rows to keep (see Reading.submissions)
 
 
 class _RowsInOrder:
@@ -127,6 +155,7 @@ def _submission(
     findings: list[Finding],
     campaign: Campaign,
     texts: dict[str, str],
+    slim: Slim,
 ) -> Submission:
     """One return of a file: its tables' rows, and the findings on its sheets (file-wide ones with part 0)."""
     first = tables[0]
@@ -155,14 +184,20 @@ def _submission(
         part=part,
     )
     submission = Submission(view, findings=mine)
+    kept = slim.get(kind)
     for table in tables:
         records = rows.get(table["seq"], [])
         # One parse for the table: the decoder then shares one copy of each field name among all rows.
         parsed = json.loads(f"[{','.join(record[4] for record in records)}]")
         sheet = table["sheet"]
-        for (_, _, number, has_error, _, raw_json), values in zip(records, parsed, strict=True):
+        for (_, _, number, has_error, _, raw_json, row_id), values in zip(records, parsed, strict=True):
+            typed: str | None = raw_json
+            if kept is not None:
+                values = {name: values[name] for name in kept if name in values}
+                typed = None if values.get("project_name") else raw_json
             _share_texts(values, listed, texts)
-            submission.rows.append(StoredRow(number, bool(has_error), _load_values(values, dates), raw_json, sheet))
+            loaded = _load_values(values, dates)
+            submission.rows.append(StoredRow(number, bool(has_error), loaded, typed, sheet, row_id))
     return submission
 
 

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 from zjkcollect.attachments import Attachment, Kind
 from zjkcollect.campaign import Campaign
 from zjkcollect.outputs import FormatCache, add_worksheet, put, put_row
-from zjkcollect.rollup import Project, RollUp, RosterStatus
+from zjkcollect.rollup import Project, ProjectValues, RollUp, RosterStatus, own_values
 from zjkcollect.sizing import REPORT_TITLE_ROW_HEIGHT, fit_row_height, report_row_height, row_lines
 from zjkcollect.templates import DATE_FORMAT, FONT, HEADER_FILL
 
@@ -102,10 +102,13 @@ class RowStyles:
 class Book:
     """The roll-up workbook being written and what its sheets are written from."""
 
-    def __init__(self, workbook: Any, rollup: RollUp, campaign: Campaign) -> None:
+    def __init__(
+        self, workbook: Any, rollup: RollUp, campaign: Campaign, project_values: ProjectValues = own_values
+    ) -> None:
         self.workbook = workbook
         self.rollup = rollup
         self.campaign = campaign
+        self.project_values = project_values  # each project's whole row, read as a sheet writes it
         self.styles = Styles(workbook)
         self.week = rollup.week.isoformat()
         self.survey: Attachment = campaign.attachment(Kind.SURVEY)
