@@ -32,7 +32,7 @@ from zjkcollect.ledger import Ledger, is_recordable
 from zjkcollect.mailbox import unpack
 from zjkcollect.outputs import atomic_write
 from zjkcollect.reminders import reminder_file_name, write_reminder_text
-from zjkcollect.report import SLIM_FIELDS, CheckedRow, FileResult, SlimRows
+from zjkcollect.report import SLIM_FIELDS, CheckedRow, FileResult, RecordedRows, SlimRows
 from zjkcollect.rollup import SLIM_READING, Project, RollUp, RosterRow, RosterStatus, compute_rollup, roster
 from zjkcollect.rollup_book import consolidated_file_name, rollup_file_name, write_consolidated, write_rollup_book
 
@@ -189,6 +189,7 @@ def ingest_into(
     recorded: dict[str, FileResult] = {}
     for result in report.files:
         if stored_ok.get(id(result)):
+            _keep_counts(result)  # the rules across files are done: the ledger has the values
             run.new.append(result)
             recorded[result.sha256] = result
         else:
@@ -217,6 +218,13 @@ def _keep_slim(result: FileResult) -> None:
             continue
         columns = [[row.values.get(name) for row in rows] for name in SLIM_FIELDS]
         table.rows = cast(list[CheckedRow], SlimRows([row.number for row in rows], columns, [r.has_error for r in rows]))
+
+
+def _keep_counts(result: FileResult) -> None:
+    """A recorded file's rows cut down to what the run's report shows: their numbers and error flags."""
+    for table in result.tables:
+        rows = table.rows
+        table.rows = cast(list[CheckedRow], RecordedRows([row.number for row in rows], [r.has_error for r in rows]))
 
 
 def _record_isolated(ledger: Ledger, result: FileResult, write: Callable[[], object]) -> bool:

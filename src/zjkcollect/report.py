@@ -94,6 +94,23 @@ class SlimRows(RowColumns[CheckedRow]):
         return (_unpickle_slim_rows, (self.numbers, self.columns, self.errors))
 
 
+class RecordedRows(RowColumns[CheckedRow]):
+    """A recorded table's rows once the run's rules across files are done: numbers and error flags.
+
+    The ledger holds their values; the run's report shows only how many and which had errors,
+    so a merge of 50,000 rows does not keep their texts to the end.
+    """
+
+    __slots__ = ("errors",)
+
+    def __init__(self, numbers: list[int], errors: list[bool]) -> None:
+        super().__init__(numbers)
+        self.errors = errors
+
+    def _row(self, index: int) -> CheckedRow:
+        return CheckedRow(self.numbers[index], _NO_RAW, _NO_RAW, self.errors[index])
+
+
 # Tracks and topics repeat in every file: one copy of each in the parent, not one per file.
 _SHARED_COLUMNS = frozenset(SLIM_FIELDS.index(name) for name in ("track", "topic"))
 

@@ -191,7 +191,14 @@ class ReporterStats:
 class Change:
     kind: ChangeKind
     project: Project
-    detail: str
+    given: str | None  # the detail; None for a new project, whose detail is where it was reported
+
+    @property
+    def detail(self) -> str:
+        """Made when asked: the first week's every project is new, and their places are long texts."""
+        if self.given is not None:
+            return self.given
+        return "；".join(f"{source.reporter}：{source.place}" for source in self.project.sources)
 
 
 @dataclass(frozen=True, slots=True)
@@ -675,8 +682,7 @@ def _changes(campaign: Campaign, state: _WeekState, previous: _WeekState | None,
             if current.withdrawn:
                 changes.append(Change(ChangeKind.WITHDRAWN, current, "本周首次出现即为已退赛"))
             else:
-                detail = "；".join(f"{source.reporter}：{source.place}" for source in current.sources)
-                changes.append(Change(ChangeKind.NEW, current, detail))
+                changes.append(Change(ChangeKind.NEW, current, None))  # its places, made when shown
         elif old is not None and current is None:
             if old.withdrawn:
                 continue

@@ -14,7 +14,7 @@ from typing import Any
 
 from zjkcollect.attachments import ColumnKind, Kind
 from zjkcollect.campaign import Campaign
-from zjkcollect.outputs import add_worksheet, put_row
+from zjkcollect.outputs import add_worksheet, forget_written_row, put_row
 from zjkcollect.rollup import ProjectValues, RollUp, own_values
 from zjkcollect.rollup_sheets import SHEET_NAMES, Book, write_sheets
 from zjkcollect.rollup_sheets.common import Styles, page_setup, rollup_title
@@ -109,6 +109,7 @@ def write_consolidated(
             values = [offset + 1 if name is None else whole.get(name) for name in fields]
             fit_row_height(sheet, row, values, widths)
             put_row(sheet, row, 1, values, formats)
+            forget_written_row(sheet, row - 1)  # no drawings on this sheet
         sheet.freeze_panes(HEADER_ROW, 0)
         last = FIRST_DATA_ROW + max(len(rollup.projects), 1) - 1
         sheet.autofilter(HEADER_ROW - 1, 0, last - 1, len(columns) - 1)

@@ -47,4 +47,4 @@ class Changes(SheetWriter):
         )
         if not rollup.changes:
             rows = [["", "无变化", "", "", "", "", "", "", "", ""]]
-        page.table(headers, [6, 8, 28, 28, 22, 14, 24, 12, 18, 50], rows)
+        page.table(headers, [6, 8, 28, 28, 22, 14, 24, 12, 18, 50], rows, drawings=False)

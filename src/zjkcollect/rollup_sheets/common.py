@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 from zjkcollect.attachments import Attachment, Kind
 from zjkcollect.campaign import Campaign
-from zjkcollect.outputs import FormatCache, add_worksheet, put, put_row
+from zjkcollect.outputs import FormatCache, add_worksheet, forget_written_row, put, put_row
 from zjkcollect.rollup import Project, ProjectValues, RollUp, RosterStatus, own_values
 from zjkcollect.sizing import REPORT_TITLE_ROW_HEIGHT, fit_row_height, report_row_height, row_lines
 from zjkcollect.templates import DATE_FORMAT, FONT, HEADER_FILL
@@ -137,12 +137,14 @@ class Page:
         top: int = TABLE_TOP,
         filter_and_freeze: bool = True,
         beside: Callable[[int], None] | None = None,
+        drawings: bool = True,
     ) -> int:
         """Write a table with its header at ``top``; returns the last row written.
 
         Rows go out top to bottom, each in one :func:`put_row` with its height set first.
         ``beside(row)`` is called after each row (header included, 1-based) so a sheet can put
-        more cells in that row before the next one starts.
+        more cells in that row before the next one starts. ``drawings=False`` (the sheet gets no
+        chart) lets XlsxWriter forget each row's height once written: the long lists stay flat.
         """
         sheet, styles = self.sheet, self.styles
         for index, width in enumerate(widths):
@@ -163,6 +165,8 @@ class Page:
             put_row(sheet, line, 1, values, row_styles.of(values))
             if beside is not None:
                 beside(line)
+            if not drawings:
+                forget_written_row(sheet, line - 1)
         last = line
         if filter_and_freeze:
             sheet.freeze_panes(top, 0)

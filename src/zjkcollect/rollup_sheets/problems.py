@@ -45,4 +45,4 @@ class Problems(SheetWriter):
             ]
             for number, problem in enumerate(rollup.problems, start=1)
         )
-        page.table(headers, [6, 16, 8, 30, 10, 8, 24, 16, 20, 8, 70, 22], rows)
+        page.table(headers, [6, 16, 8, 30, 10, 8, 24, 16, 20, 8, 70, 22], rows, drawings=False)

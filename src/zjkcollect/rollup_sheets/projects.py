@@ -29,4 +29,4 @@ class Projects(SheetWriter):
             ]
             for number, (project, values) in enumerate(zip(rollup.projects, whole, strict=True), start=1)
         )
-        page.table(headers, [6, *[c.width for c in columns], 18, 40, 12], rows)
+        page.table(headers, [6, *[c.width for c in columns], 18, 40, 12], rows, drawings=False)
