@@ -92,7 +92,7 @@ class Source:
 @dataclass(slots=True)
 class Project:
     key: tuple[str, str]
-    values: dict[str, Any]  # the fields the roll-up reads (ROLLUP_FIELDS) when read slim from the ledger
+    values: Mapping[str, Any]  # the fields the roll-up reads (ROLLUP_FIELDS) when read slim from the ledger
     sources: list[Source]
     withdrawn: bool = False
     row_id: int | None = None  # the ledger row its values come from (see ProjectValues)
@@ -211,7 +211,7 @@ class RosterRow:
 
 @dataclass(frozen=True, slots=True)
 class Contact:
-    values: dict[str, Any]
+    values: Mapping[str, Any]
     reporter: str
     file: str
     row: int
@@ -423,7 +423,7 @@ def _error_rows(submission: Submission) -> set[tuple[str | None, int]]:
     return rows
 
 
-def _valid_places(submission: Submission) -> list[tuple[tuple[str, str], dict[str, Any], Source]]:
+def _valid_places(submission: Submission) -> list[tuple[tuple[str, str], Mapping[str, Any], Source]]:
     """The valid project rows of one file, the first of identical rows only."""
     stored = submission.file
     excluded = _error_rows(submission)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,7 +82,7 @@ class StoredFile:
 class StoredRow:
     number: int
     has_error: bool
-    values: dict[str, Any]
+    values: Mapping[str, Any]  # a dictionary, or SlimValues when read slim
     # the cells as typed, kept as the ledger's JSON text until someone asks; None when a slim
     # reading (Reading.submissions) left them out: it keeps them for rows without a project name
     raw_json: str | None
@@ -189,6 +189,45 @@ def _share_texts(values: dict[str, Any], fields: frozenset[str], texts: dict[str
         value = values.get(name)
         if type(value) is str:
             values[name] = texts.setdefault(value, value)
+
+
+class SlimValues(Mapping[str, Any]):
+    """Some fields of a stored row in slots (see :func:`slim_values`): a fifth of a dictionary's memory.
+
+    A field the row does not have is missing, as from the dictionary it was taken from.
+    """
+
+    __slots__ = ()
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            return getattr(self, name)
+        except AttributeError:
+            raise KeyError(name) from None
+
+    def get(self, name: str, default: Any = None) -> Any:  # Mapping.get would go through __getitem__
+        return getattr(self, name, default)
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name in self.__slots__ if hasattr(self, name))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def slim_values(fields: frozenset[str]) -> Callable[[Mapping[str, Any]], SlimValues]:
+    """A maker of :class:`SlimValues` holding ``fields`` (those of them a row has), one class per set of fields."""
+    names = tuple(sorted(fields))
+    kind = type("SlimValues", (SlimValues,), {"__slots__": names})
+
+    def make(values: Mapping[str, Any]) -> SlimValues:
+        slim = kind()
+        for name in names:
+            if name in values:
+                setattr(slim, name, values[name])
+        return slim
+
+    return make
 
 
 def _load_values(values: dict[str, Any], dates: frozenset[str]) -> dict[str, Any]:

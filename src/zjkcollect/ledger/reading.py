@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ from typing import Any
 from zjkcollect.campaign import Campaign
 from zjkcollect.findings import Finding
 from zjkcollect.ledger.model import (
+    SlimValues,
     StoredFile,
     StoredRow,
     Submission,
@@ -23,6 +24,7 @@ from zjkcollect.ledger.model import (
     _share_texts,
     _stored_file,
     file_verdict,
+    slim_values,
 )
 
 
@@ -185,20 +187,24 @@ def _submission(
     )
     submission = Submission(view, findings=mine)
     kept = slim.get(kind)
+    make_slim = _slim_makers.setdefault(kept, slim_values(kept)) if kept is not None else None
     for table in tables:
         records = rows.get(table["seq"], [])
         # One parse for the table: the decoder then shares one copy of each field name among all rows.
         parsed = json.loads(f"[{','.join(record[4] for record in records)}]")
         sheet = table["sheet"]
         for (_, _, number, has_error, _, raw_json, row_id), values in zip(records, parsed, strict=True):
-            typed: str | None = raw_json
-            if kept is not None:
-                values = {name: values[name] for name in kept if name in values}
-                typed = None if values.get("project_name") else raw_json
             _share_texts(values, listed, texts)
-            loaded = _load_values(values, dates)
+            loaded: Mapping[str, Any] = _load_values(values, dates)
+            typed: str | None = raw_json
+            if make_slim is not None:
+                loaded = make_slim(loaded)
+                typed = None if loaded.get("project_name") else raw_json
             submission.rows.append(StoredRow(number, bool(has_error), loaded, typed, sheet, row_id))
     return submission
+
+
+_slim_makers: dict[frozenset[str], Callable[[Mapping[str, Any]], SlimValues]] = {}  # one class per set of fields
 
 
 def _holds(table: dict[str, Any], finding: Finding) -> bool:
