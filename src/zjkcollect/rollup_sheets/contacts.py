@@ -27,7 +27,7 @@ class Contacts(SheetWriter):
             ]
             for number, contact in enumerate(rollup.contacts, start=1)
         )
-        last = page.table(headers, [6, *[c.width for c in columns], 16, 36], rows)
+        last = page.table(headers, [6, *[c.width for c in columns], 16, 36], rows, drawings=False)
         missing = rollup.units_without_contacts
         put(page.sheet, last + 2, 2, f"未报送联系人的单位（{len(missing)}个）", self.styles(bold=True))
         for offset, name in enumerate(missing, start=3):

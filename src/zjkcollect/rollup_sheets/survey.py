@@ -43,4 +43,4 @@ class SurveyComparison(SheetWriter):
                 ((label, project) for label, projects in groups for project in projects), start=1
             )
         )
-        page.table(headers, [6, 16, 28, 28, 22, 14, 24, 18, 40], rows)
+        page.table(headers, [6, 16, 28, 28, 22, 14, 24, 18, 40], rows, drawings=False)
