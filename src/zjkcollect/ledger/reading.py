@@ -188,6 +188,10 @@ def _submission(
     submission = Submission(view, findings=mine)
     kept = slim.get(kind)
     make_slim = _slim_makers.setdefault(kept, slim_values(kept)) if kept is not None else None
+    if kept is not None:
+        # A slim row is held to the end of the merge: the same unit name or code in many rows,
+        # one copy (the texts table goes when the reading ends).
+        listed = listed | kept
     for table in tables:
         records = rows.get(table["seq"], [])
         # One parse for the table: the decoder then shares one copy of each field name among all rows.
