@@ -32,7 +32,7 @@ from zjkcollect.ledger import Ledger, is_recordable
 from zjkcollect.mailbox import unpack
 from zjkcollect.outputs import atomic_write
 from zjkcollect.reminders import reminder_file_name, write_reminder_text
-from zjkcollect.report import SLIM_FIELDS, CheckedRow, FileResult, RecordedRows, SlimRows
+from zjkcollect.report import SLIM_FIELDS, CheckedRow, FileResult, PackedSlimRows, RecordedRows, SlimRows
 from zjkcollect.rollup import SLIM_READING, Project, RollUp, RosterRow, RosterStatus, compute_rollup, roster
 from zjkcollect.rollup_book import consolidated_file_name, rollup_file_name, write_consolidated, write_rollup_book
 
@@ -217,7 +217,8 @@ def _keep_slim(result: FileResult) -> None:
         if isinstance(rows, SlimRows):
             continue
         columns = [[row.values.get(name) for row in rows] for name in SLIM_FIELDS]
-        table.rows = cast(list[CheckedRow], SlimRows([row.number for row in rows], columns, [r.has_error for r in rows]))
+        slim = SlimRows([row.number for row in rows], columns, [r.has_error for r in rows])
+        table.rows = cast(list[CheckedRow], PackedSlimRows(slim))  # one block until the rules across files
 
 
 def _keep_counts(result: FileResult) -> None:
