@@ -93,7 +93,7 @@ class Source:
 class Project:
     key: tuple[str, str]
     values: Mapping[str, Any]  # the fields the roll-up reads (ROLLUP_FIELDS) when read slim from the ledger
-    sources: list[Source]
+    sources: tuple[Source, ...]  # a tuple: one object, not two, for each of 50,000 projects
     withdrawn: bool = False
     row_id: int | None = None  # the ledger row its values come from (see ProjectValues)
 
@@ -497,7 +497,7 @@ def _week_state(
         projects[key] = Project(
             key=key,
             values=newest.values,  # the row's own dictionary, shared: nothing changes it after loading
-            sources=[item.where for item in items],
+            sources=tuple(item.where for item in items),
             withdrawn=newest.values.get("status") == withdrawn,
             row_id=newest.where.row_id,
         )
@@ -721,9 +721,9 @@ def _surveyed_projects(surveys: dict[str, Submission], reporter_rank: dict[str, 
     for reporter in sorted(surveys, key=lambda name: reporter_rank.get(name, len(reporter_rank))):
         for key, values, source in _valid_places(surveys[reporter]):
             if key in projects:
-                projects[key].sources.append(source)
+                projects[key].sources += (source,)
             else:
-                projects[key] = Project(key=key, values=values, sources=[source], row_id=source.row_id)
+                projects[key] = Project(key=key, values=values, sources=(source,), row_id=source.row_id)
     return projects
 
 
