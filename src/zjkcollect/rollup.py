@@ -24,7 +24,7 @@ Definitions the clerk relies on (the README repeats them):
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -457,6 +457,15 @@ class _WeekState:
     duplicates: dict[ProjectKey, Clash[Source]]
 
 
+@dataclass(frozen=True, slots=True)
+class _WeekSummary:
+    """What the roll-up keeps of an earlier week: its roster and its active projects per track."""
+
+    statuses: dict[str, RosterStatus]
+    notes: dict[str, str]
+    active: Counter[Any]  # track → active projects
+
+
 def _week_state(
     campaign: Campaign,
     grouped: dict[str, list[Submission]],
@@ -532,9 +541,17 @@ def compute_rollup(campaign: Campaign, submissions: list[Submission], week: dt.d
     reporter_rank = {name: index for index, name in enumerate(campaign.reporter_names)}
     grouped = _by_reporter(submissions, Kind.REGISTERED)
     rejected = rejections(campaign, submissions)
-    states = {item: _week_state(campaign, grouped, rejected, item, reporter_rank) for item in weeks}
-    state = states[week]
-    previous = states[previous_week] if previous_week else None
+    # Every week's roster and trend, but the projects only of this week and the one before: a
+    # season's weeks of projects held at once grew with every week's rows.
+    summaries: dict[dt.date, _WeekSummary] = {}
+    kept: dict[dt.date, _WeekState] = {}
+    for item in weeks:
+        full = _week_state(campaign, grouped, rejected, item, reporter_rank)
+        summaries[item] = _WeekSummary(full.statuses, full.notes, _active_by_track(full))
+        if item in (week, previous_week):
+            kept[item] = full
+    state = kept[week]
+    previous = kept[previous_week] if previous_week else None
     sort_key = _project_sort_key(campaign)
 
     projects = sorted(state.projects.values(), key=sort_key)
@@ -555,15 +572,15 @@ def compute_rollup(campaign: Campaign, submissions: list[Submission], week: dt.d
         projects=projects,
         conflicts=sorted(state.conflicts),
         tracks=_track_counts(campaign, state.projects.values()),
-        reporters=_reporter_stats(campaign, states, week, problems),
+        reporters=_reporter_stats(campaign, state, list(summaries.values()), problems),
         changes=_changes(campaign, state, previous, sort_key),
-        trend=_trend(campaign, [states[item] for item in weeks]),
+        trend=_trend(campaign, [summaries[item] for item in weeks]),
         roster=[
             RosterRow(
                 reporter.name,
                 reporter.level,
-                [states[item].statuses[reporter.name] for item in weeks],
-                [states[item].notes.get(reporter.name) for item in weeks],
+                [summaries[item].statuses[reporter.name] for item in weeks],
+                [summaries[item].notes.get(reporter.name) for item in weeks],
             )
             for reporter in campaign.reporters
         ],
@@ -611,25 +628,18 @@ def _track_counts(campaign: Campaign, projects: Iterable[Project]) -> list[Track
     return counts
 
 
-def _trend(campaign: Campaign, states: list[_WeekState]) -> list[tuple[str, list[int]]]:
-    rows = []
-    for track in campaign.track_names:
-        rows.append(
-            (
-                track,
-                [
-                    sum(1 for p in state.projects.values() if p.get("track") == track and not p.withdrawn)
-                    for state in states
-                ],
-            )
-        )
-    return rows
+def _active_by_track(state: _WeekState) -> Counter[Any]:
+    """The week's active projects per track (what 趋势 shows of a week)."""
+    return Counter(project.get("track") for project in state.projects.values() if not project.withdrawn)
+
+
+def _trend(campaign: Campaign, summaries: list[_WeekSummary]) -> list[tuple[str, list[int]]]:
+    return [(track, [summary.active[track] for summary in summaries]) for track in campaign.track_names]
 
 
 def _reporter_stats(
-    campaign: Campaign, states: dict[dt.date, _WeekState], week: dt.date, problems: list[Problem]
+    campaign: Campaign, state: _WeekState, summaries: list[_WeekSummary], problems: list[Problem]
 ) -> list[ReporterStats]:
-    state = states[week]
     problems_by_reporter: dict[str, list[Problem]] = defaultdict(list)
     for problem in problems:
         problems_by_reporter[problem.reporter].append(problem)
@@ -641,7 +651,7 @@ def _reporter_stats(
     for reporter in campaign.reporters:
         name = reporter.name
         season = dict.fromkeys(RosterStatus, 0)
-        for item in states.values():
+        for item in summaries:
             season[item.statuses[name]] += 1
         submission = state.used.get(name)
         mine = projects_by_reporter.get(name, [])
