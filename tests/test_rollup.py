@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
@@ -23,7 +25,8 @@ from zjkcollect.attachments import Kind
 from zjkcollect.campaign import load_campaign
 from zjkcollect.ledger import Ledger, Submission
 from zjkcollect.merge import run_ingest
-from zjkcollect.rollup import ChangeKind, RollUp, RosterStatus, compute_rollup, roster
+from zjkcollect.rollup import SLIM_READING, ChangeKind, Project, RollUp, RosterStatus, compute_rollup, roster
+from zjkcollect.rollup_book import write_consolidated, write_rollup_book
 
 CAMPAIGN = load_campaign()
 A = project("智慧工厂", "张家口甲科技有限公司", "MA0F1231")
@@ -305,3 +308,58 @@ def test_the_roll_up_does_not_depend_on_the_order_of_the_ledger(tmp_path: Path) 
 def test_only_calendar_weeks_can_be_rolled_up() -> None:
     with pytest.raises(ValueError):
         compute_rollup(CAMPAIGN, [], dt.date(2025, 6, 27))
+
+
+def test_every_past_week_keeps_its_trend_and_roster(tmp_path: Path) -> None:
+    # Only this week's and last week's projects are held; the weeks before keep counts and statuses.
+    w3 = W2 + dt.timedelta(days=7)
+    moved = {**B, "track": "城市治理", "topic": "城市运行监测"}
+    submissions = _ledger(
+        tmp_path,
+        (_thursday(W1), lambda f: write_registered(f / "a.xlsx", "桥东区", W1, [A, B, C])),
+        (_thursday(W2), lambda f: write_registered(f / "a.xlsx", "桥东区", W2, [{**A, "status": "已退赛"}, moved])),
+        (_thursday(w3 + dt.timedelta(days=1)), lambda f: write_registered(f / "a.xlsx", "桥东区", w3, [C])),
+    )
+    rollup = compute_rollup(CAMPAIGN, submissions, w3)
+    trend = dict(rollup.trend)
+    assert (trend["工业制造"], trend["文化旅游"], trend["绿色低碳"], trend["城市治理"]) == (
+        [1, 0, 0],
+        [1, 0, 1],
+        [1, 0, 0],
+        [0, 1, 0],
+    )
+    assert _statuses(rollup, "桥东区") == [RosterStatus.ON_TIME, RosterStatus.ON_TIME, RosterStatus.LATE]
+    stats = next(item for item in rollup.reporters if item.reporter == "桥东区")
+    assert (stats.season[RosterStatus.ON_TIME], stats.season[RosterStatus.LATE]) == (2, 1)
+    assert [(c.kind, c.project.get("project_name")) for c in rollup.changes] == [
+        (ChangeKind.NEW, "文旅客流"),
+        (ChangeKind.GONE, "风电运维"),
+    ]
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as package:
+        return {name: package.read(name) for name in package.namelist()}
+
+
+def test_a_slim_reading_writes_the_same_workbooks(tmp_path: Path) -> None:
+    # The merge reads project rows with the roll-up's fields only and the sheets read each whole
+    # row back from the ledger: the workbooks must be those written from whole rows.
+    _ledger(
+        tmp_path,
+        (_thursday(W1), lambda f: write_registered(f / "a.xlsx", "桥东区", W1, [A, B, {**C, "track": "不存在"}])),
+        (_thursday(W2), lambda f: write_registered(f / "b.xlsx", "蔚县", W2, [C, {**A, "status": "已退赛"}])),
+        (_thursday(W2), lambda f: write_survey(f / "s.xlsx", "蔚县", W1, [B])),
+    )
+    with Ledger(tmp_path / "zjkcollect.db") as ledger:
+        whole = compute_rollup(CAMPAIGN, ledger.submissions(CAMPAIGN), W2)
+        slim = compute_rollup(CAMPAIGN, ledger.submissions(CAMPAIGN, SLIM_READING), W2)
+        assert "registered_on" in whole.projects[0].values and "registered_on" not in slim.projects[0].values
+
+        def from_ledger(projects: Sequence[Project]) -> Iterator[dict[str, Any]]:
+            return ledger.project_values(CAMPAIGN, [cast(int, project.row_id) for project in projects])
+
+        for write in (write_rollup_book, write_consolidated):
+            write(whole, CAMPAIGN, tmp_path / "whole.xlsx")
+            write(slim, CAMPAIGN, tmp_path / "slim.xlsx", from_ledger)
+            assert _parts(tmp_path / "slim.xlsx") == _parts(tmp_path / "whole.xlsx")
