@@ -380,7 +380,10 @@ def test_make_templates_validate_and_merge_run_on_the_changed_campaign(changed: 
     out = tmp_path / "merged"
     merged = run_merge(changed, W1, inbox, out, tmp_path / "zjkcollect.db", now=at(W1))
     assert [project.get("project_name") for project in merged.rollup.projects] == ["智慧工厂"]
-    assert merged.rollup.projects[0].get("leader_name") == "王五"
+    # the roll-up holds its projects slim; 项目明细 shows the new column's value, read back from the ledger
+    details = openpyxl.load_workbook(merged.rollup_path)["项目明细"]
+    shown = dict(zip([cell.value for cell in details[3]], [cell.value for cell in details[4]], strict=True))
+    assert shown[weekly.column("leader_name").header] == "王五"
     assert {(p.kind, p.rule) for p in merged.rollup.problems} >= {
         ("附件3", "required-missing"),
         ("附件3", "choice-invalid"),
