@@ -438,7 +438,7 @@ def status_table(
     if not Path(db_path).exists():
         raise ZjkError(f"还没有账本文件 {db_path}：请先运行 zjkcollect merge 或 zjkcollect ingest 收录报表")
     with Ledger(db_path) as ledger:
-        submissions = ledger.submissions(campaign)
+        submissions = ledger.submissions(campaign, SLIM_READING)  # the roster reads no row values
     weeks = [item for item in campaign.calendar.weeks if item <= day]
     rows = roster(campaign, submissions, weeks)
     rank = {name: index for index, name in enumerate(campaign.reporter_names)}

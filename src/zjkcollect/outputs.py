@@ -136,7 +136,7 @@ def forget_written_row(sheet: Any, row: int) -> None:
     """Drop XlsxWriter's record of the height of 1-based ``row``, already written out (constant memory).
 
     XlsxWriter keeps every row given a height to the end, to place drawings by; a sheet
-    without drawings never needs the rows it has written, and 100,000 of them held 30 MB.
+    without drawings never needs the rows it has written, and 98,000 of them held 14 MB.
     Only for a row the sheet has moved past: the row being written is still read on its flush.
     """
     sheet.row_info.pop(row - 1, None)

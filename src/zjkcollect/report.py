@@ -100,7 +100,7 @@ class PackedSlimRows(SlimRows):
 
     ``merge`` records each file as its result arrives and keeps its slim rows for the rules
     across files at the end. Kept as 200,000 small strings, made among each file's passing
-    row objects, they pinned the memory those left behind (12 MB of a province merge's peak);
+    row objects, they pinned the memory those left behind (5 MB of a province merge's peak);
     packed they are one block per table, unpacked together when the rules run.
     """
 

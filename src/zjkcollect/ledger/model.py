@@ -192,7 +192,7 @@ def _share_texts(values: dict[str, Any], fields: frozenset[str], texts: dict[str
 
 
 class SlimValues(Mapping[str, Any]):
-    """Some fields of a stored row in slots (see :func:`slim_values`): a fifth of a dictionary's memory.
+    """Some fields of a stored row in slots (see :func:`slim_values`): a third of a dictionary's memory.
 
     A field the row does not have is missing, as from the dictionary it was taken from.
     """
