@@ -139,8 +139,10 @@ def forget_written_row(sheet: Any, row: int) -> None:
     without drawings never needs the rows it has written, and 98,000 of them held 14 MB.
     Only for a row the sheet has moved past: the row being written is still read on its flush.
     """
-    sheet.row_info.pop(row - 1, None)
-    sheet.row_sizes.pop(row - 1, None)
+    # XlsxWriter's own records (not a documented API): a version without them just keeps its rows
+    for record in (getattr(sheet, "row_info", None), getattr(sheet, "row_sizes", None)):
+        if isinstance(record, dict):
+            record.pop(row - 1, None)
 
 
 def add_worksheet(workbook: Any, name: str) -> Any:
