@@ -419,3 +419,17 @@ def test_a_role_written_as_its_usual_synonym_is_read_as_the_role(
     assert {(f.rule, f.cell) for f in report.findings} == {("choice-read-as", f"C{synonym_row}")}
     [table] = report.files[0].tables
     assert sorted(row.values["role"] for row in table.rows) == ["主管领导", "具体负责人"]
+
+
+def test_a_worker_holds_only_the_last_files_sheets(tmp_path: Path) -> None:
+    """The sheets of the file checked last are freed when the next file starts, not on the way to its verdict."""
+    from zjkcollect import inbox
+
+    first = write_workbook(tmp_path / "a.xlsx", Kind.REGISTERED, [project_row(Kind.REGISTERED)])
+    second = write_workbook(tmp_path / "b.xlsx", Kind.REGISTERED, [project_row(Kind.REGISTERED, track="x")])
+    campaign = load_campaign()
+    one = inbox.validate_slim(first, "a.xlsx", campaign)
+    assert [sheets.path for sheets in inbox._LAST_SHEETS] == [first]
+    two = inbox.validate_slim(second, "b.xlsx", campaign)
+    assert [sheets.path for sheets in inbox._LAST_SHEETS] == [second]
+    assert not one.findings and [finding.rule for finding in two.findings] == ["track-unknown"]
