@@ -255,10 +255,8 @@ class Campaign(_Strict):
                     raise ValueError(
                         f"tracks 第{index + 1}项（{track.name}）的 closed_topics 中的“{topic}”不在该赛道的 topics 中"
                     )
-        listed = {
-            value for key in ("yes_no", "registration_status", "person_roles") for value in getattr(self.choices, key)
-        }
-        listed |= {value for values in (self.choices.model_extra or {}).values() for value in values}
+        choices = self.choices
+        listed = {value for name in choices.list_names for value in choices.named(name) or ()}
         for alias, meant in self.choice_aliases.items():
             if meant not in listed:
                 raise ValueError(f"choice_aliases 中“{alias}”对应的“{meant}”不在 [choices] 的任何下拉列表中")

@@ -8,6 +8,7 @@ carries the rule id and the template arguments so the wording stays in one place
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import unicodedata
@@ -308,8 +309,11 @@ def _area_key(national: str, italian_leading_zero: bool, leading_zeros: int | No
     return national[:_FORMAT_DIGITS], len(national), italian_leading_zero, leading_zeros
 
 
+@functools.cache
 def _fixed_line_tables() -> dict[int, tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]]:
     """libphonenumber's type test of a Chinese national number, as patterns per length, compiled once.
+
+    Compiled at the first landline, not at start-up: a command that reads no phone never pays for it.
 
     ``number_type`` asks, in order: the general pattern (else UNKNOWN), premium rate, toll free,
     shared cost, VoIP, personal, pager, UAN and voicemail (each a type of its own), then fixed line;
@@ -350,7 +354,6 @@ def _fixed_line_tables() -> dict[int, tuple[re.Pattern[str], re.Pattern[str], re
     return tables
 
 
-_FIXED_LINES = _fixed_line_tables() if _FORMAT_DIGITS is not None else {}
 _TRUNK_FOLLOWERS = frozenset("23456789")
 
 
@@ -359,7 +362,7 @@ def _known_landline(digits: str) -> str | bool | None:
 
     For "0" and a national number starting 2-9 that libphonenumber's general pattern takes, its
     parse strips the 0 and keeps the rest as the national number (no country code, international
-    prefix or extension can be read into such digits), and the type test is _FIXED_LINES'. Then the
+    prefix or extension can be read into such digits), and the type test is _fixed_line_tables'. Then the
     answer is the number split at its area code (the length remembered by _area_code_length), or
     None when it is not a fixed line. False: not such a number, or its area code length is not yet
     known: ask libphonenumber.
@@ -367,7 +370,7 @@ def _known_landline(digits: str) -> str | bool | None:
     national = digits[1:]
     if digits[0] != "0" or national[:1] not in _TRUNK_FOLLOWERS:
         return False
-    tables = _FIXED_LINES.get(len(national))
+    tables = _fixed_line_tables().get(len(national)) if _FORMAT_DIGITS is not None else None
     if tables is None or not national.isdigit():
         return False
     general, excluded, fixed = tables

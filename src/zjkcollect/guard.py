@@ -163,7 +163,7 @@ def _inflate(archive: zipfile.ZipFile, member: zipfile.ZipInfo, data: bytes | No
     return content
 
 
-_LOCAL_HEADER = struct.Struct("<4s2xH18xHH")  # signature, flags, name length, extra field length
+LOCAL_HEADER = struct.Struct("<4s2xH18xHH")  # a zip local file header: signature, flags, name length, extra length
 _LOCAL_MAGIC = b"PK\x03\x04"
 _UNUSUAL_FLAGS = 0x1 | 0x20 | 0x40  # encrypted, compressed patch data, strong encryption
 
@@ -179,10 +179,10 @@ def _inflate_deflated(archive: zipfile.ZipFile, data: bytes, member: zipfile.Zip
     if member.compress_type != zipfile.ZIP_DEFLATED or member.flag_bits & _UNUSUAL_FLAGS:
         return None
     start = member.header_offset
-    if start < 0 or start + _LOCAL_HEADER.size > len(data):
+    if start < 0 or start + LOCAL_HEADER.size > len(data):
         return None
-    magic, flags, name_length, extra_length = _LOCAL_HEADER.unpack_from(data, start)
-    name_start = start + _LOCAL_HEADER.size
+    magic, flags, name_length, extra_length = LOCAL_HEADER.unpack_from(data, start)
+    name_start = start + LOCAL_HEADER.size
     try:
         encoding = "utf-8" if flags & 0x800 else archive.metadata_encoding or "cp437"
         name = data[name_start : name_start + name_length].decode(encoding)

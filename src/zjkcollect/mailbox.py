@@ -35,7 +35,7 @@ from typing import Any
 
 from zjkcollect.errors import ReadFailure
 from zjkcollect.findings import make_finding
-from zjkcollect.guard import CHUNK, MAX_MEMBER_INFLATED, MAX_TOTAL_INFLATED, check_members
+from zjkcollect.guard import CHUNK, LOCAL_HEADER, MAX_MEMBER_INFLATED, MAX_TOTAL_INFLATED, check_members
 from zjkcollect.reader import OLE_MAGIC, ZIP_MAGIC
 from zjkcollect.report import FileResult
 
@@ -177,11 +177,12 @@ _OFFICE_FIRST_MEMBERS = frozenset(
 
 
 def _first_member(head: bytes) -> bytes | None:
-    """The name in a zip's first local file header (after its 30 fixed bytes), if the head holds it."""
-    if len(head) < 30:
+    """The name in a zip's first local file header, if the head holds it."""
+    if len(head) < LOCAL_HEADER.size:
         return None
-    length = int.from_bytes(head[26:28], "little")
-    return head[30 : 30 + length] if len(head) >= 30 + length else None
+    _, _, length, _ = LOCAL_HEADER.unpack_from(head)
+    end = LOCAL_HEADER.size + length
+    return head[LOCAL_HEADER.size : end] if len(head) >= end else None
 
 
 def _is_archive_file(path: Path) -> bool:

@@ -15,7 +15,6 @@ fails for any reason is not a verdict: the worker checks those rows itself.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import pickle
 from collections.abc import Mapping
@@ -64,7 +63,7 @@ def check_table_cells(
         _serve_half(writing, attachment, second, count - half, campaign, absent)
     os.close(writing)
     head = check_cells(attachment, first, half, campaign, absent)
-    tail = _received_half(reading, child, second)
+    tail = _received_half(reading, child, second, count - half)
     if tail is None:
         tail = check_cells(attachment, second, count - half, campaign, absent)
     return _joined(head, tail, half)
@@ -119,34 +118,29 @@ def _differences(checked: CheckedColumns, columns: Mapping[str, list[object]]) -
     return checked.names, changed, failed, checked.errors, checked.warnings
 
 
-def _received_half(reading: int, child: int, columns: Mapping[str, list[object]]) -> CheckedColumns | None:
-    """The child's half rebuilt from its differences; None when it did not deliver them."""
+def _received_half(
+    reading: int, child: int, columns: Mapping[str, list[object]], count: int
+) -> CheckedColumns | None:
+    """The child's ``count`` rows rebuilt from its differences; None when it did not deliver them."""
     with os.fdopen(reading, "rb") as stream:
         payload = stream.read()
     _, status = os.waitpid(child, 0)
-    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0 or not payload:
+    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
         return None
-    with contextlib.suppress(pickle.UnpicklingError, EOFError, ValueError, TypeError):
+    try:
         names, changed, failed, errors, warnings = pickle.loads(payload)
-        count = len(next(iter(columns.values()))) if columns else 0
-        values: dict[str, list[Any]] = {}
-        for name in names:
-            cells = columns.get(name)
-            rebuilt = list(cells) if cells is not None else [None] * count
-            for index, value in changed.get(name, ()):
-                rebuilt[index] = value
-            for index in failed.get(name, ()):
-                rebuilt[index] = FAILED
-            values[name] = rebuilt
-        if _well_formed(errors) and _well_formed(warnings):
-            return CheckedColumns(names, values, errors, warnings)
-    return None
-
-
-def _well_formed(issues: object) -> bool:
-    return isinstance(issues, dict) and all(
-        isinstance(found, list) and all(isinstance(issue, RowIssue) for issue in found) for found in issues.values()
-    )
+    except (pickle.UnpicklingError, EOFError, ValueError):
+        return None
+    values: dict[str, list[Any]] = {}
+    for name in names:
+        cells = columns.get(name)
+        rebuilt = list(cells) if cells is not None else [None] * count
+        for index, value in changed.get(name, ()):
+            rebuilt[index] = value
+        for index in failed.get(name, ()):
+            rebuilt[index] = FAILED
+        values[name] = rebuilt
+    return CheckedColumns(names, values, errors, warnings)
 
 
 def _joined(head: CheckedColumns, tail: CheckedColumns, offset: int) -> CheckedColumns:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -215,6 +216,7 @@ class SlimValues(Mapping[str, Any]):
         return sum(1 for _ in self)
 
 
+@functools.cache
 def slim_values(fields: frozenset[str]) -> Callable[[Mapping[str, Any]], SlimValues]:
     """A maker of :class:`SlimValues` holding ``fields`` (those of them a row has), one class per set of fields."""
     names = tuple(sorted(fields))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,6 @@ from typing import Any
 from zjkcollect.campaign import Campaign
 from zjkcollect.findings import Finding
 from zjkcollect.ledger.model import (
-    SlimValues,
     StoredFile,
     StoredRow,
     Submission,
@@ -191,7 +190,7 @@ def _submission(
     )
     submission = Submission(view, findings=mine)
     kept = slim.get(kind)
-    make_slim = _slim_makers.setdefault(kept, slim_values(kept)) if kept is not None else None
+    make_slim = slim_values(kept) if kept is not None else None
     if kept is not None:
         # A slim row is held to the end of the merge: the same unit name or code in many rows,
         # one copy (the texts table goes when the reading ends).
@@ -210,9 +209,6 @@ def _submission(
                 typed = None if loaded.get("project_name") else raw_json
             submission.rows.append(StoredRow(number, bool(has_error), loaded, typed, sheet, row_id))
     return submission
-
-
-_slim_makers: dict[frozenset[str], Callable[[Mapping[str, Any]], SlimValues]] = {}  # one class per set of fields
 
 
 def _holds(table: dict[str, Any], finding: Finding) -> bool:
