@@ -50,7 +50,10 @@ def put_row(sheet: Any, row: int, column: int, values: Sequence[object], styles:
     """
     if styles is None:
         styles = (None,) * len(values)
-    if hasattr(sheet, "write_string"):
+    own_rows = getattr(sheet, "put_row", None)  # a RowStream: a long table's rows as sheet XML
+    if own_rows is not None:
+        own_rows(row, column, values, styles)
+    elif hasattr(sheet, "write_string"):
         _put_xlsxwriter(sheet, row - 1, column - 1, values, styles)
     else:
         for offset, (value, style) in enumerate(zip(values, styles, strict=True)):
@@ -61,6 +64,22 @@ def _clip(value: object) -> object:
     if isinstance(value, str) and len(value) > EXCEL_MAX_CELL_CHARS:
         return value[:EXCEL_MAX_CELL_CHARS]
     return value
+
+
+def as_cell_text(value: object) -> str:
+    """What a text cell of a new workbook holds for ``value``: its text, cut to Excel's limit.
+
+    The limit counts UTF-16 units, as Excel (and XlsxWriter) do: a character beyond U+FFFF
+    counts twice and is never split.
+    """
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > EXCEL_MAX_CELL_CHARS // 2:
+        units = 0
+        for index, char in enumerate(text):
+            units += 2 if ord(char) > 0xFFFF else 1
+            if units > EXCEL_MAX_CELL_CHARS:
+                return text[:index]
+    return text
 
 
 def _put_xlsxwriter(sheet: Any, row: int, first: int, values: Sequence[object], styles: Sequence[Any]) -> None:
@@ -75,13 +94,13 @@ def _put_xlsxwriter(sheet: Any, row: int, first: int, values: Sequence[object], 
         elif isinstance(value, dt.datetime | dt.date):
             sheet.write_datetime(row, column, value, style)
         else:
-            text = (value if isinstance(value, str) else str(value))[:EXCEL_MAX_CELL_CHARS]
+            text = as_cell_text(value)
             if is_formula_like(text):
-                style = _quote_prefixed(sheet, style)
+                style = quote_prefixed(sheet, style)
             write_string(row, column, text, style)
 
 
-def _quote_prefixed(sheet: Any, style: Any) -> Any:
+def quote_prefixed(sheet: Any, style: Any) -> Any:
     """An XlsxWriter format equal to ``style`` plus quote-prefix, cached per workbook."""
     workbook = sheet.zjk_workbook
     cache: dict[int, Any] = workbook.__dict__.setdefault("_zjk_quote_formats", {})
