@@ -304,7 +304,9 @@ _FORMAT_DIGITS = _format_shape()
 _AREA_LENGTHS: dict[tuple[str, int, bool, int | None], int] = {}
 
 
-def _area_key(national: str, italian_leading_zero: bool, leading_zeros: int | None) -> tuple[str, int, bool, int | None]:
+def _area_key(
+    national: str, italian_leading_zero: bool, leading_zeros: int | None
+) -> tuple[str, int, bool, int | None]:
     """What a fixed line's area code length depends on (see _format_shape); _FORMAT_DIGITS is set."""
     return national[:_FORMAT_DIGITS], len(national), italian_leading_zero, leading_zeros
 

@@ -151,19 +151,6 @@ class FormatCache:
         return self.cache[key]
 
 
-def forget_written_row(sheet: Any, row: int) -> None:
-    """Drop XlsxWriter's record of the height of 1-based ``row``, already written out (constant memory).
-
-    XlsxWriter keeps every row given a height to the end, to place drawings by; a sheet
-    without drawings never needs the rows it has written, and 98,000 of them held 14 MB.
-    Only for a row the sheet has moved past: the row being written is still read on its flush.
-    """
-    # XlsxWriter's own records (not a documented API): a version without them just keeps its rows
-    for record in (getattr(sheet, "row_info", None), getattr(sheet, "row_sizes", None)):
-        if isinstance(record, dict):
-            record.pop(row - 1, None)
-
-
 def add_worksheet(workbook: Any, name: str) -> Any:
     sheet = workbook.add_worksheet(name)
     sheet.zjk_workbook = workbook

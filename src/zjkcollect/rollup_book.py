@@ -14,10 +14,11 @@ from typing import Any
 
 from zjkcollect.attachments import ColumnKind, Kind
 from zjkcollect.campaign import Campaign
-from zjkcollect.outputs import add_worksheet, forget_written_row, put_row
+from zjkcollect.outputs import add_worksheet, put_row
 from zjkcollect.rollup import ProjectValues, RollUp, own_values
 from zjkcollect.rollup_sheets import SHEET_NAMES, Book, write_sheets
 from zjkcollect.rollup_sheets.common import Styles, page_setup, rollup_title
+from zjkcollect.row_stream import RowStream, close_workbook
 from zjkcollect.sizing import fit_row_height
 from zjkcollect.templates import (
     FIRST_DATA_ROW,
@@ -72,7 +73,7 @@ def write_rollup_book(
     try:
         write_sheets(Book(workbook, rollup, campaign, project_values))
     finally:
-        workbook.close()
+        close_workbook(workbook, path)
 
 
 # --- the consolidated 附件3 ---------------------------------------------------------------------
@@ -104,16 +105,16 @@ def write_consolidated(
         # each column's format once (the template's data-cell format), each row's height before its cells
         formats = [styles(**cell_properties(column)) for column in columns]
         fields = [None if c.kind is ColumnKind.SERIAL else c.field for c in columns]
+        rows = RowStream(sheet, FIRST_DATA_ROW)  # no drawings on this sheet: the rows are written as XML by us
         for offset, whole in enumerate(project_values(rollup.projects)):
             row = FIRST_DATA_ROW + offset
             values = [offset + 1 if name is None else whole.get(name) for name in fields]
-            fit_row_height(sheet, row, values, widths)
-            put_row(sheet, row, 1, values, formats)
-            forget_written_row(sheet, row - 1)  # no drawings on this sheet
+            fit_row_height(rows, row, values, widths)
+            put_row(rows, row, 1, values, formats)
         sheet.freeze_panes(HEADER_ROW, 0)
         last = FIRST_DATA_ROW + max(len(rollup.projects), 1) - 1
         sheet.autofilter(HEADER_ROW - 1, 0, last - 1, len(columns) - 1)
         page_setup(sheet, HEADER_ROW, attachment.title)
         sheet.center_horizontally()
     finally:
-        workbook.close()
+        close_workbook(workbook, path)

@@ -118,9 +118,7 @@ def _differences(checked: CheckedColumns, columns: Mapping[str, list[object]]) -
     return checked.names, changed, failed, checked.errors, checked.warnings
 
 
-def _received_half(
-    reading: int, child: int, columns: Mapping[str, list[object]], count: int
-) -> CheckedColumns | None:
+def _received_half(reading: int, child: int, columns: Mapping[str, list[object]], count: int) -> CheckedColumns | None:
     """The child's ``count`` rows rebuilt from its differences; None when it did not deliver them."""
     with os.fdopen(reading, "rb") as stream:
         payload = stream.read()

@@ -597,11 +597,7 @@ def _quick_texts(cells: list[object]) -> list[Any]:
         if all(map(float.is_integer, numbers)) and max(map(abs, numbers)) < 1e15:
             return list(map(str, map(int, numbers)))  # serial numbers, as _quick_text reads each
         return list(map(_quick_text, cells))
-    if (
-        types == {str}
-        and all(map(str.isprintable, texts))
-        and max(map(len, texts), default=0) < EXCEL_MAX_CELL_CHARS
-    ):
+    if types == {str} and all(map(str.isprintable, texts)) and max(map(len, texts), default=0) < EXCEL_MAX_CELL_CHARS:
         values = list(map(normalize_text, texts))
         if all(values):
             return values
@@ -895,4 +891,3 @@ def validate_rows(
     if not checked.names:
         return [RowOutcome({}, []) for _ in rows]
     return [RowOutcome(values, checked.issues(index)) for index, values in enumerate(checked.row_values())]
-

@@ -22,6 +22,8 @@ ARCHIVE_FOLDER = "archive"
 def archive_relative(sha256: str, suffix: str) -> str:
     """Where a file's archive copy goes, relative to the ledger's folder."""
     return f"{ARCHIVE_FOLDER}/{sha256[:2]}/{sha256}{suffix.lower()}"
+
+
 INBOX_RULES = codes_with(scope="inbox")
 
 

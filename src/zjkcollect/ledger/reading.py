@@ -168,9 +168,7 @@ def _submission(
     dates = _date_fields(campaign, kind)
     listed = _listed_fields(campaign, kind)
     mine = [
-        item
-        for item in findings
-        if any(_holds(table, item) for table in tables) or (item.sheet is None and part == 0)
+        item for item in findings if any(_holds(table, item) for table in tables) or (item.sheet is None and part == 0)
     ]
     verdict, errors, warnings = file_verdict(mine)
     view = replace(

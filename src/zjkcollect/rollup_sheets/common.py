@@ -17,8 +17,9 @@ from typing import Any, ClassVar
 
 from zjkcollect.attachments import Attachment, Kind
 from zjkcollect.campaign import Campaign
-from zjkcollect.outputs import FormatCache, add_worksheet, forget_written_row, put, put_row
+from zjkcollect.outputs import FormatCache, add_worksheet, put, put_row
 from zjkcollect.rollup import Project, ProjectValues, RollUp, RosterStatus, own_values
+from zjkcollect.row_stream import RowStream
 from zjkcollect.sizing import REPORT_TITLE_ROW_HEIGHT, fit_row_height, report_row_height, row_lines
 from zjkcollect.templates import DATE_FORMAT, FONT, HEADER_FILL
 
@@ -123,6 +124,7 @@ class Page:
         self.sheet = add_worksheet(book.workbook, name)
         self.styles = book.styles
         self.name = name
+        self.rows: Any = self.sheet  # where cells go: the sheet, or after a long table its RowStream
         # rows top to bottom, each row's height before its cells: the workbook streams its rows
         self.sheet.set_row(0, REPORT_TITLE_ROW_HEIGHT)
         put(self.sheet, 1, 1, title, self.styles.title)
@@ -144,7 +146,9 @@ class Page:
         Rows go out top to bottom, each in one :func:`put_row` with its height set first.
         ``beside(row)`` is called after each row (header included, 1-based) so a sheet can put
         more cells in that row before the next one starts. ``drawings=False`` (the sheet gets no
-        chart) lets XlsxWriter forget each row's height once written: the long lists stay flat.
+        chart, nothing beside): the rows below the header are written by a
+        :class:`~zjkcollect.row_stream.RowStream`, cells below the table too (:meth:`put`); a
+        chart would need XlsxWriter to know every row's height.
         """
         sheet, styles = self.sheet, self.styles
         for index, width in enumerate(widths):
@@ -153,6 +157,9 @@ class Page:
         put_row(sheet, top, 1, headers, [styles.header] * len(headers))
         if beside is not None:
             beside(top)
+        if not drawings and beside is None:
+            self.rows = RowStream(sheet, top + 1)
+        rows_out = self.rows
         by_fill: dict[str | None, RowStyles] = {}
         line = top
         for offset, values in enumerate(rows):
@@ -161,18 +168,20 @@ class Page:
             line = top + offset + 1
             height = report_row_height(row_lines(values, widths))
             if height is not None:
-                sheet.set_row(line - 1, height)
-            put_row(sheet, line, 1, values, row_styles.of(values))
+                rows_out.set_row(line - 1, height)
+            put_row(rows_out, line, 1, values, row_styles.of(values))
             if beside is not None:
                 beside(line)
-            if not drawings:
-                forget_written_row(sheet, line - 1)
         last = line
         if filter_and_freeze:
             sheet.freeze_panes(top, 0)
             sheet.autofilter(top - 1, 0, max(last, top) - 1, len(headers) - 1)
             page_setup(sheet, top, self.name)
         return last
+
+    def put(self, row: int, column: int, value: object, style: Any = None) -> None:
+        """One cell below what the page has written (1-based), wherever its rows now go."""
+        put(self.rows, row, column, value, style)
 
 
 class SheetWriter:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from zjkcollect.outputs import put
 from zjkcollect.rollup_sheets.common import SHORT_FILL, SheetWriter
 
 
@@ -29,6 +28,6 @@ class Contacts(SheetWriter):
         )
         last = page.table(headers, [6, *[c.width for c in columns], 16, 36], rows, drawings=False)
         missing = rollup.units_without_contacts
-        put(page.sheet, last + 2, 2, f"未报送联系人的单位（{len(missing)}个）", self.styles(bold=True))
+        page.put(last + 2, 2, f"未报送联系人的单位（{len(missing)}个）", self.styles(bold=True))
         for offset, name in enumerate(missing, start=3):
-            put(page.sheet, last + offset, 2, name, self.styles.cell(SHORT_FILL))
+            page.put(last + offset, 2, name, self.styles.cell(SHORT_FILL))
