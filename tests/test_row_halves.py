@@ -18,6 +18,7 @@ from tests.workbooks import project_row, write_workbook
 from zjkcollect import row_halves, schemas
 from zjkcollect.attachments import Kind
 from zjkcollect.inbox import collect_paths, validate_files
+from zjkcollect.report import SLIM_FIELDS
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the rows are shared only where os.fork exists")
 
@@ -75,6 +76,20 @@ def test_two_halves_give_the_one_process_verdict(kind: str, halves: list[int]) -
     assert halves == [1]
 
 
+@pytest.mark.parametrize("kind", [Kind.SURVEY, Kind.REGISTERED])
+def test_kept_fields_come_back_alone_with_every_fields_issues(kind: str, halves: list[int]) -> None:
+    """A slim verdict keeps four fields' values: only those come back, the issues are all of them."""
+    attachment = ATTACHMENTS[kind]
+    columns = _columns(kind, 901, seed=5)
+    whole = schemas.check_cells(attachment, columns, 901, SHIPPED)
+    kept = frozenset(SLIM_FIELDS)
+    shared = row_halves.check_table_cells(attachment, columns, 901, SHIPPED, kept=kept)
+    assert halves == [1]
+    assert shared.names == [name for name in whole.names if name in kept] and set(shared.values) == set(shared.names)
+    only_kept = schemas.CheckedColumns(shared.names, {name: whole.values[name] for name in shared.names}, {}, {})
+    _assert_same(shared, schemas.CheckedColumns(shared.names, only_kept.values, whole.errors, whole.warnings))
+
+
 def test_a_column_the_table_lacks_is_the_same_in_both_halves(halves: list[int]) -> None:
     absent = frozenset({"topic", "contact_phone"})
     attachment = ATTACHMENTS[Kind.REGISTERED]
@@ -124,4 +139,26 @@ def test_one_long_file_in_the_pool_gives_the_same_findings(tmp_path: Path, monke
     assert one_process.files[0].findings  # the planted errors were found
     assert [(f.rule, f.sheet, f.cell) for f in pooled.files[0].findings] == [
         (f.rule, f.sheet, f.cell) for f in one_process.files[0].findings
+    ]
+
+
+def test_a_slim_verdict_through_the_pool_reads_the_same_values(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """validate's slim results: the same findings and the same four values per row, shared or not."""
+    rows = [
+        project_row(Kind.REGISTERED, serial=number + 1, project_name=f" 数据平台{number} ") for number in range(400)
+    ]
+    for number in (5, 220, 390):
+        rows[number] = {**rows[number], "credit_code": "91130700MA0000000X", "track": "不存在的赛道"}
+    write_workbook(tmp_path / "附件3.xlsx", Kind.REGISTERED, rows)
+    files = collect_paths([tmp_path])
+    one_process = validate_files(files, SHIPPED, workers=0, keep_rows=False)
+    monkeypatch.setattr(row_halves, "MIN_ROWS", 100)
+    pooled = validate_files(files, SHIPPED, workers=1, keep_rows=False)
+    assert one_process.files[0].findings
+    assert [(f.rule, f.sheet, f.cell) for f in pooled.files[0].findings] == [
+        (f.rule, f.sheet, f.cell) for f in one_process.files[0].findings
+    ]
+    mine, theirs = pooled.files[0].tables[0].rows, one_process.files[0].tables[0].rows
+    assert [(row.number, dict(row.values), row.has_error) for row in mine] == [
+        (row.number, dict(row.values), row.has_error) for row in theirs
     ]

@@ -44,8 +44,15 @@ def check_table_cells(
     count: int,
     campaign: Campaign,
     absent: frozenset[str] = frozenset(),
+    kept: frozenset[str] | None = None,
 ) -> CheckedColumns:
-    """:func:`schemas.check_cells`, with the second half of a long table's rows in a child process."""
+    """:func:`schemas.check_cells`, with the second half of a long table's rows in a child process.
+
+    ``kept``: the fields whose checked values the caller reads (None: all). When the rows are
+    shared, only those come back from the child, and the result holds only those; the issues
+    are always every field's. Comparing a column's values with its cells costs as much as
+    checking it, so a verdict that keeps four fields does not pay for fifteen.
+    """
     if _helpers < 1 or count < MIN_ROWS or not hasattr(os, "fork"):
         return check_cells(attachment, columns, count, campaign, absent)
     half = count // 2
@@ -60,7 +67,7 @@ def check_table_cells(
         return check_cells(attachment, columns, count, campaign, absent)
     if child == 0:  # the forked child: it never returns from here
         os.close(reading)
-        _serve_half(writing, attachment, second, count - half, campaign, absent)
+        _serve_half(writing, attachment, second, count - half, campaign, absent, kept)
     os.close(writing)
     head = check_cells(attachment, first, half, campaign, absent)
     tail = _received_half(reading, child, second, count - half)
@@ -76,6 +83,7 @@ def _serve_half(
     count: int,
     campaign: Campaign,
     absent: frozenset[str],
+    kept: frozenset[str] | None,
 ) -> None:
     """In the child: check the rows, send what the parent cannot rebuild, and leave at once.
 
@@ -85,7 +93,7 @@ def _serve_half(
     code = 1
     try:
         checked = check_cells(attachment, columns, count, campaign, absent)
-        payload = pickle.dumps(_differences(checked, columns), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps(_differences(checked, columns, kept), protocol=pickle.HIGHEST_PROTOCOL)
         with os.fdopen(writing, "wb") as stream:
             stream.write(payload)
         code = 0
@@ -97,14 +105,21 @@ Issues = dict[int, list[RowIssue]]
 Differences = tuple[list[str], dict[str, list[tuple[int, Any]]], dict[str, list[int]], Issues, Issues]
 
 
-def _differences(checked: CheckedColumns, columns: Mapping[str, list[object]]) -> Differences:
+def _differences(
+    checked: CheckedColumns, columns: Mapping[str, list[object]], kept: frozenset[str] | None = None
+) -> Differences:
     """The checked values that are not their cell (same type, equal value), the failed ones, the issues.
 
     Compared a column at a time with C loops: most columns are their cells, value for value.
+    Only the ``kept`` fields' values (None: every field's), unless the table has none of them.
     """
     changed: dict[str, list[tuple[int, Any]]] = {}
     failed: dict[str, list[int]] = {}
-    for name, values in checked.values.items():
+    names = checked.names
+    if kept is not None and not kept.isdisjoint(names):
+        names = [name for name in names if name in kept]
+    for name in names:
+        values = checked.values[name]
         cells = columns.get(name)
         if cells is None:
             cells = [None] * len(values)
@@ -115,7 +130,7 @@ def _differences(checked: CheckedColumns, columns: Mapping[str, list[object]]) -
                 same[index] = True  # sent as failed, not as a value
         if not all(same):
             changed[name] = [(index, values[index]) for index in compress(range(len(values)), map(not_, same))]
-    return checked.names, changed, failed, checked.errors, checked.warnings
+    return names, changed, failed, checked.errors, checked.warnings
 
 
 def _received_half(reading: int, child: int, columns: Mapping[str, list[object]], count: int) -> CheckedColumns | None:
@@ -142,8 +157,8 @@ def _received_half(reading: int, child: int, columns: Mapping[str, list[object]]
 
 
 def _joined(head: CheckedColumns, tail: CheckedColumns, offset: int) -> CheckedColumns:
-    """The two halves as one table: the tail's rows numbered after the head's."""
-    values = {name: head.values[name] + tail.values[name] for name in head.names}
+    """The two halves as one table: the tail's rows numbered after the head's, the tail's fields."""
+    values = {name: head.values[name] + tail.values[name] for name in tail.names}
     errors = {**head.errors, **{index + offset: found for index, found in tail.errors.items()}}
     warnings = {**head.warnings, **{index + offset: found for index, found in tail.warnings.items()}}
-    return CheckedColumns(head.names, values, errors, warnings)
+    return CheckedColumns(tail.names, values, errors, warnings)
