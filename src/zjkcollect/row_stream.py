@@ -30,8 +30,6 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_cell
-
 from zjkcollect.outputs import as_cell_text, is_formula_like, quote_prefixed
 
 # What XlsxWriter escapes in cell text: XML's three, control characters as _xHHHH_ (and an
@@ -166,6 +164,8 @@ class RowStream:
         return "".join(parts)
 
     def _column_names(self, count: int) -> list[str]:
+        from xlsxwriter.utility import xl_col_to_name  # XlsxWriter is imported only when a workbook is written
+
         names = self._columns
         while len(names) < count:
             names.append(xl_col_to_name(len(names)))
@@ -196,7 +196,9 @@ class RowStream:
     def copy_rows_to(self, target: Any) -> None:
         raw = self._file.buffer
         raw.seek(0)
-        shutil.copyfileobj(raw, target, 1 << 20)
+        # 64 KiB pieces: glibc serves them from the heap it reuses (1 MiB pieces would raise its
+        # mmap threshold and leave the heap grown for the rest of the run)
+        shutil.copyfileobj(raw, target, 64 * 1024)
 
     def size(self) -> int:
         return self._file.buffer.seek(0, io.SEEK_END)
@@ -283,6 +285,8 @@ def _sheet_around_rows(xml: str, stream: RowStream) -> tuple[str, str]:
 
 def _widened(ref: str, stream: RowStream, cells_above: bool) -> str:
     """XlsxWriter's dimension of the rows above, widened by the stream's rows and cells."""
+    from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
+
     assert stream.rows is not None
     top, bottom = stream.rows
     left, right = stream.columns if stream.columns is not None else (None, None)
