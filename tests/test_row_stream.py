@@ -44,6 +44,7 @@ def _write(path: Path, rows: list[Row], streamed: bool, below: list[object] | No
         str(path),
         {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
     )
+    workbook.set_properties({"created": dt.datetime(2025, 6, 26)})  # both files the same, whenever written
     styles = FormatCache(workbook, font_name="宋体", font_size=11)
     formats = [None, styles(border=1), styles(border=1, num_format="yyyy-mm-dd"), styles(bold=True, text_wrap=True)]
     sheet = add_worksheet(workbook, "项目明细")

@@ -108,10 +108,9 @@ class RowStream:
             self._claim(row)
             height = None
         cells = self._cells(row, first - 1, values, styles)
-        if height is not None:
+        if cells or height is not None:
             self._cover(row - 1)
-        if cells:
-            self._cover(row - 1)
+        if cells:  # a height alone is counted, not written (see _flush_height)
             self._write(f'<row r="{row}"{_height_attributes(height)}>{cells}</row>')
 
     def _cells(self, row: int, first: int, values: Sequence[object], styles: Sequence[Any]) -> str:
