@@ -8,6 +8,7 @@ names, wrapped by display width (a Chinese character takes two columns) to fit 8
 from __future__ import annotations
 
 import functools
+import gc
 import re
 import shutil
 import sys
@@ -744,6 +745,10 @@ def main() -> None:
         # anything else is a bug of ours: one line, details only with --debug
         _fail(f"程序内部错误：{type(exc).__name__}: {exc}。请加 --debug 重新运行并把输出发给开发人员。", exc)
     else:
+        # The command is done: the collections at interpreter exit need not walk every object the
+        # imports made (≈ 25 ms of a validate's 0.4 s). Objects are still freed; only the cyclic
+        # collector leaves them alone.
+        gc.freeze()
         sys.exit(result if isinstance(result, int) else 0)
 
 
