@@ -300,6 +300,7 @@ CLERK_RULES = {
     "survey-late",
     "internal-error",
     "copy-not-written",
+    "copy-crashed",
 }
 
 

@@ -249,7 +249,7 @@ def run_validation(
         raise ZjkError(
             f"{where} 中的 {len(files)} 个文件都不是电子表格（.xlsx、.xls、.et、.ods），没有可校验的报表。{advice}"
         )
-    copies = write_marked_copies(report, out_dir, on_redirect) if out_dir is not None else []
+    copies = write_marked_copies(report, out_dir, on_redirect, workers) if out_dir is not None else []
     if json_path is not None:
         with atomic_write(json_path, on_redirect) as temp:
             temp.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")

@@ -5,12 +5,16 @@ one file its verdict ("file-timeout", "reader-crashed") instead of the whole run
 exception from our own code on one file becomes that file's "internal-error". The
 workers also spread the reading over the machine's cores. Results come back in the
 order the files were given, so nothing downstream depends on which worker was faster.
+
+The pool itself (:func:`run_isolated`) runs any per-item job this way: ``validate`` also
+writes its marked-up copies with it (see markup.py).
 """
 
 from __future__ import annotations
 
 import contextlib
 import copyreg
+import functools
 import io
 import multiprocessing
 import os
@@ -20,6 +24,7 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
@@ -133,34 +138,54 @@ def _loads(data: bytes, campaign: Campaign) -> Any:
     return _ResultUnpickler(io.BytesIO(data), campaign).load()
 
 
-def _worker(connection: Connection, check: FileCheck, campaign: Campaign, helpers: int) -> None:
+# A worker's job: the index of one item of a list the worker already holds (given at its start;
+# with fork, inherited rather than pickled), run in the worker, its outcome returned as bytes.
+Task = Callable[[int], bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class Lost:
+    """A job whose worker process died (``exitcode``) or ran past the time limit."""
+
+    timed_out: bool
+    exitcode: int | None = None
+
+
+# In the parent, as each job ends: its outcome (or why it was lost); False starts no further job.
+Receive = Callable[[int, bytes | Lost], bool]
+
+
+def _no_setup() -> None:
+    return None
+
+
+def _worker(connection: Connection, task: Task, setup: Callable[[], None]) -> None:
     _limit_memory()
     _silence_native_errors()
-    row_halves.allow_helpers(helpers)
+    setup()
     while True:
         try:
-            job = connection.recv()
+            index = connection.recv()
         except EOFError:
             return
-        if job is None:
+        if index is None:
             return
-        index, path, label = job
-        connection.send_bytes(_dumps((index, guarded_check(check, path, label, campaign)), campaign))
+        connection.send_bytes(task(index))
 
 
 class _Slot:
     """One worker process and the job it is busy with."""
 
-    def __init__(self, context: Any, check: FileCheck, campaign: Campaign, helpers: int) -> None:
+    def __init__(self, context: Any, task: Task, setup: Callable[[], None]) -> None:
         parent, child = context.Pipe()
         self.connection = parent
-        self.process = context.Process(target=_worker, args=(child, check, campaign, helpers), daemon=True)
+        self.process = context.Process(target=_worker, args=(child, task, setup), daemon=True)
         self.process.start()
         child.close()
-        self.job: tuple[int, Path, str] | None = None
+        self.job: int | None = None
         self.deadline = 0.0
 
-    def give(self, job: tuple[int, Path, str], time_limit: float) -> None:
+    def give(self, job: int, time_limit: float) -> None:
         self.job = job
         self.deadline = time.monotonic() + time_limit
         self.connection.send(job)
@@ -178,37 +203,37 @@ class _Slot:
         self.connection.close()
 
 
+def can_fork() -> bool:
+    """Whether workers start as forks of this process, holding what it holds without pickling it."""
+    return sys.platform.startswith("linux")
+
+
 def _context() -> Any:
     # fork reuses the parent's imported modules, which makes workers start in milliseconds
-    method = "fork" if sys.platform.startswith("linux") else None
-    return multiprocessing.get_context(method)
+    return multiprocessing.get_context("fork" if can_fork() else None)
 
 
-def check_isolated(
-    files: list[tuple[Path, str]],
-    campaign: Campaign,
-    check: FileCheck,
+def run_isolated(
+    count: int,
+    task: Task,
     workers: int,
+    receive: Receive,
     time_limit: float = FILE_TIME_LIMIT,
-    progress: Callable[[FileResult], None] | None = None,
-) -> list[FileResult]:
-    """Check every file in worker processes; results in the order of ``files``."""
-    results: list[FileResult | None] = [None] * len(files)
-    pending = deque((index, path, label) for index, (path, label) in enumerate(files))
-    context = _context()
-    count = min(workers, len(files))
-    # cores the pool leaves idle (one file, two cores): a worker may share a long table's rows with them
-    helpers = max(0, (os.cpu_count() or 1) - count) // max(count, 1)
-    slots = [_Slot(context, check, campaign, helpers) for _ in range(count)]
+    setup: Callable[[], None] = _no_setup,
+) -> None:
+    """Jobs ``0 .. count-1`` in at most ``workers`` processes, each job with its own time limit.
 
-    def finish(index: int, result: FileResult) -> None:
-        results[index] = result
-        if progress is not None:
-            progress(result)
+    ``receive`` gets every job's outcome in the parent as the job ends; a worker that dies or
+    hangs costs its one job (``Lost``) and is replaced. When ``receive`` returns False no further
+    job is started; the busy ones still finish and are received.
+    """
+    pending = deque(range(count))
+    context = _context()
+    slots = [_Slot(context, task, setup) for _ in range(min(workers, count))]
 
     def replace(slot: _Slot) -> _Slot:
         slot.stop(kill=True)
-        fresh = _Slot(context, check, campaign, helpers)
+        fresh = _Slot(context, task, setup)
         slots[slots.index(slot)] = fresh
         return fresh
 
@@ -222,26 +247,68 @@ def check_isolated(
             ready = wait([slot.connection for slot in busy], timeout=timeout)
             for slot in busy:
                 assert slot.job is not None
-                index, path, label = slot.job
+                index = slot.job
                 if slot.connection in ready:
                     try:
-                        got_index, result = _loads(slot.connection.recv_bytes(), campaign)
-                        finish(got_index, result)
+                        outcome: bytes | Lost = slot.connection.recv_bytes()
                         slot.job = None
                     except (EOFError, OSError):
-                        code = slot.process.exitcode
-                        finish(index, _failed(path, label, "reader-crashed", reason=f"退出码 {code}"))
+                        outcome = Lost(timed_out=False, exitcode=slot.process.exitcode)
                         slot = replace(slot)
                 elif time.monotonic() >= slot.deadline:
-                    finish(index, _failed(path, label, "file-timeout", seconds=str(int(time_limit))))
+                    outcome = Lost(timed_out=True)
                     slot = replace(slot)
                 else:
                     continue
+                if not receive(index, outcome):
+                    pending.clear()
                 if pending:
                     slot.give(pending.popleft(), time_limit)
     finally:
         for slot in slots:
             slot.stop(kill=slot.job is not None)
+
+
+class _CheckTask:
+    """A check worker's job: one file of ``files`` checked, its result pickled for the parent."""
+
+    def __init__(self, check: FileCheck, files: list[tuple[Path, str]], campaign: Campaign) -> None:
+        self.check, self.files, self.campaign = check, files, campaign
+
+    def __call__(self, index: int) -> bytes:
+        path, label = self.files[index]
+        return _dumps(guarded_check(self.check, path, label, self.campaign), self.campaign)
+
+
+def check_isolated(
+    files: list[tuple[Path, str]],
+    campaign: Campaign,
+    check: FileCheck,
+    workers: int,
+    time_limit: float = FILE_TIME_LIMIT,
+    progress: Callable[[FileResult], None] | None = None,
+) -> list[FileResult]:
+    """Check every file in worker processes; results in the order of ``files``."""
+    results: list[FileResult | None] = [None] * len(files)
+    count = min(workers, len(files))
+    # cores the pool leaves idle (one file, two cores): a worker may share a long table's rows with them
+    helpers = max(0, (os.cpu_count() or 1) - count) // max(count, 1)
+
+    def receive(index: int, outcome: bytes | Lost) -> bool:
+        path, label = files[index]
+        if isinstance(outcome, bytes):
+            result: FileResult = _loads(outcome, campaign)
+        elif outcome.timed_out:
+            result = _failed(path, label, "file-timeout", seconds=str(int(time_limit)))
+        else:
+            result = _failed(path, label, "reader-crashed", reason=f"退出码 {outcome.exitcode}")
+        results[index] = result
+        if progress is not None:
+            progress(result)
+        return True
+
+    task = _CheckTask(check, files, campaign)
+    run_isolated(len(files), task, count, receive, time_limit, functools.partial(row_halves.allow_helpers, helpers))
     return [result for result in results if result is not None]
 
 

@@ -11,12 +11,15 @@ The original is never touched: xlsx/xlsm are copied through openpyxl (values onl
 formula or macro never reaches the copy); xls/et/ods, and xlsx that openpyxl cannot open
 although the value reader could (a garbled document-properties part, say), are rebuilt
 as .xlsx from the values. A fault while making one file's copy becomes that file's
-finding; the other copies are still written.
+finding; the other copies are still written. Where the platform forks, worker processes
+write the copies side by side, isolated as the file checks are (isolation.py).
 """
 
 from __future__ import annotations
 
+import gc
 import io
+import pickle
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,7 +29,7 @@ from typing import Any
 from zjkcollect.attachments import ISSUES_SHEET
 from zjkcollect.errors import ZjkError, os_reason
 from zjkcollect.findings import Finding, Severity, make_finding
-from zjkcollect.isolation import internal_error
+from zjkcollect.isolation import FILE_TIME_LIMIT, Lost, can_fork, default_workers, internal_error, run_isolated
 from zjkcollect.outputs import atomic_write, is_formula_like, put
 from zjkcollect.report import FileResult, Report
 from zjkcollect.rules import speaks_to_reporter
@@ -73,29 +76,123 @@ def needs_copy(result: FileResult) -> bool:
     return any(speaks_to_reporter(finding.rule) for finding in result.findings)
 
 
-def write_marked_copies(
-    report: Report, out_dir: Path, on_redirect: Callable[[Path, Path], None] | None = None
-) -> list[Path]:
-    """One marked-up copy per file that needs one; returns the paths written.
+Redirect = Callable[[Path, Path], None]
+# Writes one file's copy to a target; write_marked_copy, or a test's stand-in for one
+CopyWriter = Callable[[FileResult, Path, Redirect | None], Path]
 
-    A failure on one file's copy is added to that file's findings and the run goes on.
+
+@dataclass(slots=True)
+class _Outcome:
+    """What writing one copy came to, applied to the report in the parent in the order of the names."""
+
+    written: Path | None = None
+    finding: Finding | None = None  # why the copy is missing: the file's own finding
+    stop: ZjkError | None = None  # the run cannot go on for any file
+    redirects: list[tuple[Path, Path]] = field(default_factory=list)  # target locked → kept as
+
+
+def write_marked_copies(
+    report: Report,
+    out_dir: Path,
+    on_redirect: Redirect | None = None,
+    workers: int | None = None,
+    write: CopyWriter | None = None,
+    time_limit: float = FILE_TIME_LIMIT,
+) -> list[Path]:
+    """One marked-up copy per file that needs one; returns the paths written, in the order of the labels.
+
+    The names are given here, before any copy is written, so they never depend on which copy
+    was done first. Where workers can be forked they write the copies (``workers``: None picks
+    as many as the cores allow, 0 writes them here), each with the isolation the file checks
+    have. A failure on one file's copy is added to that file's findings and the run goes on.
     """
     target_dir = out_dir / RETURN_FOLDER
-    written: list[Path] = []
     used: set[str] = set()
-    for result in sorted(report.files, key=lambda item: item.label):
-        if not needs_copy(result):
-            continue
-        target = target_dir / _unique_name(Path(result.label).stem + ".xlsx", used)
-        try:
-            written.append(write_marked_copy(result, target, on_redirect))
-        except ZjkError:
-            raise  # the run cannot go on for any file (a missing safety component)
-        except OSError as exc:
-            result.findings.append(make_finding("copy-not-written", file=result.label, reason=os_reason(exc)))
-        except Exception as exc:
-            result.findings.append(internal_error(result.label, COPY_STAGE, exc))
+    plans = [
+        (result, target_dir / _unique_name(Path(result.label).stem + ".xlsx", used))
+        for result in sorted(report.files, key=lambda item: item.label)
+        if needs_copy(result)
+    ]
+    write = write or write_marked_copy
+    size = _pool_size(workers, len(plans))
+    if size:
+        outcomes = _write_isolated(plans, write, size, time_limit)
+    else:
+        outcomes = (_write_one(result, target, write, on_redirect) for result, target in plans)
+    written: list[Path] = []
+    for (result, _), outcome in zip(plans, outcomes, strict=False):
+        if outcome is None:
+            continue  # not started: an earlier copy stopped the run
+        if outcome.stop is not None:
+            raise outcome.stop  # a missing safety component, say
+        for target, actual in outcome.redirects:
+            if on_redirect is not None:
+                on_redirect(target, actual)
+        if outcome.written is not None:
+            written.append(outcome.written)
+        if outcome.finding is not None:
+            result.findings.append(outcome.finding)
     return written
+
+
+def _pool_size(workers: int | None, copies: int) -> int:
+    """Worker processes for the copies; 0 writes them in this process.
+
+    Only forked workers: they inherit the report, where others would need every result pickled
+    to them. One copy is not worth a process.
+    """
+    if not can_fork() or copies < 2:
+        return 0
+    return default_workers(copies) if workers is None else min(workers, copies)
+
+
+def _write_one(result: FileResult, target: Path, write: CopyWriter, on_redirect: Redirect | None) -> _Outcome:
+    try:
+        return _Outcome(written=write(result, target, on_redirect))
+    except ZjkError as exc:
+        return _Outcome(stop=exc)
+    except OSError as exc:
+        return _Outcome(finding=make_finding("copy-not-written", file=result.label, reason=os_reason(exc)))
+    except Exception as exc:
+        return _Outcome(finding=internal_error(result.label, COPY_STAGE, exc))
+
+
+class _CopyTask:
+    """A copy worker's job: one planned copy written, what came of it pickled for the parent."""
+
+    def __init__(self, plans: list[tuple[FileResult, Path]], write: CopyWriter) -> None:
+        self.plans, self.write = plans, write
+
+    def __call__(self, index: int) -> bytes:
+        result, target = self.plans[index]
+        redirects: list[tuple[Path, Path]] = []  # told to the clerk by the parent, which owns the console
+
+        def redirected(wanted: Path, actual: Path) -> None:
+            redirects.append((wanted, actual))
+
+        outcome = _write_one(result, target, self.write, redirected)
+        outcome.redirects = redirects
+        return pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _write_isolated(
+    plans: list[tuple[FileResult, Path]], write: CopyWriter, workers: int, time_limit: float
+) -> list[_Outcome | None]:
+    outcomes: list[_Outcome | None] = [None] * len(plans)
+
+    def receive(index: int, got: bytes | Lost) -> bool:
+        if isinstance(got, Lost):
+            reason = f"超过 {int(time_limit)} 秒仍未完成" if got.timed_out else f"退出码 {got.exitcode}"
+            outcome = _Outcome(finding=make_finding("copy-crashed", file=plans[index][0].label, reason=reason))
+        else:
+            outcome = pickle.loads(got)
+        outcomes[index] = outcome
+        return outcome.stop is None  # after a stop, no further copy is started
+
+    # gc.freeze: the worker's collections skip the report it inherited (walking it would also
+    # copy every page of it that the fork shares with the parent)
+    run_isolated(len(plans), _CopyTask(plans, write), workers, receive, time_limit, gc.freeze)
+    return outcomes
 
 
 def _unique_name(name: str, used: set[str]) -> str:
@@ -108,9 +205,7 @@ def _unique_name(name: str, used: set[str]) -> str:
     return candidate
 
 
-def write_marked_copy(
-    result: FileResult, target: Path, on_redirect: Callable[[Path, Path], None] | None = None
-) -> Path:
+def write_marked_copy(result: FileResult, target: Path, on_redirect: Redirect | None = None) -> Path:
     data = result.path.read_bytes()
     copy = _open_copy(data, result)
     try:
@@ -126,7 +221,7 @@ def write_marked_copy(
         return _finish(rebuilt, result, target, on_redirect)
 
 
-def _finish(copy: _Copy, result: FileResult, target: Path, on_redirect: Callable[[Path, Path], None] | None) -> Path:
+def _finish(copy: _Copy, result: FileResult, target: Path, on_redirect: Redirect | None) -> Path:
     _mark_cells(copy, [finding for finding in result.findings if speaks_to_reporter(finding.rule)])
     _add_issue_sheet(copy, result)
     with atomic_write(target, on_redirect) as temp:

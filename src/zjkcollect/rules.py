@@ -212,6 +212,12 @@ _PROGRAM_RULES: dict[str, Rule] = {
     "copy-not-written": Rule(
         W, "未能写入本文件的退回副本（{reason}），请检查原文件是否还在、输出文件夹是否可写、磁盘是否已满。", CLERK
     ),
+    "copy-crashed": Rule(
+        W,
+        "写本文件的退回副本时程序异常中止（{reason}），没有生成退回副本；本文件的校验结果不受影响，其他副本照常生成。"
+        "请按校验结果把问题告知报送单位，并把本文件和这条信息发给开发人员。",
+        CLERK,
+    ),
     "internal-error": Rule(
         E,
         "{stage}时程序出错（{detail}）。这是本工具的问题，不是报送单位的错，其他文件不受影响；"
