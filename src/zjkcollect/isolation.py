@@ -253,6 +253,7 @@ def run_isolated(
                         outcome: bytes | Lost = slot.connection.recv_bytes()
                         slot.job = None
                     except (EOFError, OSError):
+                        slot.process.join(timeout=5)  # the pipe closes before the dead process is reaped
                         outcome = Lost(timed_out=False, exitcode=slot.process.exitcode)
                         slot = replace(slot)
                 elif time.monotonic() >= slot.deadline:
