@@ -6,6 +6,9 @@ import dataclasses
 import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -165,3 +168,39 @@ def test_a_workers_redirect_is_told_by_the_parent_in_the_order_of_the_names(tmp_
     )
     assert [path.name for path in copies] == ["a_另存.xlsx", "b_另存.xlsx", "c_另存.xlsx"]
     assert told == [(f"{name}.xlsx", f"{name}_另存.xlsx", os.getpid()) for name in "abc"]
+
+
+def _copies_in_place(folder: Path) -> list[str]:
+    return [path.name for path in folder.glob("*.xlsx") if not path.name.startswith(".")] if folder.exists() else []
+
+
+def _stray_temps(folder: Path) -> list[str]:
+    return [path.name for path in folder.glob(".~zjk-*")] if folder.exists() else []
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_copies_are_written_leaves_no_half_written_file(tmp_path: Path) -> None:
+    inbox, out = tmp_path / "收件箱", tmp_path / "输出"
+    rows = [project_row(R, track="不存在的赛道", project_name=f"项目{row}") for row in range(400)]
+    for index in range(40):
+        write_workbook(inbox / f"{index:02d}.xlsx", R, rows, reporter=REPORTERS[index % len(REPORTERS)])
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "zjkcollect", "validate", str(inbox), "--out", str(out)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group, so the signal reaches the workers as Ctrl-C does
+    )
+    returned = out / RETURN_FOLDER
+    deadline = time.monotonic() + 120
+    # once the first copy is in place the others are being written (not at a temp file's first sight:
+    # that is inside mkstemp, where no writer can know the name it has yet to be told)
+    while not _copies_in_place(returned) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.002)
+    os.killpg(process.pid, signal.SIGINT)
+    _out, err = process.communicate(timeout=120)
+    if process.returncode != 2:
+        pytest.skip("the run finished before the interrupt arrived")
+    assert "已中断" in err.decode("utf-8")
+    assert _stray_temps(returned) == []

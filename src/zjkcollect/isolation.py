@@ -37,6 +37,7 @@ from zjkcollect.report import FileResult
 
 FILE_TIME_LIMIT = 120.0
 WORKER_MEMORY_LIMIT = 8 * 1024**3  # address space per worker, where the platform can cap it
+INTERRUPT_GRACE = 2.0  # seconds the workers get to clean up after Ctrl-C before they are killed
 
 FileCheck = Callable[[Path, str, Campaign], FileResult]
 
@@ -265,9 +266,19 @@ def run_isolated(
                     pending.clear()
                 if pending:
                     slot.give(pending.popleft(), time_limit)
+    except KeyboardInterrupt:
+        # Ctrl-C reached the workers too (one process group): let each remove what it was writing
+        _let_finish(slots, INTERRUPT_GRACE)
+        raise
     finally:
         for slot in slots:
             slot.stop(kill=slot.job is not None)
+
+
+def _let_finish(slots: list[_Slot], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    for slot in slots:
+        slot.process.join(timeout=max(0.0, deadline - time.monotonic()))
 
 
 class _CheckTask:
