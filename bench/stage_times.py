@@ -66,7 +66,9 @@ def main(argv: list[str]) -> int:
     count = len(files)
     for stage, seconds in TIMES.items():
         print(f"{stage:24} {seconds:7.2f} s {seconds / count * 1000:9.3f} ms/file")
-    print(f"{'total':24} {total:7.2f} s {total / count * 1000:9.3f} ms/file; results {size / count / 1024:.1f} KiB/file")
+    print(
+        f"{'total':24} {total:7.2f} s {total / count * 1000:9.3f} ms/file; results {size / count / 1024:.1f} KiB/file"
+    )
     return 0
 
 
