@@ -71,7 +71,8 @@ def test_two_halves_give_the_one_process_verdict(kind: str, halves: list[int]) -
     columns = _columns(kind, 1201, seed=11)
     count = len(next(iter(columns.values())))
     whole = schemas.check_cells(attachment, columns, count, SHIPPED)
-    assert whole.errors and any(index >= count // 2 for index in whole.errors)  # both halves have errors
+    split = int(count * row_halves.WORKER_SHARE)
+    assert whole.errors and any(index >= split for index in whole.errors)  # both parts have errors
     _assert_same(row_halves.check_table_cells(attachment, columns, count, SHIPPED), whole)
     assert halves == [1]
 

@@ -8,12 +8,10 @@ verdicts never depend on file names or the order files are read in.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +28,7 @@ from zjkcollect.crossfile import (
 )
 from zjkcollect.errors import ReadFailure, ZjkError, os_reason
 from zjkcollect.findings import column_letter, make_finding
-from zjkcollect.isolation import FILE_TIME_LIMIT, check_isolated, default_workers, guarded_check
+from zjkcollect.isolation import FILE_TIME_LIMIT, check_isolated, collector_paused, default_workers, guarded_check
 from zjkcollect.layout import locate_tables
 from zjkcollect.mailbox import unpack
 from zjkcollect.markup import RETURN_FOLDER, write_marked_copies
@@ -95,26 +93,8 @@ def validate_file(
     ``slim``: each table keeps of its rows only what the inbox rules read (see report.SlimRows).
     ``keep``: the file's sheets as read are put there instead of being freed on the way out.
     """
-    with _collector_paused():
+    with collector_paused():
         return _validate_file(path, label, campaign, data, slim, keep)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while one file is checked (it resumes, as it was, after).
-
-    A sheet read is a list per row, and checking it makes a tuple or a list per row and column:
-    every 700 of them would start a collection that walks every live container, the sheet's
-    rows included, so a 100,000-row sheet cost more in collections than in checking. What one
-    file leaves in cycles is collected once the collector runs again.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _validate_file(
