@@ -187,3 +187,19 @@ def test_serial_numbers_are_xlsxwriters(moment: dt.datetime) -> None:
 
     assert excel_serial(moment) == _datetime_to_excel_datetime(moment, False, False)
     assert excel_serial(moment.date()) == _datetime_to_excel_datetime(moment.date(), False, False)
+
+
+@pytest.mark.parametrize("streaming", [True, False])
+def test_rich_text_lookalikes_through_xlsxwriter_stay_text(tmp_path: Path, streaming: bool) -> None:
+    """XlsxWriter writes text shaped like <r>…</r> as raw XML; through put() it stays the text."""
+    texts = ["<r><t>x</t></r>", "<r>unclosed <t></r>", "<r></r>", "<r> 空格 </r>"]
+    path = tmp_path / "x.xlsx"
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": streaming})
+    sheet = add_worksheet(workbook, "表")
+    bold = workbook.add_format({"bold": True})
+    for row, text in enumerate(texts, start=1):
+        put_row(sheet, row, 1, [text, text], [None, bold])
+    workbook.close()
+    read = openpyxl.load_workbook(path)["表"]
+    assert [[cell.value for cell in row] for row in read.iter_rows()] == [[text, text] for text in texts]
+    assert read.cell(1, 2).font.b and not read.cell(1, 1).font.b

@@ -97,6 +97,12 @@ def _put_xlsxwriter(sheet: Any, row: int, first: int, values: Sequence[object], 
             text = as_cell_text(value)
             if is_formula_like(text):
                 style = quote_prefixed(sheet, style)
+            if text.startswith("<r>") and text.endswith("</r>"):
+                # XlsxWriter copies such text into the file as rich-text XML ("<r><t></r>" from an
+                # inbox makes a workbook no program opens); as three plain runs it is escaped
+                fragments = (text[:1], text[1:2], text[2:])
+                sheet.write_rich_string(row, column, *fragments, *(() if style is None else (style,)))
+                continue
             write_string(row, column, text, style)
 
 
