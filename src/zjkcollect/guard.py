@@ -101,8 +101,8 @@ def _inspect(archive: zipfile.ZipFile, file_format: str) -> ZipFacts:
         check_members(members)
         facts = ZipFacts(has_macros=any(m.filename.lower().endswith("vbaproject.bin") for m in members))
         data = archive.fp.getvalue() if isinstance(archive.fp, io.BytesIO) else None
-        inflated: dict[str, bytes] = {}  # the parts _sheet_parts read, so the loop does not inflate them again
-        sheet_names = _sheet_parts(archive, inflated, data) if file_format in {"xlsx", "xlsm"} else {}
+        inflated: dict[str, bytes] = {}  # the parts sheet_parts read, so the loop does not inflate them again
+        sheet_names = sheet_parts(archive, inflated, data) if file_format in {"xlsx", "xlsm"} else {}
         for member in members:
             if not member.filename.lower().endswith((".xml", ".rels", ".vml")) or member.is_dir():
                 continue
@@ -207,7 +207,9 @@ def _inflate_deflated(archive: zipfile.ZipFile, data: bytes, member: zipfile.Zip
     return content
 
 
-def _sheet_parts(archive: zipfile.ZipFile, inflated: dict[str, bytes], data: bytes | None = None) -> dict[str, str]:
+def sheet_parts(
+    archive: zipfile.ZipFile, inflated: dict[str, bytes] | None = None, data: bytes | None = None
+) -> dict[str, str]:
     """Worksheet part path → sheet name, from workbook.xml and its relationships (kept in ``inflated``)."""
     from defusedxml import DefusedXmlException, ElementTree
 
@@ -216,7 +218,8 @@ def _sheet_parts(archive: zipfile.ZipFile, inflated: dict[str, bytes], data: byt
         parts = [_inflate(archive, archive.getinfo(name), data) for name in names]
     except KeyError as exc:
         raise ReadFailure("file-unreadable", reason="工作簿结构不完整") from exc
-    inflated.update(zip(names, parts, strict=True))
+    if inflated is not None:
+        inflated.update(zip(names, parts, strict=True))
     try:
         workbook, rels = (_parse(part, ElementTree.fromstring) for part in parts)
     except ElementTree.ParseError as exc:

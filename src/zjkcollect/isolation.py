@@ -192,7 +192,8 @@ def _worker(connection: Connection, task: Task, setup: Callable[[], None]) -> No
             return
         # No collection until the outcome is on its way: a file's check leaves every object it
         # made in the youngest generation, and the first collection after it walks them all
-        # (40 ms for a 100,000-row sheet) -- better while the parent reads the outcome.
+        # (40 ms for a 100,000-row sheet). Resumed after the send, it runs when the worker next
+        # needs memory -- its next job -- and not at all after the last one.
         with collector_paused():
             connection.send_bytes(task(index))
 

@@ -3,7 +3,7 @@
 A returned workbook of 100,000 rows is one file: one worker reads it while the other cores
 wait. Its rows are checked a column at a time (:func:`schemas.check_cells`), and a row's
 verdict depends on that row alone, so the rows split cleanly: after the sheet is read, the
-worker forks; the child checks the second half of the rows while the worker checks the first,
+worker forks; the child checks the last rows while the worker checks the first (WORKER_SHARE),
 and sends back only what differs from the cells it was given (most checked values are the
 cell itself) and the issues it found. The result is the one :func:`schemas.check_cells` gives
 on the whole table: the same values, the same issues in the same order for every row.
@@ -51,7 +51,7 @@ def check_table_cells(
     absent: frozenset[str] = frozenset(),
     kept: frozenset[str] | None = None,
 ) -> CheckedColumns:
-    """:func:`schemas.check_cells`, with the second half of a long table's rows in a child process.
+    """:func:`schemas.check_cells`, with the rows past the worker's share in a child process.
 
     ``kept``: the fields whose checked values the caller reads (None: all). When the rows are
     shared, only those come back from the child, and the result holds only those; the issues

@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-import os
 import re
 import shutil
 import tempfile
@@ -28,9 +27,9 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
-from zjkcollect.outputs import as_cell_text, is_formula_like, quote_prefixed
+from zjkcollect.guard import sheet_parts
+from zjkcollect.outputs import as_cell_text, atomic_write, is_formula_like, quote_prefixed
 
 # What XlsxWriter escapes in cell text: XML's three, control characters as _xHHHH_ (and an
 # existing _xHHHH_ by escaping its underscore), the two non-characters.
@@ -42,9 +41,6 @@ _EXCEL_EPOCH = dt.datetime(1899, 12, 31)
 _SHEET_DATA_END = re.compile(r"</sheetData>|<sheetData/>")
 _DIMENSION = re.compile(r'<dimension ref="([A-Z0-9:]+)"/>')
 _ROW_NUMBER = re.compile(r'<row r="(\d+)"')
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_RELATIONSHIPS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PACKAGE_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
 def _escaped(text: str) -> str:
@@ -226,44 +222,29 @@ def close_workbook(workbook: Any, path: Path) -> None:
             stream.discard()
 
 
-def _sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> its part in the package, from the workbook and its relationships."""
-    workbook = ElementTree.fromstring(package.read("xl/workbook.xml"))
-    relations = ElementTree.fromstring(package.read("xl/_rels/workbook.xml.rels"))
-    targets = {
-        item.get("Id"): item.get("Target", "") for item in relations.iter(f"{_PACKAGE_RELATIONSHIPS}Relationship")
-    }
-    parts = {}
-    for sheet in workbook.iter(f"{_MAIN}sheet"):
-        target = targets[sheet.get(f"{_RELATIONSHIPS}id")]
-        parts[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return parts
-
-
 def _splice(path: Path, streams: list[RowStream]) -> None:
-    handle, temp_name = tempfile.mkstemp(prefix=".~zjk-", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    temp = Path(temp_name)
-    try:
-        with zipfile.ZipFile(path) as source, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as target:
-            parts = _sheet_parts(source)
-            by_part = {parts[stream.name]: stream for stream in streams}
-            for info in source.infolist():
-                stream = by_part.get(info.filename)
-                if stream is None:
-                    target.writestr(info, source.read(info.filename))
-                    continue
-                head, tail = _sheet_around_rows(source.read(info.filename).decode("utf-8"), stream)
-                fresh = zipfile.ZipInfo(info.filename, info.date_time)
-                fresh.compress_type, fresh.external_attr = info.compress_type, info.external_attr
-                with target.open(fresh, "w", force_zip64=stream.size() > 1 << 30) as part:
-                    part.write(head.encode("utf-8"))
-                    stream.copy_rows_to(part)
-                    part.write(tail.encode("utf-8"))
-        os.replace(temp, path)
-    finally:
-        if temp.exists():
-            temp.unlink()
+    """The package at ``path`` again, with each stream's rows in its sheet (through a temp file beside it)."""
+    # closed in reverse: the new package is complete before atomic_write moves it over the old
+    with (
+        atomic_write(path) as temp,
+        zipfile.ZipFile(path) as source,
+        zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        # the guard's reading of workbook.xml and its relationships: part -> sheet name
+        by_name = {name: part for part, name in sheet_parts(source).items()}
+        by_part = {by_name[stream.name]: stream for stream in streams}
+        for info in source.infolist():
+            stream = by_part.get(info.filename)
+            if stream is None:
+                target.writestr(info, source.read(info.filename))
+                continue
+            head, tail = _sheet_around_rows(source.read(info.filename).decode("utf-8"), stream)
+            fresh = zipfile.ZipInfo(info.filename, info.date_time)
+            fresh.compress_type, fresh.external_attr = info.compress_type, info.external_attr
+            with target.open(fresh, "w", force_zip64=stream.size() > 1 << 30) as part:
+                part.write(head.encode("utf-8"))
+                stream.copy_rows_to(part)
+                part.write(tail.encode("utf-8"))
 
 
 def _sheet_around_rows(xml: str, stream: RowStream) -> tuple[str, str]:
